@@ -1,0 +1,3 @@
+export * from './catalog-types';
+export * from './load-catalog';
+export * from './config-bundle';

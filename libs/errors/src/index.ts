@@ -1,0 +1,2 @@
+export * from './kiln-error';
+export * from './format-error';

@@ -1,0 +1,98 @@
+// customizations.json: the image's options as packer variables, layered over tkg.json (later file wins).
+import { HARDENING_ROLES } from '@kiln/catalog';
+import type { ImageContext } from './image-context';
+import { hardeningKind } from './image-context';
+import { baseAnsibleUserVars } from './render-tkg-json';
+
+export const IMAGEBUILDER_HOME = '/home/imagebuilder';
+
+/** ansible_user_vars switches per hardening kind: spec key → ansible variable, in the guide's order. */
+const HARDENING_VARS = {
+  cis: [
+    ['aide', 'install_aide'],
+    ['clamav', 'install_clamav'],
+    ['systemdTimesyncd', 'install_systemd_timesyncd'],
+    ['protectKernelDefaults', 'install_protect_kernel_defaults'],
+  ],
+  stig: [
+    ['aide', 'install_aide'],
+    ['sshdLoginBanner', 'install_sshd_login_banner'],
+    ['removeExistingCaCerts', 'remove_existing_ca_certs'],
+    ['audispdPlugins', 'install_audispd_plugins'],
+  ],
+} as const;
+
+function unique(items: string[]): string[] {
+  return [...new Set(items)];
+}
+
+function hardeningVars(ctx: ImageContext): Record<string, string> {
+  const kind = hardeningKind(ctx.spec);
+  if (!kind) return {};
+  const switches = (ctx.spec.hardening?.[kind] ?? {}) as Record<string, boolean | undefined>;
+  const hardening = HARDENING_VARS[kind].map(([key, ansible]) => `${ansible}=${switches[key] === true}`);
+  const roles = unique([
+    ...(ctx.bundleTkgJson.custom_role_names ?? `${IMAGEBUILDER_HOME}/tkg`).split(/\s+/).filter(Boolean),
+    `${IMAGEBUILDER_HOME}/${HARDENING_ROLES[kind]}`,
+  ]);
+  return {
+    ansible_user_vars: [...baseAnsibleUserVars(ctx), ...hardening].join(' '),
+    custom_role: 'true',
+    custom_role_names: roles.join(' '),
+  };
+}
+
+function packageVars(ctx: ImageContext): Record<string, string> {
+  const variable = ctx.catalog.packageVariable[ctx.spec.os];
+  const extra = [...(ctx.catalog.osPackages[ctx.spec.os] ?? []), ...(ctx.spec.extraPackages ?? [])];
+  if (extra.length === 0) return {};
+  const base = (ctx.bundleTkgJson[variable] ?? '').split(/\s+/).filter(Boolean);
+  return { [variable]: unique([...base, ...extra]).join(' ') };
+}
+
+function proxyVars(ctx: ImageContext): Record<string, string> {
+  const proxy = ctx.spec.proxy;
+  if (!proxy) return {};
+  const out: Record<string, string> = {};
+  if (proxy.http) out.http_proxy = proxy.http;
+  if (proxy.https) out.https_proxy = proxy.https;
+  if (proxy.noProxy?.length) out.no_proxy = proxy.noProxy.join(',');
+  return out;
+}
+
+/** Safe, explicit per-infra defaults: private AMIs built in one region, a declared Azure gallery. */
+function infraVars(ctx: ImageContext): Record<string, string> {
+  const { spec } = ctx;
+  if (spec.infra === 'vsphere') return spec.gpu ? { vmx_version: '17' } : {};
+  if (spec.infra === 'aws') {
+    const aws = spec.upload.aws!;
+    return {
+      ami_groups: '',
+      ami_regions: aws.region,
+      ami_users: '',
+      aws_region: aws.region,
+      manifest_output: `${IMAGEBUILDER_HOME}/output/manifest.json`,
+      snapshot_groups: '',
+      snapshot_users: '',
+    };
+  }
+  const azure = spec.upload.azure!;
+  return {
+    image_name: azure.imageName ?? `kiln-${ctx.name}`,
+    location: azure.location,
+    replication_regions: azure.location,
+    resource_group_name: azure.resourceGroup,
+    shared_image_gallery_name: azure.gallery,
+    subscription_id: azure.subscriptionId,
+  };
+}
+
+export function renderCustomizations(ctx: ImageContext): Record<string, string> {
+  return {
+    ...infraVars(ctx),
+    ...packageVars(ctx),
+    ...proxyVars(ctx),
+    ...hardeningVars(ctx),
+    ...(ctx.spec.packerVars ?? {}),
+  };
+}

@@ -1,0 +1,148 @@
+// Rules across fields of image.yaml that a JSON Schema cannot say clearly (run after the schema passed).
+import { getRelease, osesFor, releaseIds, type Catalog, type Infra } from '@kiln/catalog';
+import type { KilnImage } from './generated/spec-types';
+import type { Problem } from './problem';
+
+/** Characters that would break the OVF XML attribute VERSION is written into. */
+const OVF_BREAKING = /["<&]|[\u0000-\u001f]/;
+/** packer variables that carry credentials: never accepted from a spec file. */
+const CREDENTIAL_VARS = /(password|secret|token|access_key|client_secret|rhsm_pass)/i;
+
+type Rule = (image: KilnImage, catalog: Catalog) => Problem[];
+
+const releaseKnown: Rule = (image, catalog) => {
+  if (getRelease(catalog, image.release)) return [];
+  return [{
+    code: 'RELEASE_UNKNOWN',
+    path: '/release',
+    message: `/release ${image.release} is not in the release catalog (known: ${releaseIds(catalog).join(', ')})`,
+    hint: 'use a known release or add it to libs/catalog/data/releases.yaml',
+  }];
+};
+
+const osOnInfra: Rule = (image, catalog) => {
+  const release = getRelease(catalog, image.release);
+  if (!release) return [];
+  const oses = osesFor(release, image.infra);
+  if (oses.includes(image.os)) return [];
+  return [{
+    code: 'OS_NOT_AVAILABLE',
+    path: '/os',
+    message: `/os ${image.os} is not available on ${image.infra} for release ${image.release} (available: ${oses.join(', ') || 'none'})`,
+    hint: `pick one of ${oses.join(', ')} or another release`,
+  }];
+};
+
+const hardeningUbuntu2004Only: Rule = (image) => {
+  if (!image.hardening || image.os === 'ubuntu-2004') return [];
+  const photon = image.os === 'photon-3' ? ' (the TKG guide: hardening Photon images through ansible_user_vars is not supported)' : '';
+  return [{
+    code: 'HARDENING_OS',
+    path: '/hardening',
+    message: `/hardening is only supported on ubuntu-2004 (os is ${image.os})${photon}`,
+    hint: 'remove /hardening or build an ubuntu-2004 image',
+  }];
+};
+
+const oneHardeningKind: Rule = (image) => {
+  if (!(image.hardening?.cis && image.hardening?.stig)) return [];
+  return [{ code: 'HARDENING_BOTH', path: '/hardening/stig', message: '/hardening sets both cis and stig; choose one', hint: 'keep either /hardening/cis or /hardening/stig' }];
+};
+
+const gpuOnVsphere: Rule = (image) => {
+  if (!image.gpu || image.infra === 'vsphere') return [];
+  return [{ code: 'GPU_INFRA', path: '/gpu', message: `/gpu is only supported on vsphere (infra is ${image.infra})`, hint: 'remove gpu: true or build a vsphere image' }];
+};
+
+const rhelInputs: Rule = (image) => {
+  if (image.os === 'rhel-8' && !image.rhel) {
+    return [{
+      code: 'RHEL_INPUTS',
+      path: '',
+      message: 'top level is missing required key "rhel" (os is rhel-8)',
+      hint: 'add rhel: { iso: isos/rhel-8.4-x86_64-dvd.iso, subscription: { userEnv: RHSM_USER, passwordEnv: RHSM_PASS } }',
+    }];
+  }
+  if (image.os !== 'rhel-8' && image.rhel) {
+    return [{ code: 'RHEL_INPUTS', path: '/rhel', message: `/rhel is only used by rhel-8 images (os is ${image.os})`, hint: 'remove /rhel' }];
+  }
+  return [];
+};
+
+const vsphereBlock: Rule = (image, catalog) => {
+  if (image.infra !== 'vsphere') {
+    return image.vsphere
+      ? [{ code: 'INFRA_BLOCK', path: '/vsphere', message: `/vsphere is only used by vsphere images (infra is ${image.infra})`, hint: 'remove /vsphere' }]
+      : [];
+  }
+  if (!image.vsphere) {
+    return [{ code: 'VSPHERE_BLOCK', path: '', message: 'top level is missing required key "vsphere" (infra is vsphere)', hint: 'add vsphere: { clusterType: class, version: <OS image version> }' }];
+  }
+  const problems: Problem[] = [];
+  if (image.vsphere.version === undefined) {
+    const release = getRelease(catalog, image.release);
+    problems.push(
+      image.vsphere.clusterType === 'class'
+        ? {
+            code: 'VSPHERE_VERSION',
+            path: '/vsphere',
+            message: '/vsphere/version is required when /vsphere/clusterType is class',
+            hint:
+              'set it to the default Ubuntu OVA\'s OS image version' +
+              (release ? ` (${image.release}: ${release.defaultOvaVersion})` : '') +
+              ', or run npx kiln os-image-version --from-cluster ... --write images/<name>',
+          }
+        : {
+            code: 'VSPHERE_VERSION',
+            path: '/vsphere',
+            message: '/vsphere/version is required (plan-based images need a unique VERSION)',
+            hint: 'use the Kubernetes version with an organisation suffix, e.g. v1.26.5+vmware.1-myorg.0',
+          },
+    );
+  } else if (OVF_BREAKING.test(image.vsphere.version)) {
+    const bad = image.vsphere.version.match(OVF_BREAKING)![0];
+    problems.push({
+      code: 'VSPHERE_VERSION_CHARS',
+      path: '/vsphere/version',
+      message: `/vsphere/version must not contain ${JSON.stringify(bad)} (it would break the OVF XML)`,
+      hint: 'use letters, digits and . + - _ only, e.g. v1.26.5+vmware.1-myorg.0',
+    });
+  }
+  return problems;
+};
+
+const uploadMatchesInfra: Rule = (image) => {
+  const declared = Object.keys(image.upload) as Infra[];
+  const problems: Problem[] = [];
+  for (const infra of declared) {
+    if (infra !== image.infra) {
+      problems.push({ code: 'UPLOAD_INFRA', path: `/upload/${infra}`, message: `/upload/${infra} does not match infra ${image.infra}`, hint: `declare /upload/${image.infra} instead` });
+    }
+  }
+  if (!declared.includes(image.infra)) {
+    problems.push({ code: 'UPLOAD_INFRA', path: '/upload', message: `/upload is missing required key "${image.infra}" (infra is ${image.infra})`, hint: `add /upload/${image.infra} with the publish destination` });
+  }
+  return problems;
+};
+
+const noCredentialPackerVars: Rule = (image) =>
+  Object.keys(image.packerVars ?? {})
+    .filter((k) => CREDENTIAL_VARS.test(k))
+    .map((k) => ({
+      code: 'PACKER_VAR_SECRET',
+      path: '/packerVars',
+      key: k,
+      message: `/packerVars/${k} looks like a credential; credentials are never written in spec files`,
+      hint: 'provide credentials through the environment (see README: credentials); Kiln writes them to a private file at build time',
+    }));
+
+const noProxyNeedsProxy: Rule = (image) => {
+  if (!image.proxy?.noProxy || image.proxy.http || image.proxy.https) return [];
+  return [{ code: 'PROXY_INCOMPLETE', path: '/proxy', message: '/proxy/noProxy is set without /proxy/http or /proxy/https', hint: 'add the proxy URL(s) or remove /proxy' }];
+};
+
+const rules: Rule[] = [releaseKnown, osOnInfra, vsphereBlock, hardeningUbuntu2004Only, oneHardeningKind, gpuOnVsphere, rhelInputs, uploadMatchesInfra, noCredentialPackerVars, noProxyNeedsProxy];
+
+export function imageProblems(image: KilnImage, catalog: Catalog): Problem[] {
+  return rules.flatMap((rule) => rule(image, catalog));
+}

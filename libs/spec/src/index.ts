@@ -1,0 +1,5 @@
+export * from './generated/spec-types';
+export * from './load-spec';
+export * from './problem';
+export { schemaFor, schemaProblems, valueAt, type SpecKind } from './schema-validator';
+export { parseYamlSource, positionAt, type YamlSource, type Position } from './yaml-source';

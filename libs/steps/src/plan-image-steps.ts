@@ -1,0 +1,83 @@
+// Plan records for the image targets pull-bundle, build and upload, built from build-plan.json.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { KilnError } from '@kiln/errors';
+import { dockerRunArgs, type BuildPlan } from '@kiln/render';
+import { AZURE_CREDENTIAL_ENV, VSPHERE_CREDENTIAL_ENV, VSPHERE_CREDENTIALS_FILE_ENV } from './credential-env';
+import type { PlanRecord } from './plan-record';
+
+export function readBuildPlan(workspaceRoot: string, configPath: string): BuildPlan {
+  const file = `${configPath}/build-plan.json`;
+  try {
+    return JSON.parse(readFileSync(join(workspaceRoot, file), 'utf8')) as BuildPlan;
+  } catch {
+    throw new KilnError('BUILD_PLAN_MISSING', `build plan not found: ${file}`, { file, hint: 'run the render-config target first (nx run <image>:render-config)' });
+  }
+}
+
+/** Deterministic name of the shared resource-bundle container for a bundle image. */
+export function bundleContainerName(bundleImage: string): string {
+  const tag = bundleImage.split('/').pop()!.replace(/[^a-zA-Z0-9_.-]/g, '-');
+  return `kiln-bundle-${tag}`;
+}
+
+export function planPullBundle(project: string, plan: BuildPlan, notImplemented?: string): PlanRecord {
+  const name = bundleContainerName(plan.bundleImage);
+  return {
+    target: 'pull-bundle',
+    project,
+    notImplemented,
+    summary: `ensure the resource bundle ${plan.bundleImage} serves /files on a host port (one container per bundle image, shared)`,
+    commands: [
+      { argv: ['docker', 'image', 'inspect', plan.bundleImage], when: 'pull policy IfNotPresent' },
+      { argv: ['docker', 'pull', plan.bundleImage], when: 'only if the image is not present' },
+      { argv: ['docker', 'run', '-d', '--name', name, '-p', '<PORT>:3000', plan.bundleImage], when: `only if ${name} is not running and healthy` },
+    ],
+    notes: ['waits until http://<IP>:<PORT>/files/kubernetes answers, then records the endpoint for build'],
+  };
+}
+
+export function planBuild(workspaceRoot: string, project: string, plan: BuildPlan, realConfigPath: string, notImplemented?: string): PlanRecord {
+  const args = dockerRunArgs(
+    plan,
+    {
+      workspace: workspaceRoot,
+      config: join(workspaceRoot, realConfigPath),
+      run: '$KILN_RUN_DIR',
+      credentials: '$KILN_CREDENTIALS_DIR',
+      output: join(workspaceRoot, `dist/images/${project}/output`),
+      home: '~',
+    },
+    `kiln-build-${project}-<run-id>`,
+  );
+  const notes = [
+    `$KILN_RUN_DIR/tkg.json = ${realConfigPath}/tkg.json with <IP>:<PORT> replaced by the bundle endpoint`,
+  ];
+  if (plan.credentials.kind === 'vsphere-json') {
+    notes.push(`$KILN_CREDENTIALS_DIR/vsphere.json (mode 0600, deleted after) from ${VSPHERE_CREDENTIAL_ENV.join(', ')} or the file named by ${VSPHERE_CREDENTIALS_FILE_ENV}`);
+  } else if (plan.credentials.kind === 'azure') {
+    notes.push(`$KILN_CREDENTIALS_DIR/azure-creds.env (mode 0600, deleted after) from ${AZURE_CREDENTIAL_ENV.join(', ')}`);
+  } else {
+    notes.push('AWS credentials come from ~/.aws (mounted read-only)');
+  }
+  for (const e of plan.envFromHost) notes.push(`--env ${e.name} takes its value from the host variable ${e.from} (never in argv)`);
+  return {
+    target: 'build',
+    project,
+    notImplemented,
+    summary: `${plan.makeTarget} with ${plan.builderImage}`,
+    commands: [{ argv: ['docker', ...args] }],
+    notes,
+  };
+}
+
+export function planUpload(project: string, plan: BuildPlan, notImplemented?: string): PlanRecord {
+  return {
+    target: 'upload',
+    project,
+    notImplemented,
+    summary: `publish the ${plan.infra} artifact of ${project} and write dist/images/${project}/upload/published.json`,
+    commands: [],
+    notes: [],
+  };
+}

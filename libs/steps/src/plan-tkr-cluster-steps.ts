@@ -1,0 +1,43 @@
+// Plan records for the tkr targets (gen-bom, apply-tkr) and clusters (gen-cluster-config).
+import type { KilnCluster, KilnTkr } from '@kiln/spec';
+import type { PlanRecord } from './plan-record';
+
+export function planGenBom(project: string, tkr: KilnTkr, notImplemented?: string): PlanRecord {
+  return {
+    target: 'gen-bom',
+    project,
+    notImplemented,
+    summary: `add ${tkr.images.join(', ')} to tkrs/${project}/${tkr.bom} and suffix release.version with -${tkr.suffix}`,
+    commands: [],
+    notes: [`writes dist/tkrs/${project}/tkr-bom-<version>.yaml and configmap-<version>.yaml`],
+  };
+}
+
+export function planApplyTkr(project: string, tkr: KilnTkr, notImplemented?: string): PlanRecord {
+  const ns = tkr.managementCluster.namespace ?? 'tkr-system';
+  const ctx = tkr.managementCluster.context;
+  return {
+    target: 'apply-tkr',
+    project,
+    notImplemented,
+    summary: `register the custom TKr on the management cluster ${ctx}`,
+    commands: [
+      { argv: ['kubectl', '--context', ctx, '-n', ns, 'apply', '--server-side', '--field-manager=kiln', '-f', `dist/tkrs/${project}/configmap-<version>.yaml`] },
+      { argv: ['kubectl', '--context', ctx, '-n', ns, 'delete', 'pod', '<tkr-controller-manager pod>'], when: tkr.managementCluster.restartController === false ? 'disabled' : 'to reconcile at once' },
+      { argv: ['kubectl', '--context', ctx, 'get', 'tkr', '<tkr name>', '-o', 'json'], when: 'until Ready' },
+    ],
+    notes: [],
+  };
+}
+
+export function planGenClusterConfig(project: string, cluster: KilnCluster, notImplemented?: string): PlanRecord {
+  const source = cluster.tkr ? `--tkr <TKr of ${cluster.tkr}>` : `VSPHERE_TEMPLATE from image ${cluster.image}`;
+  return {
+    target: 'gen-cluster-config',
+    project,
+    notImplemented,
+    summary: `${cluster.kind ?? 'workload'} cluster ${cluster.name} from clusters/${project}/${cluster.base} (${source})`,
+    commands: [{ argv: ['tanzu', cluster.kind === 'management' ? 'management-cluster' : 'cluster', 'create', '--file', `dist/clusters/${project}/cluster-config.yaml`, ...(cluster.tkr ? ['--tkr', '<TKr name>'] : [])] }],
+    notes: [`writes dist/clusters/${project}/cluster-config.yaml and create.sh`],
+  };
+}

@@ -1,0 +1,51 @@
+// Target builders for tkr projects (gen-bom → apply-tkr) and cluster projects (gen-cluster-config).
+import type { TargetConfiguration } from '@nx/devkit';
+
+const EXECUTOR = '@kiln/nx';
+const PURE_SOURCE = [
+  '{workspaceRoot}/libs/catalog/data/releases.yaml',
+  '{workspaceRoot}/libs/*/src/**/*.ts',
+  '{workspaceRoot}/libs/*/src/**/*.json',
+  '{workspaceRoot}/tools/kiln-nx/src/executors/**/*.ts',
+  '!{workspaceRoot}/**/*.spec.ts',
+];
+
+export function genBomTarget(name: string): TargetConfiguration {
+  return {
+    executor: `${EXECUTOR}:gen-bom`,
+    cache: true,
+    dependsOn: [{ target: 'upload', dependencies: true }],
+    inputs: ['{projectRoot}/**/*', { input: 'kilnSpec', dependencies: true }, { dependentTasksOutputFiles: '**/published.json', transitive: true }, ...PURE_SOURCE],
+    outputs: ['{options.outputPath}'],
+    options: { outputPath: `dist/tkrs/${name}` },
+    configurations: { plan: { plan: true, outputPath: `dist/plan/tkrs/${name}/gen-bom` } },
+    metadata: { description: "Add the images' published ids to the base BoM and write the BoM and its ConfigMap (pure, cached)." },
+  };
+}
+
+export function applyTkrTarget(name: string): TargetConfiguration {
+  return {
+    executor: `${EXECUTOR}:apply-tkr`,
+    cache: false,
+    dependsOn: ['gen-bom'],
+    options: { outputPath: `dist/tkrs/${name}/apply` },
+    configurations: { plan: { plan: true, outputPath: `dist/plan/tkrs/${name}/apply-tkr` } },
+    metadata: { description: 'kubectl apply the ConfigMap to the management cluster, restart the TKr controller, wait for the TKr (not cached).' },
+  };
+}
+
+export function genClusterConfigTarget(name: string): TargetConfiguration {
+  return {
+    executor: `${EXECUTOR}:gen-cluster-config`,
+    cache: true,
+    dependsOn: [
+      { target: 'apply-tkr', dependencies: true },
+      { target: 'upload', dependencies: true },
+    ],
+    inputs: ['{projectRoot}/**/*', { input: 'kilnSpec', dependencies: true }, { dependentTasksOutputFiles: '**/published.json', transitive: true }, ...PURE_SOURCE],
+    outputs: ['{options.outputPath}'],
+    options: { outputPath: `dist/clusters/${name}` },
+    configurations: { plan: { plan: true, outputPath: `dist/plan/clusters/${name}/gen-cluster-config` } },
+    metadata: { description: 'Write cluster-config.yaml and create.sh with the exact tanzu command (pure, cached).' },
+  };
+}
