@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
-import { parse } from 'yaml';
+import { parse, type YAMLParseError } from 'yaml';
 import { KilnError } from '@kiln/errors';
 import type { Catalog, Infra, OsName, Release } from './catalog-types';
 import catalogSchema from './releases.schema.json';
@@ -19,7 +19,9 @@ export function parseCatalog(text: string, file = CATALOG_FILE): Catalog {
   try {
     data = parse(text);
   } catch (e) {
-    throw new KilnError('CATALOG_INVALID', `invalid YAML: ${(e as Error).message.split('\n')[0]}`, { file });
+    const at = (e as YAMLParseError).linePos?.[0];
+    const message = (e as Error).message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    throw new KilnError('CATALOG_INVALID', `invalid YAML: ${message}`, { file, line: at?.line, column: at?.col });
   }
   const ajv = new Ajv({ allErrors: true, strict: false });
   const validate = ajv.compile(catalogSchema);

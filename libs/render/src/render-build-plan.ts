@@ -96,6 +96,15 @@ export function renderBuildPlan(ctx: ImageContext, customizations: Record<string
   env.push({ name: 'PACKER_VAR_FILES', value: packerVarFiles.join(' ') });
   if (spec.infra === 'vsphere') env.push({ name: 'OVF_CUSTOM_PROPERTIES', value: `${H}/metadata.json` });
   env.push({ name: 'IB_OVFTOOL', value: '1' });
+  if (spec.infra === 'azure') {
+    // image-builder's init-sig.sh reads these; unset, it creates a new random gallery on every build.
+    const azure = spec.upload.azure!;
+    env.push(
+      { name: 'AZURE_LOCATION', value: azure.location },
+      { name: 'GALLERY_NAME', value: azure.gallery },
+      { name: 'RESOURCE_GROUP_NAME', value: azure.resourceGroup },
+    );
+  }
 
   return {
     kind: 'kiln-build-plan',

@@ -60,7 +60,10 @@ function proxyVars(ctx: ImageContext): Record<string, string> {
   return out;
 }
 
-/** Safe, explicit per-infra defaults: private AMIs built in one region, a declared Azure gallery. */
+/**
+ * Safe, explicit per-infra defaults: private AMIs built in the build region only (upload copies them
+ * to the declared regions and shares them with the declared accounts), a declared Azure gallery.
+ */
 function infraVars(ctx: ImageContext): Record<string, string> {
   const { spec } = ctx;
   if (spec.infra === 'vsphere') return spec.gpu ? { vmx_version: '17' } : {};
@@ -78,8 +81,8 @@ function infraVars(ctx: ImageContext): Record<string, string> {
   }
   const azure = spec.upload.azure!;
   return {
+    azure_location: azure.location,
     image_name: azure.imageName ?? `kiln-${ctx.name}`,
-    location: azure.location,
     replication_regions: azure.location,
     resource_group_name: azure.resourceGroup,
     shared_image_gallery_name: azure.gallery,

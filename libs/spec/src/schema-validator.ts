@@ -42,7 +42,7 @@ function typeHint(type: string): string {
     case 'number':
       return 'write a number, without quotes';
     default:
-      return `write a value of type ${type}`;
+      return `write a single ${type} value, not a list or map`;
   }
 }
 
@@ -55,7 +55,8 @@ function describeError(e: ErrorObject): Problem | undefined {
   const hint = (e.parentSchema as Schema | undefined)?.['x-hint'] as string | undefined;
   switch (e.keyword) {
     case 'type': {
-      const type = String(e.params.type);
+      const types = String(e.params.type).split(',');
+      const type = types.length > 1 ? `${types.slice(0, -1).join(', ')} or ${types[types.length - 1]}` : types[0];
       return { code: 'SCHEMA_TYPE', path, message: `${showPath(path)} must be ${type} (got ${got(e.data)})`, hint: hint ?? typeHint(type) };
     }
     case 'enum': {
@@ -87,7 +88,7 @@ function describeError(e: ErrorObject): Problem | undefined {
         code: 'SCHEMA_REQUIRED',
         path,
         message: `${showPath(path)} is missing required key "${key}"`,
-        hint: prop?.description ? `add ${key}: ${prop.description}` : `add ${key}`,
+        hint: prop?.description || prop?.['x-hint'] ? `add ${key}: ${prop.description ?? prop['x-hint']}` : `add ${key}`,
       };
     }
     case 'pattern':
@@ -97,14 +98,16 @@ function describeError(e: ErrorObject): Problem | undefined {
     case 'minItems':
       return { code: 'SCHEMA_MIN_ITEMS', path, message: `${showPath(path)} must list at least ${e.params.limit} item(s)`, hint: hint ?? 'add an item or remove the key' };
     case 'minimum':
-      return { code: 'SCHEMA_MINIMUM', path, message: `${showPath(path)} must be at least ${e.params.limit} (got ${got(e.data)})`, hint };
+      return { code: 'SCHEMA_MINIMUM', path, message: `${showPath(path)} must be at least ${e.params.limit} (got ${got(e.data)})`, hint: hint ?? `use ${e.params.limit} or more` };
     case 'propertyNames':
       return {
         code: 'SCHEMA_KEY_NAME',
         path,
         key: String(e.params.propertyName),
         message: `${path}/${e.params.propertyName} is not a valid key name`,
-        hint: hint ?? 'key names here are lower_snake_case (packer variables) or UPPER_SNAKE_CASE (cluster config variables)',
+        hint:
+          ((e.parentSchema as Schema | undefined)?.propertyNames?.['x-hint'] as string | undefined) ??
+          `key names here must match ${(e.parentSchema as Schema | undefined)?.propertyNames?.pattern ?? 'the schema'}`,
       };
     default:
       return { code: `SCHEMA_${e.keyword.toUpperCase()}`, path, message: `${showPath(path)} ${e.message ?? 'is invalid'}`, hint };

@@ -1,6 +1,7 @@
 // Parses a YAML file keeping node positions, and maps JSON-pointer paths back to line:column.
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
-import { KilnError, KilnErrors } from '@kiln/errors';
+import { KilnErrors } from '@kiln/errors';
+import { yamlSyntaxError } from './yaml-syntax-error';
 
 export interface YamlSource {
   /** Workspace-relative path used in messages. */
@@ -20,16 +21,7 @@ export function parseYamlSource(file: string, text: string): YamlSource {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
   if (doc.errors.length > 0) {
-    const errors = doc.errors.map((e) => {
-      const pos = lines.linePos(e.pos[0]);
-      const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-      return new KilnError('YAML_SYNTAX', `invalid YAML: ${first}`, {
-        file,
-        line: pos.line,
-        column: pos.col,
-        hint: 'fix the YAML syntax at this position (indentation, quotes, duplicate keys)',
-      });
-    });
+    const errors = doc.errors.map((e) => yamlSyntaxError(file, text, doc, lines, e));
     throw errors.length === 1 ? errors[0] : new KilnErrors(errors);
   }
   return { file, text, doc, lines };
@@ -75,6 +67,10 @@ export function positionAt(src: YamlSource, pointer: string, at: 'value' | 'key'
     lastNode = node ?? lastNode;
   }
   if (at === 'key' && lastPair && (lastPair.key as Node | null)?.range) {
+    return positionOf(src, (lastPair.key as Node).range?.[0]);
+  }
+  // A block (map or list) is reported at its key: its first line is the key's line, not its first child's.
+  if (lastPair && lastPair.value === lastNode && (isMap(lastNode) || isSeq(lastNode)) && (lastPair.key as Node | null)?.range) {
     return positionOf(src, (lastPair.key as Node).range?.[0]);
   }
   const target = (lastNode as Node | null | undefined)?.range ? (lastNode as Node) : undefined;

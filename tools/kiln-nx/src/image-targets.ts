@@ -53,13 +53,18 @@ export function buildTarget(name: string): TargetConfiguration {
   return {
     executor: `${EXECUTOR}:build`,
     cache: true,
-    dependsOn: ['render-config', 'pull-bundle'],
-    // Keyed on the rendered bytes (which name the builder and bundle images), never on renderer source.
-    inputs: [{ dependentTasksOutputFiles: '**/*', transitive: false }],
+    // build ensures the bundle itself (the pull-bundle step, in-process), so a cached build starts nothing.
+    dependsOn: ['render-config'],
+    // Keyed on the rendered bytes (which name the builder and bundle images), never on renderer source,
+    // plus the freshness window: builds apply the latest OS updates, so old builds expire.
+    inputs: [
+      { dependentTasksOutputFiles: '**/*', transitive: false },
+      { runtime: `node tools/kiln-nx/bin/freshness-window.js images/${name}/image.yaml` },
+    ],
     outputs: ['{options.outputPath}'],
     options: { outputPath: `dist/images/${name}/build`, configPath: `dist/images/${name}/config` },
     configurations: planConfig(name, 'build', { configPath: `dist/plan/images/${name}/config` }),
-    metadata: { description: 'Run the image-builder container exactly as build-plan.json says; cached while the rendered inputs are unchanged.' },
+    metadata: { description: 'Ensure the resource bundle, then run the image-builder container exactly as build-plan.json says; cached while the rendered inputs are unchanged and the build is younger than refresh (default 30d).' },
   };
 }
 

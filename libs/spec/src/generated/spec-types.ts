@@ -145,6 +145,7 @@ export interface KilnImage {
   upload: KilnImageUpload;
 }
 
+/** The management cluster the TKr is registered in. */
 export interface KilnTkrManagementCluster {
   /** kubeconfig context of the management cluster. */
   context: string;
@@ -164,6 +165,7 @@ export interface KilnTkr {
   suffix: string;
   /** Image projects (folder names under images/) added to the BoM. */
   images: Array<string>;
+  /** The management cluster the TKr is registered in. */
   managementCluster: KilnTkrManagementCluster;
 }
 

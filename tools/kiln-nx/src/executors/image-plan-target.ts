@@ -1,19 +1,22 @@
-// Shared body of the image side-effect targets until their real steps land: plan mode prints, real mode refuses.
+// Shared body of the image side-effect targets: plan mode records and prints, real mode runs the step.
 import { loadImageContext, readBuildPlan, writePlan, type PlanRecord } from '@kiln/steps';
 import type { BuildPlan } from '@kiln/render';
 import { notImplemented } from './not-implemented';
 import type { KilnTask, KilnTaskFn } from './task-runner';
 
-export function imagePlanTarget(
+export function imageTarget(
   target: string,
-  issue: string,
-  record: (task: KilnTask, plan: BuildPlan) => PlanRecord,
+  plan: (task: KilnTask, buildPlan: BuildPlan) => PlanRecord,
+  real: KilnTaskFn | { notImplemented: string },
 ): KilnTaskFn {
-  return (task) => {
+  return async (task) => {
     // Validate first: an invalid image.yaml fails every target of the image with the validation message.
     loadImageContext(task.workspaceRoot, task.project, task.settings);
-    if (!task.options.plan) throw notImplemented(target, issue);
-    const plan = readBuildPlan(task.workspaceRoot, task.options.configPath ?? `dist/plan/images/${task.project}/config`);
-    return writePlan(task.workspaceRoot, task.options.outputPath ?? `dist/plan/images/${task.project}/${target}`, record(task, plan));
+    if (task.options.plan) {
+      const buildPlan = readBuildPlan(task.workspaceRoot, task.options.configPath ?? `dist/plan/images/${task.project}/config`);
+      return writePlan(task.workspaceRoot, task.options.outputPath ?? `dist/plan/images/${task.project}/${target}`, plan(task, buildPlan));
+    }
+    if ('notImplemented' in real) throw notImplemented(target, real.notImplemented);
+    return real(task);
   };
 }

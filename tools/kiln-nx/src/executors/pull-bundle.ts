@@ -1,7 +1,16 @@
-// pull-bundle executor: ensure the shared resource-bundle container serves (plan mode only for now).
-import { planPullBundle } from '@kiln/steps';
-import { imagePlanTarget } from './image-plan-target';
+// pull-bundle executor: ensure the release's shared resource-bundle container serves /files.
+import { planPullBundle, pullBundleStep } from '@kiln/steps';
+import { imageTarget } from './image-plan-target';
 import { toExecutor } from './task-runner';
 
-const ISSUE = 'issue #3';
-export default toExecutor(imagePlanTarget('pull-bundle', ISSUE, (task, plan) => planPullBundle(task.project, plan, ISSUE)));
+export default toExecutor(
+  imageTarget('pull-bundle', (task, plan) => planPullBundle(task.project, plan), (task) =>
+    pullBundleStep({
+      workspaceRoot: task.workspaceRoot,
+      project: task.project,
+      configPath: task.options.configPath ?? `dist/images/${task.project}/config`,
+      settings: task.settings,
+      echo: process.stdout,
+    }),
+  ),
+);

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { renderCustomizations } from './render-customizations';
+import { FIXTURE_TKG_JSON, awsSpec, azureSpec, fixtureContext, vsphereSpec } from './test-fixtures';
+
+const WITH_FIPS_OFF = { ...FIXTURE_TKG_JSON, ansible_user_vars: 'install_fips=no' };
+
+describe('renderCustomizations', () => {
+  it('FIPS + hardening: ansible_user_vars does not re-add install_fips=no', () => {
+    const ctx = fixtureContext(awsSpec({ fips: true, hardening: { cis: {} } }), { tkgJson: WITH_FIPS_OFF });
+    expect(renderCustomizations(ctx).ansible_user_vars).toBe(
+      'install_aide=false install_clamav=false install_systemd_timesyncd=false install_protect_kernel_defaults=false',
+    );
+  });
+
+  it('non-FIPS + hardening: ansible_user_vars keeps the bundle install_fips=no first', () => {
+    const ctx = fixtureContext(awsSpec({ hardening: { stig: {} } }), { tkgJson: WITH_FIPS_OFF });
+    expect(renderCustomizations(ctx).ansible_user_vars).toBe(
+      'install_fips=no install_aide=false install_sshd_login_banner=false remove_existing_ca_certs=false install_audispd_plugins=false',
+    );
+  });
+
+  it('CIS: the four vars as one space-separated string, and custom_role_names gains cis_ubuntu_2004 after tkg', () => {
+    const ctx = fixtureContext(awsSpec({ hardening: { cis: { aide: true, systemdTimesyncd: true } } }));
+    const out = renderCustomizations(ctx);
+    expect(out.ansible_user_vars).toBe('install_aide=true install_clamav=false install_systemd_timesyncd=true install_protect_kernel_defaults=false');
+    expect(out.custom_role).toBe('true');
+    expect(out.custom_role_names).toBe('/home/imagebuilder/tkg /home/imagebuilder/cis_ubuntu_2004');
+  });
+
+  it('STIG: the four vars as one space-separated string, and custom_role_names gains stig_ubuntu_2004 after tkg', () => {
+    const ctx = fixtureContext(awsSpec({ hardening: { stig: { sshdLoginBanner: true, audispdPlugins: true } } }));
+    const out = renderCustomizations(ctx);
+    expect(out.ansible_user_vars).toBe('install_aide=false install_sshd_login_banner=true remove_existing_ca_certs=false install_audispd_plugins=true');
+    expect(out.custom_role).toBe('true');
+    expect(out.custom_role_names).toBe('/home/imagebuilder/tkg /home/imagebuilder/stig_ubuntu_2004');
+  });
+
+  it("Photon: extra_rpms is the guide's list merged with the bundle's, without duplicates", () => {
+    const out = renderCustomizations(fixtureContext(vsphereSpec({ os: 'photon-3', extraPackages: ['ethtool', 'jq'] })));
+    expect(out.extra_rpms).toBe('sysstat nfs-utils ethtool apparmor-parser jq');
+    expect('extra_debs' in out).toBe(false);
+  });
+
+  it('extraPackages go to extra_debs on Ubuntu, after the bundle packages', () => {
+    const out = renderCustomizations(fixtureContext(awsSpec({ extraPackages: ['jq', 'sysstat'] })));
+    expect(out.extra_debs).toBe('nfs-common unzip apparmor apparmor-utils sysstat jq');
+    expect('extra_rpms' in out).toBe(false);
+  });
+
+  it('extraPackages go to extra_rpms on Amazon Linux 2', () => {
+    const out = renderCustomizations(fixtureContext(awsSpec({ os: 'amazon-2', extraPackages: ['jq', 'tcpdump'] })));
+    expect(out.extra_rpms).toBe('sysstat jq tcpdump');
+    expect('extra_debs' in out).toBe(false);
+  });
+
+  it('extraPackages go to extra_rpms on RHEL 8', () => {
+    const rhel = { iso: 'isos/rhel.iso', subscription: { userEnv: 'RHSM_USER', passwordEnv: 'RHSM_PASS' } };
+    const out = renderCustomizations(fixtureContext(vsphereSpec({ os: 'rhel-8', rhel, extraPackages: ['jq'] })));
+    expect(out.extra_rpms).toBe('sysstat jq');
+    expect('extra_debs' in out).toBe(false);
+  });
+
+  it('proxy: http_proxy, https_proxy and a comma-joined no_proxy', () => {
+    const proxy = { http: 'http://proxy.acme.com:80', https: 'http://proxy.acme.com:443', noProxy: ['localhost', '127.0.0.1', 'acme.com', '10.0.0.0/8'] };
+    expect(renderCustomizations(fixtureContext(vsphereSpec({ proxy })))).toEqual({
+      http_proxy: 'http://proxy.acme.com:80',
+      https_proxy: 'http://proxy.acme.com:443',
+      no_proxy: 'localhost,127.0.0.1,acme.com,10.0.0.0/8',
+    });
+  });
+
+  it('GPU: vmx_version "17" (and nothing else for a plain vSphere image)', () => {
+    expect(renderCustomizations(fixtureContext(vsphereSpec({ gpu: true })))).toEqual({ vmx_version: '17' });
+    expect(renderCustomizations(fixtureContext(vsphereSpec()))).toEqual({});
+  });
+
+  it('AWS safe defaults: private (no groups, no users), built and kept in one region, manifest in the output mount', () => {
+    expect(renderCustomizations(fixtureContext(awsSpec()))).toEqual({
+      ami_groups: '',
+      ami_regions: 'us-east-1',
+      ami_users: '',
+      aws_region: 'us-east-1',
+      manifest_output: '/home/imagebuilder/output/manifest.json',
+      snapshot_groups: '',
+      snapshot_users: '',
+    });
+  });
+
+  it('AWS builds stay private and in the build region even when copies and shares are declared (upload applies them)', () => {
+    const spec = awsSpec({ upload: { aws: { region: 'us-east-1', copyToRegions: ['us-west-2'], shareWithAccounts: ['123456789012'] } } });
+    const out = renderCustomizations(fixtureContext(spec));
+    expect(out.ami_regions).toBe('us-east-1');
+    expect(out.ami_users).toBe('');
+    expect(out.snapshot_users).toBe('');
+    expect(out.ami_groups).toBe('');
+    expect(out.snapshot_groups).toBe('');
+  });
+
+  it('Azure uses the declared gallery, resource group and location (image name defaults to kiln-<name>)', () => {
+    expect(renderCustomizations(fixtureContext(azureSpec(), { name: 'az-img' }))).toEqual({
+      azure_location: 'westeurope',
+      image_name: 'kiln-az-img',
+      replication_regions: 'westeurope',
+      resource_group_name: 'rg-images',
+      shared_image_gallery_name: 'my_gallery',
+      subscription_id: '00000000-0000-4000-8000-000000000009',
+    });
+  });
+
+  it('packerVars are merged last and win over every option', () => {
+    const spec = vsphereSpec({ gpu: true, proxy: { http: 'http://p:80' }, packerVars: { vmx_version: '19', http_proxy: 'http://q:81', disk_size: '40960' } });
+    expect(renderCustomizations(fixtureContext(spec))).toEqual({ disk_size: '40960', http_proxy: 'http://q:81', vmx_version: '19' });
+  });
+});

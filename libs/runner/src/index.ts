@@ -1,0 +1,5 @@
+export * from './redactor';
+export * from './run-command';
+export * from './preflight';
+export * from './tool-hints';
+export * from './docker-cli';

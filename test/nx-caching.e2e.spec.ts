@@ -1,0 +1,298 @@
+// Real Nx on a temporary copy of the repository: project graph, exact caching, affected, errors and plan mode.
+// One workspace for the whole file; the `it`s run in order and each one restores what it edits (the affected
+// checks, which commit new projects, run last).
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { changedPaths, listFiles, snapshotFiles } from './support/file-tree';
+import { allWithStatus, failedTasks, taskOutput, taskRuns, taskStatuses } from './support/nx-output';
+import { createTempWorkspace, type CommandResult, type TempWorkspace } from './support/temp-workspace';
+
+const IMAGES = [
+  'amazon-2-aws',
+  'photon-3-vsphere',
+  'rhel-8-vsphere',
+  'ubuntu-2004-aws-cis',
+  'ubuntu-2004-aws-stig',
+  'ubuntu-2004-azure-fips',
+  'ubuntu-2004-vsphere-class',
+  'ubuntu-2004-vsphere-gpu',
+  'ubuntu-2004-vsphere-plan',
+];
+const VSPHERE_CONFIG = ['build-plan.json', 'customizations.json', 'metadata.json', 'tkg.json'];
+const CLOUD_CONFIG = ['build-plan.json', 'customizations.json', 'tkg.json'];
+const CONFIG_FILES: Record<string, string[]> = Object.fromEntries(
+  IMAGES.map((name) => [name, name.includes('vsphere') ? VSPHERE_CONFIG : CLOUD_CONFIG]),
+);
+const LIBS = ['catalog', 'errors', 'kiln-nx', 'render', 'spec', 'steps'];
+const STACK_FRAME = '    at ';
+
+const tasks = (target: string, names: string[] = IMAGES) => names.map((n) => `${n}:${target}`);
+
+function expectOk(r: CommandResult): void {
+  expect(r.code, `nx failed:\n${r.stdout}\n${r.stderr}`).toBe(0);
+}
+
+function lines(text: string): string[] {
+  return text.split('\n').filter((l) => l !== '').sort();
+}
+
+let ws: TempWorkspace;
+
+beforeAll(() => {
+  ws = createTempWorkspace();
+});
+
+afterAll(() => {
+  ws?.dispose();
+});
+
+describe('the project graph', () => {
+  it('lists the 9 images, the tkr, both clusters and the libs, each Kiln project tagged by kind', () => {
+    const all = ws.nx(['show', 'projects']);
+    expectOk(all);
+    expect(lines(all.stdout)).toEqual(expect.arrayContaining([...IMAGES, 'custom-v1-26-5', 'workload-vsphere', 'workload-vsphere-template', ...LIBS, 'e2e']));
+    const byTag = (tag: string) => lines(ws.nx(['show', 'projects', '--projects', `tag:${tag}`]).stdout);
+    expect(byTag('kiln:image')).toEqual(IMAGES);
+    expect(byTag('kiln:tkr')).toEqual(['custom-v1-26-5']);
+    expect(byTag('kiln:cluster')).toEqual(['workload-vsphere', 'workload-vsphere-template']);
+  });
+
+  it('gives the tkr the targets gen-bom and apply-tkr, each with its description', () => {
+    const r = ws.nx(['show', 'project', 'custom-v1-26-5', '--json']);
+    expectOk(r);
+    const project = JSON.parse(r.stdout) as { targets: Record<string, { metadata?: { description?: string } }> };
+    expect(Object.keys(project.targets).sort()).toEqual(['apply-tkr', 'gen-bom']);
+    expect(project.targets['gen-bom']!.metadata?.description).toBe(
+      "Add the images' published ids to the base BoM and write the BoM and its ConfigMap (pure, cached).",
+    );
+    expect(project.targets['apply-tkr']!.metadata?.description).toBe(
+      'kubectl apply the ConfigMap to the management cluster, restart the TKr controller, wait for the TKr (not cached).',
+    );
+  });
+
+  it('has edges tkr → its images, cluster → its tkr, template cluster → its image', () => {
+    expectOk(ws.nx(['graph', '--file=graph.json']));
+    const graph = JSON.parse(ws.read('graph.json')) as { graph: { dependencies: Record<string, { target: string }[]> } };
+    ws.remove('graph.json');
+    const targetsOf = (p: string) => graph.graph.dependencies[p]!.map((d) => d.target).sort();
+    expect(targetsOf('custom-v1-26-5')).toEqual(['ubuntu-2004-aws-cis', 'ubuntu-2004-azure-fips', 'ubuntu-2004-vsphere-class']);
+    expect(targetsOf('workload-vsphere')).toEqual(['custom-v1-26-5']);
+    expect(targetsOf('workload-vsphere-template')).toEqual(['ubuntu-2004-vsphere-plan']);
+  });
+});
+
+describe('render-config caching', () => {
+  let firstRender: Map<string, Buffer>;
+
+  it('renders all 9 images once, then reads all 9 from the cache, restoring deleted outputs byte for byte', () => {
+    const first = ws.nx(['run-many', '-t', 'render-config']);
+    expectOk(first);
+    expect(taskStatuses(first.stdout)).toEqual(allWithStatus(tasks('render-config'), 'ran'));
+    firstRender = snapshotFiles(join(ws.root, 'dist/images'));
+    expect([...firstRender.keys()]).toEqual(IMAGES.flatMap((n) => CONFIG_FILES[n]!.map((f) => `${n}/config/${f}`)));
+
+    const second = ws.nx(['run-many', '-t', 'render-config']);
+    expectOk(second);
+    expect(taskStatuses(second.stdout)).toEqual(allWithStatus(tasks('render-config'), 'local cache'));
+    expect(second.stdout).toContain('Nx read the output from the cache instead of running the command for 9 out of 9 tasks.');
+
+    ws.remove('dist');
+    const restored = ws.nx(['run-many', '-t', 'render-config']);
+    expectOk(restored);
+    expect(taskStatuses(restored.stdout)).toEqual(allWithStatus(tasks('render-config'), 'local cache'));
+    expect(changedPaths(firstRender, snapshotFiles(join(ws.root, 'dist/images')))).toEqual([]);
+  });
+
+  it('re-renders only the image whose image.yaml changed; the other 8 are cache hits', () => {
+    const file = 'images/amazon-2-aws/image.yaml';
+    const original = ws.read(file);
+    ws.write(file, `${original}proxy:\n  http: http://proxy.example.com:3128\n  noProxy: [localhost, 10.0.0.0/8]\n`);
+    try {
+      const r = ws.nx(['run-many', '-t', 'render-config']);
+      expectOk(r);
+      expect(taskStatuses(r.stdout)).toEqual({
+        ...allWithStatus(tasks('render-config', IMAGES.filter((n) => n !== 'amazon-2-aws')), 'local cache'),
+        'amazon-2-aws:render-config': 'ran',
+      });
+      const after = snapshotFiles(join(ws.root, 'dist/images'));
+      expect(changedPaths(firstRender, after)).toEqual(['amazon-2-aws/config/customizations.json']);
+      expect(after.get('amazon-2-aws/config/customizations.json')!.toString()).toContain('"http_proxy": "http://proxy.example.com:3128"');
+    } finally {
+      ws.write(file, original);
+    }
+  });
+});
+
+describe('build caching', () => {
+  it('keeps build cached across a renderer change that leaves the rendered bytes alone, and misses when the bytes change', () => {
+    const renderer = 'libs/render/src/render-tkg-json.ts';
+    const image = 'images/amazon-2-aws/image.yaml';
+    const originalRenderer = ws.read(renderer);
+    const originalImage = ws.read(image);
+    try {
+      const before = ws.nx(['run-many', '-t', 'build', '-c', 'plan']);
+      expectOk(before);
+      expect(taskStatuses(before.stdout)).toEqual({
+        ...allWithStatus(tasks('render-config:plan'), 'ran'),
+        ...allWithStatus(tasks('pull-bundle:plan'), 'ran'),
+        ...allWithStatus(tasks('build:plan'), 'ran'),
+      });
+
+      ws.write(renderer, `${originalRenderer}// no-op line: the renderer's bytes change, its output does not\n`);
+      const after = ws.nx(['run-many', '-t', 'build', '-c', 'plan']);
+      expectOk(after);
+      expect(taskStatuses(after.stdout)).toEqual({
+        ...allWithStatus(tasks('render-config:plan'), 'ran'),
+        ...allWithStatus(tasks('pull-bundle:plan'), 'ran'),
+        ...allWithStatus(tasks('build:plan'), 'local cache'),
+      });
+
+      // The control: bytes that change (one more package) do reach build's hash.
+      ws.write(image, originalImage.replace('extraPackages: [jq, tcpdump]', 'extraPackages: [jq, tcpdump, curl]'));
+      const changed = ws.nx(['run-many', '-t', 'build', '-c', 'plan', '-p', 'amazon-2-aws']);
+      expectOk(changed);
+      expect(taskStatuses(changed.stdout)).toEqual({
+        'amazon-2-aws:build:plan': 'ran',
+        'amazon-2-aws:pull-bundle:plan': 'ran',
+        'amazon-2-aws:render-config:plan': 'ran',
+      });
+    } finally {
+      ws.write(renderer, originalRenderer);
+      ws.write(image, originalImage);
+    }
+  });
+});
+
+describe('an invalid image.yaml', () => {
+  it('keeps the graph whole and fails only its own render-config, with the positioned message and no stack trace', () => {
+    const file = 'images/ubuntu-2004-vsphere-gpu/image.yaml';
+    const original = ws.read(file);
+    expect(original.split('\n')[5]).toBe('gpu: true');
+    ws.write(file, original.replace('gpu: true', 'gpu: "yes"'));
+    try {
+      const show = ws.nx(['show', 'projects']);
+      expectOk(show);
+      expect(lines(show.stdout)).toEqual(expect.arrayContaining([...IMAGES, 'custom-v1-26-5', 'workload-vsphere', 'workload-vsphere-template', ...LIBS]));
+
+      const r = ws.nx(['run-many', '-t', 'render-config', '--skip-nx-cache']);
+      expect(r.code).toBe(1);
+      expect(failedTasks(r.stderr)).toEqual(['ubuntu-2004-vsphere-gpu:render-config']);
+      expect(taskOutput(r.stdout, 'ubuntu-2004-vsphere-gpu:render-config')).toBe(
+        [
+          'ubuntu-2004-vsphere-gpu: images/ubuntu-2004-vsphere-gpu/image.yaml:6:6: /gpu must be boolean (got "yes")',
+          '  hint: write true or false, without quotes',
+        ].join('\n'),
+      );
+      expect(r.stdout + r.stderr).not.toContain(STACK_FRAME);
+      const others = IMAGES.filter((n) => n !== 'ubuntu-2004-vsphere-gpu');
+      expect(taskStatuses(r.stdout)).toEqual(allWithStatus(tasks('render-config'), 'ran'));
+      for (const name of others) {
+        expect(taskOutput(r.stdout, `${name}:render-config`)).toMatch(new RegExp(`^rendered dist/images/${name}/config/\\{${CONFIG_FILES[name]!.join(',')}\\} \\(`));
+      }
+    } finally {
+      ws.write(file, original);
+    }
+  });
+});
+
+describe('plan mode', () => {
+  it('runs the whole pipeline, writing only under dist/plan/ and printing the commands and not-implemented markers', () => {
+    ws.remove('dist/plan');
+    const distBefore = snapshotFiles(join(ws.root, 'dist'));
+    const ignoredBefore = ws.git(['status', '--porcelain', '--ignored']);
+
+    const r = ws.nx(['run-many', '-t', 'upload', 'gen-cluster-config', '-c', 'plan']);
+    expectOk(r);
+    expect(changedPaths(distBefore, snapshotFiles(join(ws.root, 'dist'))).filter((p) => !p.startsWith('plan/'))).toEqual([]);
+    expect(ws.git(['status', '--porcelain', '--ignored'])).toBe(ignoredBefore);
+    const planFiles = (dir: string) => [`${dir}/plan.json`, `${dir}/plan.txt`];
+    expect(listFiles(join(ws.root, 'dist/plan'))).toEqual(
+      [
+        ...planFiles('clusters/workload-vsphere-template/gen-cluster-config'),
+        ...planFiles('clusters/workload-vsphere/gen-cluster-config'),
+        ...IMAGES.flatMap((n) => [
+          ...planFiles(`images/${n}/build`),
+          ...CONFIG_FILES[n]!.map((f) => `images/${n}/config/${f}`),
+          ...planFiles(`images/${n}/pull-bundle`),
+          ...planFiles(`images/${n}/upload`),
+        ]),
+        ...planFiles('tkrs/custom-v1-26-5/apply-tkr'),
+        ...planFiles('tkrs/custom-v1-26-5/gen-bom'),
+      ].sort(),
+    );
+
+    const runs = taskRuns(r.stdout);
+    const planTasks: [string, string, string][] = [
+      ...IMAGES.flatMap((n): [string, string, string][] => [
+        [n, 'pull-bundle', 'issue #3'],
+        [n, 'build', 'issue #3'],
+        [n, 'upload', 'issue #4'],
+      ]),
+      ['custom-v1-26-5', 'gen-bom', 'issue #5'],
+      ['custom-v1-26-5', 'apply-tkr', 'issue #5'],
+      ['workload-vsphere', 'gen-cluster-config', 'issue #5'],
+      ['workload-vsphere-template', 'gen-cluster-config', 'issue #5'],
+    ];
+    for (const [project, target, issue] of planTasks) {
+      const output = runs.get(`${project}:${target}:plan`)?.output;
+      expect(output?.split('\n')[0], `${project}:${target}:plan`).toBe(`[plan] ${target} ${project} (not implemented yet: ${issue}; shown as it will run)`);
+      const dir = project.startsWith('workload') ? `clusters/${project}` : project === 'custom-v1-26-5' ? `tkrs/${project}` : `images/${project}`;
+      expect(ws.read(`dist/plan/${dir}/${target}/plan.txt`)).toBe(`${output}\n`);
+    }
+    for (const name of IMAGES) {
+      expect(runs.get(`${name}:build:plan`)!.output).toContain(`\n  $ docker run --rm --name 'kiln-build-${name}-<run-id>' `);
+    }
+    expect(r.stdout + r.stderr).not.toContain(STACK_FRAME);
+  });
+
+  it('fails real-mode build with the not-implemented message and no stack trace', () => {
+    const chain = ws.nx(['run', 'ubuntu-2004-vsphere-class:build']);
+    // Nx 23 exits 130 ("did not complete") when a dependency failed and build itself was skipped.
+    expect(chain.code).toBe(130);
+    expect(failedTasks(chain.stderr)).toEqual(['ubuntu-2004-vsphere-class:pull-bundle']);
+    expect(taskOutput(chain.stdout, 'ubuntu-2004-vsphere-class:pull-bundle')).toBe(
+      'ubuntu-2004-vsphere-class: pull-bundle is not implemented yet (issue #3)\n  hint: run it with -c plan to see the exact commands it will run',
+    );
+
+    const alone = ws.nx(['run', 'ubuntu-2004-vsphere-class:build', '--excludeTaskDependencies']);
+    expect(alone.code).toBe(1);
+    expect(taskOutput(alone.stdout, 'ubuntu-2004-vsphere-class:build')).toBe(
+      'ubuntu-2004-vsphere-class: build is not implemented yet (issue #3)\n  hint: run it with -c plan to see the exact commands it will run',
+    );
+    expect(chain.stdout + chain.stderr + alone.stdout + alone.stderr).not.toContain(STACK_FRAME);
+  });
+});
+
+describe('nx affected (runs last: it commits new projects)', () => {
+  const affected = () => {
+    const r = ws.nx(['show', 'projects', '--affected', '--base=HEAD~1', '--head=HEAD']);
+    expectOk(r);
+    return lines(r.stdout);
+  };
+  const tkrFile = 'tkrs/custom-v1-26-5/tkr.yaml';
+  const addToTkr = (image: string) => {
+    const tkr = ws.read(tkrFile);
+    expect(tkr).toContain('  - ubuntu-2004-azure-fips\n');
+    ws.write(tkrFile, tkr.replace('  - ubuntu-2004-azure-fips\n', `  - ubuntu-2004-azure-fips\n  - ${image}\n`));
+  };
+
+  it('selects exactly a newly added image', () => {
+    expect(ws.git(['status', '--porcelain'])).toBe('');
+    ws.write('images/new-image/image.yaml', ws.read('images/amazon-2-aws/image.yaml'));
+    ws.commitAll('add new-image');
+    expect(affected()).toEqual(['new-image']);
+  });
+
+  it('selects the tkr and its cluster when the tkr starts using an image', () => {
+    addToTkr('new-image');
+    ws.commitAll('use new-image in the tkr');
+    expect(affected()).toEqual(['custom-v1-26-5', 'workload-vsphere']);
+  });
+
+  it('selects the image, the tkr and the cluster when one commit adds an image and uses it', () => {
+    ws.write('images/newer-image/image.yaml', ws.read('images/amazon-2-aws/image.yaml'));
+    addToTkr('newer-image');
+    ws.commitAll('add newer-image and use it in the tkr');
+    expect(affected()).toEqual(['custom-v1-26-5', 'newer-image', 'workload-vsphere']);
+  });
+});

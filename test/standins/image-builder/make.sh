@@ -1,0 +1,330 @@
+#!/bin/sh
+# Test stand-in for projects.registry.vmware.com/tkg/image-builder (entrypoint `make`, argument = make target).
+# It builds nothing. It CHECKS that the container was started the way the real image-builder needs,
+# then prints packer/ansible-like progress and writes artifacts in the real formats:
+#   - the make target is one the real image knows;
+#   - PACKER_VAR_FILES is set, lists tkg.json, and every file it lists exists (relative to /home/imagebuilder)
+#     and looks like JSON;
+#   - /home/imagebuilder/tkg.json no longer contains the literal <IP>:<PORT>, and its
+#     kubernetes_http_source and kubernetes_cni_http_source URLs answer (the resource bundle is reachable
+#     from the container);
+#   - /home/imagebuilder/tkg is a directory, /home/imagebuilder/goss/goss.yaml exists, and every
+#     custom_role_names path in the var files is a directory;
+#   - vSphere (build-node-ova-*): vsphere.json exists, is in PACKER_VAR_FILES and has vcenter_server,
+#     username, password and datacenter; OVF_CUSTOM_PROPERTIES=/home/imagebuilder/metadata.json and that
+#     file has a VERSION; IB_OVFTOOL=1; /home/imagebuilder/output is a writable directory;
+#   - RHEL (*-rhel-*): RHSM_USER and RHSM_PASS are set and an ISO is mounted at /rhel-*.iso;
+#   - AWS (build-ami-*): /home/imagebuilder/.aws is a directory and manifest_output is set to a path in a
+#     writable directory;
+#   - Azure (build-azure-sig-*): AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_SUBSCRIPTION_ID and
+#     AZURE_TENANT_ID are set (from --env-file) and /home/imagebuilder/.azure is a directory.
+# Like real packer it echoes secrets (vSphere password, RHSM_PASS) in DEBUG lines, so redaction can be tested.
+# KILN_STANDIN_SLEEP=<seconds> pauses during provisioning; KILN_STANDIN_FAIL=<text> fails there (exit 2).
+# Artifacts: vSphere → output/<build_version>/<build_version>.ova (+ .ova.sha256, .ovf, .mf);
+# AWS → packer manifest at manifest_output; Azure → stdout only. Ids are derived from sha256 checksums.
+
+HOME_DIR=/home/imagebuilder
+TARGET="$1"
+
+fail() {
+  echo "ERROR: $*" >&2
+  exit 2
+}
+
+# json_get FILE KEY: the string value of "KEY" in FILE (last occurrence), with \" and \\ unescaped.
+json_get() {
+  grep -oE '"'"$2"'"[[:space:]]*:[[:space:]]*"([^"\\]|\\.)*"' "$1" 2>/dev/null | tail -n 1 |
+    sed -E 's/^"[^"]*"[[:space:]]*:[[:space:]]*"//; s/"$//; s/\\"/"/g; s/\\\\/\\/g'
+}
+
+# json_has FILE KEY: true when FILE has a "KEY": member.
+json_has() {
+  grep -qE '"'"$2"'"[[:space:]]*:' "$1" 2>/dev/null
+}
+
+# var_path NAME: where packer finds a var file named in PACKER_VAR_FILES.
+var_path() {
+  case "$1" in
+    /*) echo "$1" ;;
+    *) echo "$HOME_DIR/$1" ;;
+  esac
+}
+
+# var_get KEY: the packer variable as the var files set it (later files win); empty when unset.
+var_get() {
+  _value=""
+  for _f in $PACKER_VAR_FILES; do
+    _p=$(var_path "$_f")
+    if json_has "$_p" "$1"; then _value=$(json_get "$_p" "$1"); fi
+  done
+  printf '%s' "$_value"
+}
+
+# listed NAME: true when PACKER_VAR_FILES names the file.
+listed() {
+  for _f in $PACKER_VAR_FILES; do
+    [ "$_f" = "$1" ] || [ "$_f" = "$HOME_DIR/$1" ] && return 0
+  done
+  return 1
+}
+
+# checksum TEXT: sha256 hex of TEXT.
+checksum() {
+  printf '%s' "$1" | sha256sum | cut -d' ' -f1
+}
+
+# require_file PATH MESSAGE: fail with MESSAGE unless PATH is a file. A directory there usually means the
+# host path of a -v mount did not exist (docker then creates an empty directory and mounts that).
+require_file() {
+  [ -d "$1" ] && fail "$1 is a directory, not a file (was the host path of its -v mount missing?)"
+  [ -f "$1" ] || fail "$2"
+}
+
+require_env() {
+  for _name in "$@"; do
+    eval "_v=\${$_name:-}"
+    [ -n "$_v" ] || fail "$_name is not set in the container environment (${TARGET} needs $*)"
+  done
+}
+
+require_writable_dir() {
+  [ -d "$1" ] || fail "$1 is not a directory ($2)"
+  _probe="$1/.kiln-standin-write-probe"
+  (: > "$_probe") 2>/dev/null || fail "$1 is not writable ($2)"
+  rm -f "$_probe"
+}
+
+# ---- checks ------------------------------------------------------------------------------------
+case "$TARGET" in
+  build-node-ova-vsphere-ubuntu-2004 | build-node-ova-vsphere-photon-3 | build-node-ova-vsphere-rhel-8) INFRA=vsphere ;;
+  build-ami-ubuntu-2004 | build-ami-ubuntu-1804 | build-ami-amazon-2) INFRA=aws ;;
+  build-azure-sig-ubuntu-2004 | build-azure-sig-ubuntu-1804) INFRA=azure ;;
+  "") fail "no make target given (the image's entrypoint is make; pass the target as the argument)" ;;
+  *) fail "make: *** No rule to make target '$TARGET'.  Stop." ;;
+esac
+BUILD_NAME=${TARGET#build-node-ova-vsphere-}
+BUILD_NAME=${BUILD_NAME#build-ami-}
+BUILD_NAME=${BUILD_NAME#build-azure-sig-}
+
+[ -n "${PACKER_VAR_FILES:-}" ] || fail "PACKER_VAR_FILES is not set (expected e.g. \"tkg.json vsphere.json customizations.json\")"
+for f in $PACKER_VAR_FILES; do
+  p=$(var_path "$f")
+  require_file "$p" "PACKER_VAR_FILES lists $f but $p does not exist"
+  text=$(tr -d ' \t\r\n' < "$p")
+  case "$text" in
+    \{*\}) ;;
+    *) fail "$p is not a JSON object" ;;
+  esac
+done
+require_file "$HOME_DIR/tkg.json" "$HOME_DIR/tkg.json does not exist (mount the config bundle's tkg.json there)"
+listed tkg.json || fail "PACKER_VAR_FILES does not list tkg.json: \"$PACKER_VAR_FILES\""
+if grep -q '<IP>:<PORT>' "$HOME_DIR/tkg.json"; then
+  fail "$HOME_DIR/tkg.json still contains the placeholder <IP>:<PORT> (fill in the resource bundle address)"
+fi
+[ -d "$HOME_DIR/tkg" ] || fail "$HOME_DIR/tkg is not a directory (mount the config bundle's tkg/ role there)"
+require_file "$HOME_DIR/goss/goss.yaml" "$HOME_DIR/goss/goss.yaml does not exist (mount the goss spec there)"
+for f in $PACKER_VAR_FILES; do
+  p=$(var_path "$f")
+  json_has "$p" custom_role_names || continue
+  for role in $(json_get "$p" custom_role_names); do
+    [ -d "$role" ] || fail "custom_role_names in $f names $role, which is not a directory in the container"
+  done
+done
+
+case "$INFRA" in
+  vsphere)
+    require_file "$HOME_DIR/vsphere.json" "$HOME_DIR/vsphere.json does not exist (mount the vSphere credentials file there)"
+    listed vsphere.json || fail "PACKER_VAR_FILES does not list vsphere.json: \"$PACKER_VAR_FILES\""
+    for key in vcenter_server username password datacenter; do
+      json_has "$HOME_DIR/vsphere.json" "$key" || fail "$HOME_DIR/vsphere.json has no \"$key\""
+    done
+    [ "${OVF_CUSTOM_PROPERTIES:-}" = "$HOME_DIR/metadata.json" ] ||
+      fail "OVF_CUSTOM_PROPERTIES must be $HOME_DIR/metadata.json, got \"${OVF_CUSTOM_PROPERTIES:-}\""
+    require_file "$HOME_DIR/metadata.json" "$HOME_DIR/metadata.json does not exist (OVF_CUSTOM_PROPERTIES names it)"
+    VERSION=$(json_get "$HOME_DIR/metadata.json" VERSION)
+    [ -n "$VERSION" ] || fail "$HOME_DIR/metadata.json has no VERSION"
+    [ "${IB_OVFTOOL:-}" = "1" ] || fail "IB_OVFTOOL must be 1, got \"${IB_OVFTOOL:-}\""
+    require_writable_dir "$HOME_DIR/output" "mount the output folder there"
+    ;;
+  aws)
+    [ -d "$HOME_DIR/.aws" ] || fail "$HOME_DIR/.aws is not a directory (mount ~/.aws there)"
+    MANIFEST=$(var_get manifest_output)
+    [ -n "$MANIFEST" ] || fail "manifest_output is not set in the var files (the AMI ids would only be in the log)"
+    require_writable_dir "$(dirname "$MANIFEST")" "manifest_output is $MANIFEST"
+    ;;
+  azure)
+    require_env AZURE_CLIENT_ID AZURE_CLIENT_SECRET AZURE_SUBSCRIPTION_ID AZURE_TENANT_ID
+    [ -d "$HOME_DIR/.azure" ] || fail "$HOME_DIR/.azure is not a directory (mount ~/.azure there)"
+    ;;
+esac
+case "$TARGET" in
+  *-rhel-*)
+    require_env RHSM_USER RHSM_PASS
+    ISO=""
+    for iso in /rhel-*.iso; do [ -f "$iso" ] && ISO=$iso; done
+    [ -n "$ISO" ] || fail "no RHEL ISO is mounted at /rhel-*.iso"
+    ;;
+esac
+
+for key in kubernetes_http_source kubernetes_cni_http_source; do
+  url=$(var_get "$key")
+  [ -n "$url" ] || fail "$key is not set in the var files"
+  case "$url" in
+    http://*) ;;
+    *) fail "$key is not an http:// URL: $url" ;;
+  esac
+  # (busybox 1.35 static wget crashes with -T, so the timeout applet bounds the probe)
+  timeout 15 wget -q -O /dev/null "$url" 2>/dev/null || fail "$key $url does not answer from inside the container (is the resource bundle running and reachable?)"
+done
+
+# ---- build ---------------------------------------------------------------------------------------
+SEMVER=$(var_get kubernetes_semver)
+[ -n "$SEMVER" ] || fail "kubernetes_semver is not set in the var files"
+BUILD_VERSION=$(var_get build_version)
+if [ -n "$BUILD_VERSION" ]; then
+  BUILD_VERSION=$(printf '%s' "$BUILD_VERSION" | sed 's/{{user `build_name`}}/'"$BUILD_NAME"'/g')
+else
+  BUILD_VERSION="$BUILD_NAME-kube-$(printf '%s' "$SEMVER" | tr '+' '_')"
+fi
+
+case "$INFRA" in
+  vsphere) BUILDER=vsphere-iso; TEMPLATE=packer/ova/packer-node.json ;;
+  aws) BUILDER=amazon-ebs; TEMPLATE=packer/ami/packer.json ;;
+  azure) BUILDER=azure-arm; TEMPLATE=packer/azure/packer.json ;;
+esac
+
+trap 'echo "==> $BUILDER: Build was cancelled. Cleaning up..."; exit 143' TERM INT
+
+var_args=""
+for f in $PACKER_VAR_FILES; do var_args="$var_args -var-file=\"$f\""; done
+echo "packer build$var_args $TEMPLATE"
+echo "$BUILDER: output will be in this color."
+echo "==> $BUILDER: Creating build VM for $BUILD_VERSION..."
+if [ "$INFRA" = vsphere ]; then
+  echo "==> $BUILDER: Connecting to vCenter $(json_get "$HOME_DIR/vsphere.json" vcenter_server) as $(json_get "$HOME_DIR/vsphere.json" username)"
+  echo "DEBUG: vsphere password: $(json_get "$HOME_DIR/vsphere.json" password)"
+fi
+if [ -n "${ISO:-}" ]; then
+  echo "==> $BUILDER: Registering with Red Hat Subscription Manager as $RHSM_USER"
+  echo "DEBUG: rhsm password: $RHSM_PASS"
+fi
+echo "==> $BUILDER: Waiting for SSH to become available..."
+echo "==> $BUILDER: Connected to SSH!"
+echo "==> $BUILDER: Provisioning with Ansible..."
+echo "    $BUILDER: TASK [tkg : Install containerd $(var_get containerd_version)]"
+if [ -n "${KILN_STANDIN_SLEEP:-}" ]; then
+  sleep "$KILN_STANDIN_SLEEP" &
+  wait $!
+fi
+if [ -n "${KILN_STANDIN_FAIL:-}" ]; then
+  echo "ERROR: ansible task failed: $KILN_STANDIN_FAIL" >&2
+  exit 2
+fi
+echo "==> $BUILDER: Running goss tests..."
+echo "    $BUILDER: Total Duration: 0.001s Count: 1, Failed: 0, Skipped: 0"
+
+xml_escape() {
+  printf '%s' "$1" | sed 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g; s/"/\&quot;/g'
+}
+
+case "$INFRA" in
+  vsphere)
+    echo "==> $BUILDER: Exporting OVA..."
+    OUT="$HOME_DIR/output/$BUILD_VERSION"
+    mkdir -p "$OUT" || fail "cannot create $OUT"
+    cd "$OUT" || exit 2
+    printf 'stand-in disk of %s\n' "$BUILD_VERSION" > "$BUILD_VERSION-disk-0.vmdk"
+    {
+      echo '<?xml version="1.0" encoding="UTF-8"?>'
+      echo '<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1">'
+      echo "  <References><File ovf:href=\"$BUILD_VERSION-disk-0.vmdk\" ovf:id=\"file1\"/></References>"
+      echo "  <VirtualSystem ovf:id=\"$BUILD_VERSION\">"
+      echo '    <ProductSection>'
+      grep -oE '"[A-Za-z0-9_.-]+"[[:space:]]*:[[:space:]]*"([^"\\]|\\.)*"' "$HOME_DIR/metadata.json" | while read -r pair; do
+        key=$(printf '%s' "$pair" | sed -E 's/^"([^"]*)".*/\1/')
+        value=$(json_get "$HOME_DIR/metadata.json" "$key")
+        echo "      <Property ovf:key=\"$key\" ovf:type=\"string\" ovf:userConfigurable=\"false\" ovf:value=\"$(xml_escape "$value")\"/>"
+      done
+      echo '    </ProductSection>'
+      echo '  </VirtualSystem>'
+      echo '</Envelope>'
+    } > "$BUILD_VERSION.ovf"
+    {
+      echo "SHA256($BUILD_VERSION.ovf)= $(sha256sum "$BUILD_VERSION.ovf" | cut -d' ' -f1)"
+      echo "SHA256($BUILD_VERSION-disk-0.vmdk)= $(sha256sum "$BUILD_VERSION-disk-0.vmdk" | cut -d' ' -f1)"
+    } > "$BUILD_VERSION.mf"
+    tar -cf "$BUILD_VERSION.ova" "$BUILD_VERSION.ovf" "$BUILD_VERSION.mf" "$BUILD_VERSION-disk-0.vmdk" || fail "cannot write $OUT/$BUILD_VERSION.ova"
+    rm -f "$BUILD_VERSION-disk-0.vmdk"
+    sha256sum "$BUILD_VERSION.ova" > "$BUILD_VERSION.ova.sha256"
+    echo "Build '$BUILDER' finished."
+    echo
+    echo "==> Builds finished. The artifacts of successful builds are:"
+    echo "--> $BUILDER: $BUILD_VERSION"
+    echo "--> $BUILDER: output/$BUILD_VERSION/$BUILD_VERSION.ova"
+    ;;
+  aws)
+    AMI_NAME=$(var_get ami_name)
+    [ -n "$AMI_NAME" ] || AMI_NAME="capa-ami-$BUILD_NAME-$SEMVER"
+    REGION=$(var_get aws_region)
+    [ -n "$REGION" ] || REGION=us-east-1
+    REGIONS=$( (echo "$REGION"; var_get ami_regions | tr ',' '\n') | grep -v '^$' | sort -u)
+    echo "==> $BUILDER: Creating AMI $AMI_NAME from instance..."
+    artifact=""
+    for r in $REGIONS; do
+      artifact="$artifact${artifact:+,}$r:ami-$(checksum "$AMI_NAME:$r" | cut -c1-17)"
+    done
+    uuid=$(checksum "run:$AMI_NAME" | sed -E 's/^(.{8})(.{4})(.{4})(.{4})(.{12}).*/\1-\2-\3-\4-\5/')
+    cat > "$MANIFEST" <<EOF || fail "cannot write $MANIFEST"
+{
+  "builds": [
+    {
+      "name": "$BUILD_NAME",
+      "builder_type": "$BUILDER",
+      "build_time": $(date +%s),
+      "files": null,
+      "artifact_id": "$artifact",
+      "packer_run_uuid": "$uuid",
+      "custom_data": {
+        "ami_name": "$AMI_NAME",
+        "build_name": "$BUILD_NAME",
+        "build_type": "node",
+        "containerd_version": "$(var_get containerd_version)",
+        "kubernetes_version": "$SEMVER"
+      }
+    }
+  ],
+  "last_run_uuid": "$uuid"
+}
+EOF
+    echo "Build '$BUILDER' finished."
+    echo
+    echo "==> Builds finished. The artifacts of successful builds are:"
+    echo "--> $BUILDER: AMIs were created:"
+    for r in $REGIONS; do echo "$r: ami-$(checksum "$AMI_NAME:$r" | cut -c1-17)"; done
+    ;;
+  azure)
+    IMAGE=$(var_get image_name)
+    [ -n "$IMAGE" ] || IMAGE="capi-$BUILD_NAME"
+    SUB=$(var_get subscription_id)
+    [ -n "$SUB" ] || SUB=$AZURE_SUBSCRIPTION_ID
+    RG=$(var_get resource_group_name)
+    [ -n "$RG" ] || RG=${RESOURCE_GROUP_NAME:-cluster-api-images}
+    GALLERY=$(var_get shared_image_gallery_name)
+    [ -n "$GALLERY" ] || GALLERY=${GALLERY_NAME:-ClusterAPI}
+    LOCATION=$(var_get azure_location)
+    [ -n "$LOCATION" ] || LOCATION=${AZURE_LOCATION:-westus2}
+    N=$(printf '%d' "0x$(checksum "$IMAGE" | cut -c1-7)")
+    echo "==> $BUILDER: Capturing image $IMAGE into gallery $GALLERY..."
+    echo "Build '$BUILDER' finished."
+    echo
+    echo "==> Builds finished. The artifacts of successful builds are:"
+    echo "--> $BUILDER: Azure.ResourceManagement.VMImage:"
+    echo
+    echo "OSType: Linux"
+    echo "ManagedImageResourceGroupName: $RG"
+    echo "ManagedImageName: $IMAGE"
+    echo "ManagedImageId: /subscriptions/$SUB/resourceGroups/$RG/providers/Microsoft.Compute/images/$IMAGE"
+    echo "ManagedImageLocation: $LOCATION"
+    echo "ManagedImageSharedImageGalleryId: /subscriptions/$SUB/resourceGroups/$RG/providers/Microsoft.Compute/galleries/$GALLERY/images/$IMAGE/versions/0.1.$N"
+    ;;
+esac
