@@ -89,7 +89,9 @@ function linkNodeModules(root: string): void {
 function nxEnv(cacheDir: string, dataDir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('NX_')) env[k] = v;
+  // Nx colours only a terminal; no FORCE_COLOR/NO_COLOR (Node warns in every task when both are set).
   delete env.FORCE_COLOR;
+  delete env.NO_COLOR;
   return {
     ...env,
     NX_CACHE_DIRECTORY: cacheDir,
@@ -97,7 +99,6 @@ function nxEnv(cacheDir: string, dataDir: string): NodeJS.ProcessEnv {
     NX_DAEMON: 'false',
     NX_NO_CLOUD: 'true',
     NX_TUI: 'false',
-    NO_COLOR: '1',
   };
 }
 

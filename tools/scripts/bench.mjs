@@ -230,22 +230,28 @@ function renderChild(w, outRoot, names) {
 
 // ---------------------------------------------------------------------------------------------- measurements
 
+/** nx show projects with default plugin isolation and with NX_ISOLATE_PLUGINS=false, runs interleaved (A B A B …). */
 async function showProjects(w, opts, label) {
-  const isolated = await measure(() => nx(w, ['show', 'projects']), { runs: opts.runs, reset: once(() => nx(w, ['show', 'projects'])) });
-  const noIsolation = { NX_ISOLATE_PLUGINS: 'false' };
-  const inProcess = await measure(() => nx(w, ['show', 'projects'], noIsolation), { runs: opts.runs, reset: once(() => nx(w, ['show', 'projects'], noIsolation)) });
-  const projects = isolated.last.stdout.split('\n').filter(Boolean).length;
-  log(`${label}: nx show projects (${projects} projects) isolated ${ms(isolated.medianMs)}, NX_ISOLATE_PLUGINS=false ${ms(inProcess.medianMs)}`);
-  return { projects, isolated: strip(isolated), notIsolated: strip(inProcess) };
-}
-
-/** A reset that warms up once (untimed) before the first run only. */
-function once(fn) {
-  let done = false;
-  return async () => {
-    if (!done) await fn();
-    done = true;
-  };
+  const isolated = () => nx(w, ['show', 'projects']);
+  const notIsolated = () => nx(w, ['show', 'projects'], { NX_ISOLATE_PLUGINS: 'false' });
+  await isolated(); // warm-up, untimed
+  await notIsolated();
+  const a = { runsMs: [] };
+  const b = { runsMs: [] };
+  let output;
+  for (let r = 0; r < opts.runs; r++) {
+    let t = now();
+    output = await isolated();
+    a.runsMs.push(round(now() - t));
+    t = now();
+    await notIsolated();
+    b.runsMs.push(round(now() - t));
+  }
+  a.medianMs = round(median(a.runsMs));
+  b.medianMs = round(median(b.runsMs));
+  const projects = output.stdout.split('\n').filter(Boolean).length;
+  log(`${label}: nx show projects (${projects} projects) isolated ${ms(a.medianMs)}, NX_ISOLATE_PLUGINS=false ${ms(b.medianMs)}`);
+  return { projects, isolated: strip(a), notIsolated: strip(b) };
 }
 
 const strip = ({ medianMs, runsMs }) => ({ medianMs, runsMs });

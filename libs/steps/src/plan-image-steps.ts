@@ -3,8 +3,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KilnError } from '@kiln/errors';
 import { dockerRunArgs, type BuildPlan } from '@kiln/render';
+import type { KilnImage } from '@kiln/spec';
 import { AZURE_CREDENTIAL_ENV, VSPHERE_CREDENTIAL_ENV, VSPHERE_CREDENTIALS_FILE_ENV } from './credential-env';
 import type { PlanRecord } from './plan-record';
+import { planAws } from './upload-aws';
+import { planAzure } from './upload-azure';
+import { kilnTags } from './upload-context';
+import { planVsphere } from './upload-vsphere';
 
 export function readBuildPlan(workspaceRoot: string, configPath: string): BuildPlan {
   const file = `${configPath}/build-plan.json`;
@@ -71,13 +76,31 @@ export function planBuild(workspaceRoot: string, project: string, plan: BuildPla
   };
 }
 
-export function planUpload(project: string, plan: BuildPlan, notImplemented?: string): PlanRecord {
+export interface UploadPlanInput {
+  project: string;
+  plan: BuildPlan;
+  upload: KilnImage['upload'];
+  /** Content key of the rendered config (what artifact.json will carry). */
+  contentKey: string;
+  notImplemented?: string;
+}
+
+/** Every govc/aws/az command upload runs, with placeholders for what only the build knows. */
+export function planUpload(input: UploadPlanInput): PlanRecord {
+  const { project, plan, upload, contentKey } = input;
+  const tags = kilnTags(project, plan.version, plan.kubernetesSemver, contentKey);
+  const steps =
+    plan.infra === 'vsphere'
+      ? planVsphere(project, upload.vsphere!, contentKey, plan.version)
+      : plan.infra === 'aws'
+        ? planAws(upload.aws!, tags)
+        : planAzure(project, upload.azure!, tags);
   return {
     target: 'upload',
     project,
-    notImplemented,
-    summary: `publish the ${plan.infra} artifact of ${project} and write dist/images/${project}/upload/published.json`,
-    commands: [],
-    notes: [],
+    notImplemented: input.notImplemented,
+    summary: `publish the ${plan.infra} artifact of ${project} (content key ${contentKey.slice(0, 12)}) idempotently and write dist/images/${project}/upload/published.json`,
+    commands: steps.commands,
+    notes: [...steps.notes, 'a conflicting object stops the upload with an error naming it; nx run <image>:upload --replace replaces it'],
   };
 }

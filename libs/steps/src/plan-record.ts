@@ -37,10 +37,10 @@ export function formatPlan(record: PlanRecord): string {
   return template({ ...record, commands: record.commands.map((c) => ({ line: shellQuote(c.argv), when: c.when })) }).trimEnd();
 }
 
-/** Writes plan.txt and plan.json into `dir` (workspace-relative, under dist/plan/) and returns the text. */
-export function writePlan(workspaceRoot: string, dir: string, record: PlanRecord): string {
+/** Writes plan.txt and plan.json (plus any planned output `files`) into `dir` (workspace-relative, under dist/plan/) and returns the text. */
+export function writePlan(workspaceRoot: string, dir: string, record: PlanRecord, files: Record<string, string> = {}): string {
   if (!dir.startsWith('dist/plan/')) throw new Error(`plan output must be under dist/plan/ (got ${dir})`);
   const text = formatPlan(record);
-  writeDirAtomic(join(workspaceRoot, dir), { 'plan.txt': text + '\n', 'plan.json': stableJson(record) });
+  writeDirAtomic(join(workspaceRoot, dir), { ...files, 'plan.txt': text + '\n', 'plan.json': stableJson(record) });
   return text;
 }

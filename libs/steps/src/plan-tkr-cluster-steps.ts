@@ -1,5 +1,6 @@
 // Plan records for the tkr targets (gen-bom, apply-tkr) and clusters (gen-cluster-config).
 import type { KilnCluster, KilnTkr } from '@kiln/spec';
+import { DEFAULT_TKR_NAMESPACE, DEFAULT_TKR_POLL_SECONDS, DEFAULT_TKR_TIMEOUT_SECONDS, TKR_CONTROLLER_PREFIX, TKR_CONTROLLER_SELECTOR } from './apply-tkr-step';
 import type { PlanRecord } from './plan-record';
 
 export function planGenBom(project: string, tkr: KilnTkr, notImplemented?: string): PlanRecord {
@@ -14,8 +15,10 @@ export function planGenBom(project: string, tkr: KilnTkr, notImplemented?: strin
 }
 
 export function planApplyTkr(project: string, tkr: KilnTkr, notImplemented?: string): PlanRecord {
-  const ns = tkr.managementCluster.namespace ?? 'tkr-system';
+  const ns = tkr.managementCluster.namespace ?? DEFAULT_TKR_NAMESPACE;
   const ctx = tkr.managementCluster.context;
+  const restart = tkr.managementCluster.restartController !== false;
+  const timeout = tkr.managementCluster.timeoutSeconds ?? DEFAULT_TKR_TIMEOUT_SECONDS;
   return {
     target: 'apply-tkr',
     project,
@@ -23,8 +26,9 @@ export function planApplyTkr(project: string, tkr: KilnTkr, notImplemented?: str
     summary: `register the custom TKr on the management cluster ${ctx}`,
     commands: [
       { argv: ['kubectl', '--context', ctx, '-n', ns, 'apply', '--server-side', '--field-manager=kiln', '-f', `dist/tkrs/${project}/configmap-<version>.yaml`] },
-      { argv: ['kubectl', '--context', ctx, '-n', ns, 'delete', 'pod', '<tkr-controller-manager pod>'], when: tkr.managementCluster.restartController === false ? 'disabled' : 'to reconcile at once' },
-      { argv: ['kubectl', '--context', ctx, 'get', 'tkr', '<tkr name>', '-o', 'json'], when: 'until Ready' },
+      { argv: ['kubectl', '--context', ctx, '-n', ns, 'get', 'pods', '-l', TKR_CONTROLLER_SELECTOR, '-o', 'json'], when: restart ? `find the ${TKR_CONTROLLER_PREFIX}* pod` : 'disabled' },
+      { argv: ['kubectl', '--context', ctx, '-n', ns, 'delete', 'pod', `<${TKR_CONTROLLER_PREFIX}* pod>`, '--wait=false'], when: restart ? 'to reconcile at once' : 'disabled' },
+      { argv: ['kubectl', '--context', ctx, 'get', 'tkr', '<tkr name>', '-o', 'json'], when: `every ${DEFAULT_TKR_POLL_SECONDS} s until Ready and Compatible (timeout ${timeout} s)` },
     ],
     notes: [],
   };

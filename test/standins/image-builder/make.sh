@@ -20,6 +20,10 @@
 #     AZURE_TENANT_ID are set (from --env-file) and /home/imagebuilder/.azure is a directory.
 # Like real packer it echoes secrets (vSphere password, RHSM_PASS) in DEBUG lines, so redaction can be tested.
 # KILN_STANDIN_SLEEP=<seconds> pauses during provisioning; KILN_STANDIN_FAIL=<text> fails there (exit 2).
+# KILN_STANDIN_STOP_DELAY=<seconds>: on SIGTERM/SIGINT, "clean up" that long before exiting (like packer
+# destroying the build VM). Production never passes these in the container environment, so the packer
+# variables kiln_standin_sleep, kiln_standin_fail and kiln_standin_stop_delay (e.g. image.yaml packerVars,
+# which land in customizations.json) do the same; env wins.
 # Artifacts: vSphere → output/<build_version>/<build_version>.ova (+ .ova.sha256, .ovf, .mf);
 # AWS → packer manifest at manifest_output; Azure → stdout only. Ids are derived from sha256 checksums.
 
@@ -193,7 +197,17 @@ case "$INFRA" in
   azure) BUILDER=azure-arm; TEMPLATE=packer/azure/packer.json ;;
 esac
 
-trap 'echo "==> $BUILDER: Build was cancelled. Cleaning up..."; exit 143' TERM INT
+STANDIN_SLEEP=${KILN_STANDIN_SLEEP:-$(var_get kiln_standin_sleep)}
+STANDIN_FAIL=${KILN_STANDIN_FAIL:-$(var_get kiln_standin_fail)}
+STANDIN_STOP_DELAY=${KILN_STANDIN_STOP_DELAY:-$(var_get kiln_standin_stop_delay)}
+
+cancelled() {
+  trap '' TERM INT
+  echo "==> $BUILDER: Build was cancelled. Cleaning up..."
+  [ -n "$STANDIN_STOP_DELAY" ] && sleep "$STANDIN_STOP_DELAY"
+  exit 143
+}
+trap cancelled TERM INT
 
 var_args=""
 for f in $PACKER_VAR_FILES; do var_args="$var_args -var-file=\"$f\""; done
@@ -212,12 +226,12 @@ echo "==> $BUILDER: Waiting for SSH to become available..."
 echo "==> $BUILDER: Connected to SSH!"
 echo "==> $BUILDER: Provisioning with Ansible..."
 echo "    $BUILDER: TASK [tkg : Install containerd $(var_get containerd_version)]"
-if [ -n "${KILN_STANDIN_SLEEP:-}" ]; then
-  sleep "$KILN_STANDIN_SLEEP" &
+if [ -n "$STANDIN_SLEEP" ]; then
+  sleep "$STANDIN_SLEEP" &
   wait $!
 fi
-if [ -n "${KILN_STANDIN_FAIL:-}" ]; then
-  echo "ERROR: ansible task failed: $KILN_STANDIN_FAIL" >&2
+if [ -n "$STANDIN_FAIL" ]; then
+  echo "ERROR: ansible task failed: $STANDIN_FAIL" >&2
   exit 2
 fi
 echo "==> $BUILDER: Running goss tests..."

@@ -1,7 +1,21 @@
-// apply-tkr executor: apply the TKr ConfigMap and wait for the TKr (plan mode only for now).
-import { planApplyTkr } from '@kiln/steps';
-import { tkrPlanTarget } from './spec-plan-target';
-import { toExecutor } from './task-runner';
+// apply-tkr executor: apply the TKr ConfigMap, restart the TKr controller and wait for the TKr (plan mode: the commands).
+import { loadTkrSpec, readWorkspaceFile } from '@kiln/spec';
+import { applyTkrStep, planApplyTkr, writePlan } from '@kiln/steps';
+import { toExecutor, type KilnTaskFn } from './task-runner';
 
-const ISSUE = 'issue #5';
-export default toExecutor(tkrPlanTarget('apply-tkr', ISSUE, (project, tkr) => planApplyTkr(project, tkr, ISSUE)));
+const applyTkr: KilnTaskFn = (task) => {
+  const file = `${task.projectRoot}/tkr.yaml`;
+  const { spec } = loadTkrSpec(file, readWorkspaceFile(task.workspaceRoot, file));
+  if (task.options.plan) {
+    return writePlan(task.workspaceRoot, task.options.outputPath ?? `dist/plan/tkrs/${task.project}/apply-tkr`, planApplyTkr(task.project, spec));
+  }
+  return applyTkrStep({
+    workspaceRoot: task.workspaceRoot,
+    project: task.project,
+    tkr: spec,
+    outputPath: task.options.outputPath ?? `dist/tkrs/${task.project}/apply`,
+    echo: process.stdout,
+  });
+};
+
+export default toExecutor(applyTkr);

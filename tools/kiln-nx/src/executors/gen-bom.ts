@@ -1,9 +1,14 @@
-// gen-bom executor (single and batch): custom TKr BoM and ConfigMap (plan mode only for now).
-import { planGenBom } from '@kiln/steps';
-import { tkrPlanTarget } from './spec-plan-target';
-import { toBatchExecutor, toExecutor } from './task-runner';
+// gen-bom executor (single and batch): custom TKr BoM, ConfigMap and changes.diff (plan mode: with placeholders).
+import { genBomStep } from '@kiln/steps';
+import { toBatchExecutor, toExecutor, type KilnTaskFn } from './task-runner';
 
-const ISSUE = 'issue #5';
-const genBom = tkrPlanTarget('gen-bom', ISSUE, (project, tkr) => planGenBom(project, tkr, ISSUE));
+const genBom: KilnTaskFn = (task) =>
+  genBomStep({
+    workspaceRoot: task.workspaceRoot,
+    project: task.project,
+    outputPath: task.options.outputPath ?? (task.options.plan ? `dist/plan/tkrs/${task.project}/gen-bom` : `dist/tkrs/${task.project}`),
+    plan: task.options.plan === true,
+  });
+
 export default toExecutor(genBom);
 export const batch = toBatchExecutor(genBom);

@@ -1,9 +1,14 @@
-// gen-cluster-config executor (single and batch): cluster config file and create.sh (plan mode only for now).
-import { planGenClusterConfig } from '@kiln/steps';
-import { clusterPlanTarget } from './spec-plan-target';
-import { toBatchExecutor, toExecutor } from './task-runner';
+// gen-cluster-config executor (single and batch): cluster-config.yaml and create.sh (plan mode: with placeholders).
+import { genClusterConfigStep } from '@kiln/steps';
+import { toBatchExecutor, toExecutor, type KilnTaskFn } from './task-runner';
 
-const ISSUE = 'issue #5';
-const genClusterConfig = clusterPlanTarget('gen-cluster-config', ISSUE, (project, cluster) => planGenClusterConfig(project, cluster, ISSUE));
+const genClusterConfig: KilnTaskFn = (task) =>
+  genClusterConfigStep({
+    workspaceRoot: task.workspaceRoot,
+    project: task.project,
+    outputPath: task.options.outputPath ?? (task.options.plan ? `dist/plan/clusters/${task.project}/gen-cluster-config` : `dist/clusters/${task.project}`),
+    plan: task.options.plan === true,
+  });
+
 export default toExecutor(genClusterConfig);
 export const batch = toBatchExecutor(genClusterConfig);

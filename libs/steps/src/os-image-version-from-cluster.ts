@@ -1,0 +1,70 @@
+// The OVA VERSION of a TKr's default OS image, read from a running management cluster:
+// TKr spec.osImages → each OSImage → the OVA OSImage of the wanted OS → spec.image.ref.version.
+import { KilnError } from '@kiln/errors';
+import { isNotFound, kubectl, kubectlError, parseKubectlJson } from './kubectl-command';
+
+interface TkrObject {
+  spec?: { osImages?: { name?: string }[] };
+}
+
+interface OSImageObject {
+  metadata?: { name?: string };
+  spec?: {
+    os?: { name?: string; version?: string; arch?: string };
+    image?: { type?: string; ref?: { version?: string; id?: string; region?: string } };
+  };
+}
+
+function describe(name: string, image: OSImageObject): string {
+  const os = image.spec?.os ?? {};
+  const type = image.spec?.image?.type ?? '?';
+  const ref = image.spec?.image?.ref ?? {};
+  const what = ref.version ?? [ref.region, ref.id].filter(Boolean).join(' ');
+  return `${name}: ${type} ${os.name ?? '?'} ${os.version ?? '?'} ${os.arch ?? '?'}${what ? ` ${what}` : ''}`;
+}
+
+export async function osImageVersionFromCluster(opts: { context: string; tkr: string; os?: string }): Promise<string> {
+  const { context, tkr } = opts;
+  const os = opts.os ?? 'ubuntu';
+  const got = await kubectl(context, ['get', 'tkr', tkr, '-o', 'json']);
+  if (isNotFound(got)) {
+    throw new KilnError('TKR_NOT_FOUND', `TKr ${tkr} does not exist on context ${context}`, {
+      hint: `list the TKrs with: kubectl --context ${context} get tkr`,
+    });
+  }
+  if (got.exitCode !== 0) throw kubectlError(context, got, `read TKr ${tkr}`, { verb: 'get', resource: 'tanzukubernetesreleases' });
+
+  const names = (parseKubectlJson<TkrObject>(got).spec?.osImages ?? []).map((i) => i.name).filter((n): n is string => typeof n === 'string' && n !== '');
+  if (names.length === 0) {
+    throw new KilnError('TKR_NO_OSIMAGES', `TKr ${tkr} lists no OSImages (spec.osImages is empty)`, {
+      hint: `inspect it with: kubectl --context ${context} get tkr ${tkr} -o yaml`,
+    });
+  }
+
+  const found: string[] = [];
+  const versions = new Set<string>();
+  for (const name of names) {
+    const r = await kubectl(context, ['get', 'osimage', name, '-o', 'json']);
+    if (isNotFound(r)) {
+      found.push(`${name}: listed by the TKr but not found`);
+      continue;
+    }
+    if (r.exitCode !== 0) throw kubectlError(context, r, `read OSImage ${name}`, { verb: 'get', resource: 'osimages' });
+    const image = parseKubectlJson<OSImageObject>(r);
+    found.push(describe(name, image));
+    const version = image.spec?.image?.ref?.version;
+    if (image.spec?.os?.name === os && image.spec?.image?.type === 'ova' && typeof version === 'string' && version !== '') versions.add(version);
+  }
+
+  if (versions.size === 1) return [...versions][0]!;
+  if (versions.size > 1) {
+    throw new KilnError('OSIMAGE_AMBIGUOUS', `TKr ${tkr} has ${versions.size} OVA OSImages for os ${os} with different versions: ${[...versions].join(', ')}`, {
+      hint: `pick the VERSION yourself from: kubectl --context ${context} get osimages`,
+      context: { osImages: found.join('\n') },
+    });
+  }
+  throw new KilnError('OSIMAGE_NOT_FOUND', `TKr ${tkr} has no OVA OSImage for os ${os}`, {
+    hint: `choose --os from the OSImages the TKr lists, or inspect them with: kubectl --context ${context} get osimages`,
+    context: { osImages: found.join('\n') },
+  });
+}

@@ -1,0 +1,80 @@
+// Runs the cloud CLIs (govc, aws, az) for upload: one place that adds the child environment, the log file,
+// the redactor and the abort signal, and echoes each command line (secrets never reach argv).
+import { KilnError } from '@kiln/errors';
+import { runCommand, showCommand, type Redactor, type RunResult } from '@kiln/runner';
+
+export interface CliCallOptions {
+  allowFailure?: boolean;
+  timeoutMs?: number;
+  /** Echo the command's output lines too (long-running commands); by default only the command line. */
+  echoOutput?: boolean;
+  /** Run even after an interrupt (cleanup). */
+  ignoreAbort?: boolean;
+}
+
+export interface CloudCli {
+  run(file: string, args: string[], options?: CliCallOptions): Promise<RunResult>;
+  /** Runs and parses stdout as JSON (empty output → undefined). */
+  json<T>(file: string, args: string[], options?: CliCallOptions): Promise<T | undefined>;
+}
+
+export interface CloudCliOptions {
+  cwd: string;
+  /** Environment for the children (merged over process.env). */
+  env: Record<string, string | undefined>;
+  signal?: AbortSignal;
+  echo: NodeJS.WritableStream;
+  prefix: string;
+  logFile?: string;
+  redactor: Redactor;
+}
+
+export function cloudCli(o: CloudCliOptions): CloudCli {
+  const run = async (file: string, args: string[], options: CliCallOptions = {}): Promise<RunResult> => {
+    o.echo.write(`${o.prefix}$ ${showCommand(file, args, o.redactor)}\n`);
+    return runCommand({
+      file,
+      args,
+      cwd: o.cwd,
+      env: o.env,
+      signal: options.ignoreAbort ? undefined : o.signal,
+      timeoutMs: options.timeoutMs,
+      prefix: o.prefix + '  ',
+      echo: options.echoOutput ? o.echo : undefined,
+      logFile: o.logFile,
+      redactor: o.redactor,
+      allowFailure: options.allowFailure,
+    });
+  };
+  return {
+    run,
+    async json<T>(file: string, args: string[], options?: CliCallOptions): Promise<T | undefined> {
+      const r = await run(file, args, options);
+      if (r.exitCode !== 0 || r.stdout.trim() === '') return undefined;
+      try {
+        return JSON.parse(r.stdout) as T;
+      } catch {
+        throw new KilnError('CLI_OUTPUT_INVALID', `${file} ${args[0] ?? ''} printed output that is not JSON`, {
+          hint: `check the ${file} version (Kiln parses its -json / --output json output)`,
+          context: { command: showCommand(file, args, o.redactor), output: r.stdout.slice(0, 500) },
+        });
+      }
+    },
+  };
+}
+
+/** Waits `ms`, or rejects at once when `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new KilnError('COMMAND_ABORTED', 'interrupted while waiting'));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new KilnError('COMMAND_ABORTED', 'interrupted while waiting'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

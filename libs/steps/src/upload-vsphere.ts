@@ -1,0 +1,256 @@
+// vSphere upload: import the OVA as a VM template with govc, idempotently (vCenter is asked, not a cache);
+// a failed or interrupted import is destroyed so no half-imported VM stays behind.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { KilnError } from '@kiln/errors';
+import { stableJson } from '@kiln/render';
+import type { KilnImage } from '@kiln/spec';
+import { sha256File } from './artifact-record';
+import { writeFileAtomic } from './atomic-write';
+import { VSPHERE_CREDENTIAL_ENV, VSPHERE_CREDENTIALS_FILE_ENV } from './credential-env';
+import type { PlannedCommand } from './plan-record';
+import type { PublishedRecord } from './published-record';
+import { replaceHint, shortKey, type UploadContext } from './upload-context';
+
+export type VsphereUpload = NonNullable<KilnImage['upload']['vsphere']>;
+
+/** Marker Kiln writes into the template's annotation (and reads back to recognise its own template). */
+export const CONTENT_KEY_MARKER = 'kiln-content-key=';
+
+/** Absolute inventory path of the template: `<folder>/<templateName>` (a relative folder is under `/<dc>/vm/`). */
+export function templatePath(up: VsphereUpload): string {
+  const folder = up.folder.startsWith('/') ? up.folder : `/${up.datacenter.replace(/^\/+/, '')}/vm/${up.folder}`;
+  return `${folder.replace(/\/+$/, '')}/${up.templateName}`;
+}
+
+/** Workspace-relative file the import options are written to (no secrets in it). */
+export function importOptionsFile(image: string): string {
+  return `dist/images/${image}/upload/import-options.json`;
+}
+
+export const govcArgs = {
+  vmInfo: (path: string) => ['vm.info', '-json', path],
+  importSpec: (ova: string) => ['import.spec', ova],
+  importOva: (up: VsphereUpload, options: string, ova: string) => [
+    'import.ova',
+    '-dc',
+    up.datacenter,
+    '-ds',
+    up.datastore,
+    '-folder',
+    up.folder,
+    '-pool',
+    up.resourcePool,
+    '-name',
+    up.templateName,
+    '-options',
+    options,
+    ova,
+  ],
+  markAsTemplate: (path: string) => ['vm.markastemplate', path],
+  destroy: (path: string) => ['vm.destroy', path],
+};
+
+export function annotation(image: string, contentKey: string): string {
+  return `Kiln image ${image}\n${CONTENT_KEY_MARKER}${contentKey}`;
+}
+
+/** The options file for `govc import.ova`: the `govc import.spec` output with Kiln's settings laid over it. */
+export function importOptions(spec: Record<string, unknown>, up: VsphereUpload, image: string, contentKey: string): Record<string, unknown> {
+  const mapping = Array.isArray(spec.NetworkMapping) ? (spec.NetworkMapping as Array<{ Name: string; Network: string }>) : [];
+  return {
+    ...spec,
+    ...(up.diskProvisioning ? { DiskProvisioning: up.diskProvisioning } : {}),
+    NetworkMapping: mapping.map((m) => ({ Name: m.Name, Network: up.network ?? m.Network })),
+    // The OVA's own annotation (import.spec copies it) stays; Kiln's lines follow it.
+    Annotation: [typeof spec.Annotation === 'string' ? spec.Annotation : '', annotation(image, contentKey)].filter((s) => s !== '').join('\n'),
+    MarkAsTemplate: false,
+    PowerOn: false,
+    InjectOvfEnv: false,
+    WaitForIP: false,
+    Name: up.templateName,
+  };
+}
+
+export interface VmFacts {
+  exists: boolean;
+  template?: boolean;
+  annotation?: string;
+  contentKey?: string;
+  /** vApp property VERSION (DefaultValue). */
+  version?: string;
+}
+
+type Json = Record<string, unknown>;
+
+/** Reads a field in either casing: `Config` (govc ≤ v0.30) or `config` (≥ v0.31). */
+function field(obj: unknown, name: string): unknown {
+  if (!obj || typeof obj !== 'object') return undefined;
+  const o = obj as Json;
+  const camel = name[0]!.toLowerCase() + name.slice(1);
+  return o[name] ?? o[camel];
+}
+
+/** Facts from `govc vm.info -json` output, PascalCase (≤ v0.30) or camelCase (≥ v0.31). */
+export function parseVmInfo(text: string): VmFacts {
+  const data = JSON.parse(text || '{}') as Json;
+  const vms = field(data, 'VirtualMachines');
+  const vm = Array.isArray(vms) ? vms[0] : undefined;
+  if (!vm) return { exists: false };
+  const config = field(vm, 'Config');
+  const note = field(config, 'Annotation');
+  const props = field(field(config, 'VAppConfig'), 'Property');
+  const version = Array.isArray(props) ? props.find((p) => field(p, 'Id') === 'VERSION') : undefined;
+  const text_ = typeof note === 'string' ? note : '';
+  const key = text_.split(/\r?\n/).find((l) => l.startsWith(CONTENT_KEY_MARKER));
+  return {
+    exists: true,
+    template: field(config, 'Template') === true,
+    annotation: text_,
+    contentKey: key ? key.slice(CONTENT_KEY_MARKER.length).trim() : undefined,
+    version: version ? String(field(version, 'DefaultValue') ?? '') : undefined,
+  };
+}
+
+/** govc's environment: GOVC_* as given, or mapped from VSPHERE_* / the vsphere.json named by KILN_VSPHERE_CREDENTIALS_FILE. */
+export function govcEnvironment(env: NodeJS.ProcessEnv, workspaceRoot: string): { env: Record<string, string>; secrets: string[] } {
+  if (env.GOVC_URL) {
+    const secrets = [env.GOVC_PASSWORD ?? '', env.GOVC_USERNAME ?? ''];
+    try {
+      const url = new URL(env.GOVC_URL.includes('://') ? env.GOVC_URL : `https://${env.GOVC_URL}`);
+      secrets.push(decodeURIComponent(url.password), decodeURIComponent(url.username));
+    } catch {
+      // not a URL: nothing embedded
+    }
+    return { env: {}, secrets };
+  }
+  let server = env.VSPHERE_SERVER;
+  let username = env.VSPHERE_USERNAME;
+  let password = env.VSPHERE_PASSWORD;
+  let insecure = env.VSPHERE_INSECURE === 'true';
+  const file = env[VSPHERE_CREDENTIALS_FILE_ENV];
+  if (!(server && username && password) && file) {
+    const abs = resolve(file);
+    if (!relative(workspaceRoot, abs).startsWith('..')) {
+      throw new KilnError('CREDENTIALS_IN_REPO', `${VSPHERE_CREDENTIALS_FILE_ENV} points inside the workspace (${file})`, {
+        hint: 'keep credential files outside the repository so they never reach git or the Nx cache',
+      });
+    }
+    if (!existsSync(abs)) throw new KilnError('CREDENTIALS_MISSING', `vSphere credentials file not found: ${file}`, { hint: `fix ${VSPHERE_CREDENTIALS_FILE_ENV}` });
+    const data = JSON.parse(readFileSync(abs, 'utf8')) as Record<string, string>;
+    server = data.vcenter_server;
+    username = data.username;
+    password = data.password;
+    insecure = data.insecure_connection === 'true';
+  }
+  if (!(server && username && password)) {
+    throw new KilnError('CREDENTIALS_MISSING', `vSphere credentials are missing: set GOVC_URL, GOVC_USERNAME and GOVC_PASSWORD (or ${VSPHERE_CREDENTIAL_ENV.join(', ')})`, {
+      hint: `export them in the shell that runs nx (govc reads them from its environment, never from its arguments), or set ${VSPHERE_CREDENTIALS_FILE_ENV} to a vsphere.json outside the repository`,
+    });
+  }
+  return {
+    env: { GOVC_URL: server, GOVC_USERNAME: username, GOVC_PASSWORD: password, ...(insecure ? { GOVC_INSECURE: '1' } : {}) },
+    secrets: [password, username],
+  };
+}
+
+function describeVm(facts: VmFacts): string {
+  return `VERSION ${facts.version ?? 'none'}, content key ${shortKey(facts.contentKey)}${facts.template ? '' : ', not a template'}`;
+}
+
+async function checkOva(ctx: UploadContext): Promise<string> {
+  const ova = ctx.artifact.ova;
+  if (!ova) throw new KilnError('ARTIFACT_INVALID', `dist/images/${ctx.image}/build/artifact.json names no OVA`, { hint: `rebuild: nx run ${ctx.image}:build --skip-nx-cache` });
+  const abs = join(ctx.workspaceRoot, ova.path);
+  if (!existsSync(abs)) throw new KilnError('ARTIFACT_MISSING', `the OVA ${ova.path} named by artifact.json is gone`, { hint: `rebuild: nx run ${ctx.image}:build --skip-nx-cache` });
+  if (statSync(abs).size !== ova.size || (await sha256File(abs)) !== ova.sha256) {
+    throw new KilnError('ARTIFACT_CHANGED', `the OVA ${ova.path} is not the one the build produced (size or sha256 differ from artifact.json)`, {
+      hint: `rebuild: nx run ${ctx.image}:build --skip-nx-cache`,
+    });
+  }
+  return ova.path;
+}
+
+/** Destroys a VM, ignoring "not found" (cleanup after a failed or interrupted import). */
+async function destroyQuietly(ctx: UploadContext, path: string): Promise<void> {
+  const r = await ctx.cli.run('govc', govcArgs.destroy(path), { allowFailure: true, ignoreAbort: true, timeoutMs: 10 * 60_000 });
+  if (r.exitCode === 0) ctx.say(`removed the half-imported VM ${path}`);
+  else if (!/not found/i.test(r.stderr + r.stdout)) ctx.say(`could not remove ${path} (govc exited ${r.exitCode}): remove it by hand with govc vm.destroy ${path}`);
+}
+
+export async function uploadVsphere(ctx: UploadContext): Promise<NonNullable<PublishedRecord['vsphere']>> {
+  const up = ctx.upload.vsphere!;
+  const path = templatePath(up);
+  const { contentKey, version } = ctx.artifact;
+  const ova = await checkOva(ctx);
+  const info = await ctx.cli.run('govc', govcArgs.vmInfo(path), { allowFailure: true });
+  if (info.exitCode !== 0 && !/not found/i.test(info.stderr)) {
+    throw new KilnError('GOVC_FAILED', `govc vm.info ${path} failed (exit code ${info.exitCode})`, {
+      hint: 'check GOVC_URL, GOVC_USERNAME, GOVC_PASSWORD (and GOVC_INSECURE for self-signed certificates)',
+      context: { errors: info.stderr.split('\n').slice(-5).join('\n') },
+    });
+  }
+  const facts = info.exitCode === 0 ? parseVmInfo(info.stdout) : { exists: false };
+  if (facts.exists) {
+    const same = facts.contentKey === contentKey && facts.version === version && facts.template;
+    if (same) {
+      ctx.say(`template ${path} already holds this build (VERSION ${version ?? 'none'}, content key ${shortKey(contentKey)}): nothing to import`);
+      return { templatePath: path, templateName: up.templateName };
+    }
+    if (!ctx.replace) {
+      throw new KilnError('TEMPLATE_CONFLICT', `vSphere VM ${path} already exists with other content (${describeVm(facts)}); this build is VERSION ${version ?? 'none'}, content key ${shortKey(contentKey)}`, {
+        hint: replaceHint(ctx.image, `destroy ${path} and import this build`, 'upload.vsphere.templateName'),
+      });
+    }
+    ctx.say(`--replace: destroying ${path} (${describeVm(facts)})`);
+    await ctx.cli.run('govc', govcArgs.destroy(path));
+  }
+
+  const spec = await ctx.cli.json<Record<string, unknown>>('govc', govcArgs.importSpec(ova));
+  const optionsFile = importOptionsFile(ctx.image);
+  writeFileAtomic(join(ctx.workspaceRoot, optionsFile), stableJson(importOptions(spec ?? {}, up, ctx.image, contentKey)));
+  try {
+    await ctx.cli.run('govc', govcArgs.importOva(up, optionsFile, ova), { echoOutput: true, timeoutMs: importTimeoutMs(ctx.env) });
+    await ctx.cli.run('govc', govcArgs.markAsTemplate(path));
+  } catch (e) {
+    await destroyQuietly(ctx, path);
+    throw e;
+  }
+  ctx.say(`imported ${ova} as template ${path}`);
+  return { templatePath: path, templateName: up.templateName };
+}
+
+function importTimeoutMs(env: NodeJS.ProcessEnv): number {
+  return Number(env.KILN_GOVC_IMPORT_TIMEOUT_MINUTES ?? 120) * 60_000;
+}
+
+export function planVsphere(image: string, up: VsphereUpload, contentKey: string, version: string | undefined): { commands: PlannedCommand[]; notes: string[] } {
+  const path = templatePath(up);
+  const ova = '<ova>';
+  const options = importOptionsFile(image);
+  const overlay = {
+    ...(up.diskProvisioning ? { DiskProvisioning: up.diskProvisioning } : {}),
+    'NetworkMapping[].Network': up.network ?? '(as import.spec says)',
+    Annotation: `<the OVA's annotation>\n${annotation(image, contentKey)}`,
+    MarkAsTemplate: false,
+    PowerOn: false,
+    InjectOvfEnv: false,
+    WaitForIP: false,
+    Name: up.templateName,
+  };
+  return {
+    commands: [
+      { argv: ['govc', ...govcArgs.vmInfo(path)], when: `always: an existing template with content key ${shortKey(contentKey)} and VERSION ${version ?? 'none'} is reused` },
+      { argv: ['govc', ...govcArgs.destroy(path)], when: 'only with --replace, when the VM exists with other content (otherwise: stop with an error)' },
+      { argv: ['govc', ...govcArgs.importSpec(ova)], when: 'only if the template is not there yet' },
+      { argv: ['govc', ...govcArgs.importOva(up, options, ova)], when: 'only if the template is not there yet' },
+      { argv: ['govc', ...govcArgs.markAsTemplate(path)], when: 'after the import' },
+      { argv: ['govc', ...govcArgs.destroy(path)], when: 'only if the import or markastemplate fails or is interrupted (no half-imported VM stays)' },
+    ],
+    notes: [
+      `<ova> = ova.path in dist/images/${image}/build/artifact.json (its size and sha256 are checked first)`,
+      `${options} = the govc import.spec output with ${JSON.stringify(overlay)}`,
+      `govc reads GOVC_URL, GOVC_USERNAME, GOVC_PASSWORD, GOVC_INSECURE from the environment (else mapped from ${VSPHERE_CREDENTIAL_ENV.join(', ')}, VSPHERE_INSECURE or ${VSPHERE_CREDENTIALS_FILE_ENV}); never from argv`,
+    ],
+  };
+}

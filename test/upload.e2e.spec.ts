@@ -1,0 +1,472 @@
+// The upload target against real processes: the real aws CLI (v1) talking to a local EC2 Query API server, and
+// govc / az FAKES on PATH (test/fakes). govc and az cannot be installed here; the fakes are faithful to their
+// real output shapes (samples in test/fakes/samples: govc vm.info -json in both casings, import.spec JSON,
+// az sig image-version show JSON) and keep their own state, so idempotency is checked against "the cloud".
+// Each test gets a fresh small workspace with a hand-written artifact.json (and a real tiny .ova for vSphere).
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { formatError } from '@kiln/errors';
+import { formatPlan, planUpload, uploadStep, type PublishedRecord } from '@kiln/steps';
+import { Ec2TestServer, type Ec2Call } from './support/ec2-test-server';
+import {
+  Capture,
+  copySampleImage,
+  createUploadWorkspace,
+  key,
+  OVA_VERSION,
+  pathWithFakes,
+  readLog,
+  writeArtifact,
+  writeOva,
+  type UploadWorkspace,
+} from './support/upload-fixtures';
+import { REPO_ROOT } from './support/temp-workspace';
+
+let ws: UploadWorkspace;
+
+beforeEach(() => {
+  ws = createUploadWorkspace();
+});
+
+afterEach(() => {
+  ws?.dispose();
+});
+
+async function upload(env: NodeJS.ProcessEnv, project: string, replace = false): Promise<{ report: string; output: string }> {
+  const echo = new Capture();
+  const report = await uploadStep({ workspaceRoot: ws.root, project, replace, echo, env });
+  return { report, output: echo.text };
+}
+
+async function uploadError(env: NodeJS.ProcessEnv, project: string, replace = false): Promise<string> {
+  try {
+    await uploadStep({ workspaceRoot: ws.root, project, replace, echo: new Capture(), env });
+  } catch (e) {
+    return formatError(e);
+  }
+  throw new Error('upload succeeded but was expected to fail');
+}
+
+function published(project: string): PublishedRecord {
+  return JSON.parse(ws.read(`dist/images/${project}/upload/published.json`)) as PublishedRecord;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+describe('vSphere upload (govc fake on PATH)', () => {
+  const IMAGE = 'ubuntu-2004-vsphere-class';
+  const TEMPLATE = '/dc0/vm/tkg-templates/ubuntu-2004-kube-v1.26.5-class';
+  const OVA = `dist/images/${IMAGE}/output/ubuntu-2004-kube-v1.26.5+vmware.2/ubuntu-2004-kube-v1.26.5.ova`;
+  const OPTIONS = `dist/images/${IMAGE}/upload/import-options.json`;
+  const KEY = key('vsphere build 1');
+  const PASSWORD = 'S3cret-vsphere-pw';
+
+  interface GovcCall {
+    argv: string[];
+    govcUrl: string | null;
+    govcUsername: string | null;
+  }
+
+  const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
+    PATH: pathWithFakes(),
+    FAKE_GOVC_STATE: ws.state,
+    FAKE_GOVC_LOG: ws.govcLog,
+    FAKE_GOVC_PASSWORD: PASSWORD,
+    VSPHERE_SERVER: 'vcenter.example.com',
+    VSPHERE_USERNAME: 'administrator@vsphere.local',
+    VSPHERE_PASSWORD: PASSWORD,
+    ...extra,
+  });
+  const calls = () => readLog<GovcCall>(ws.govcLog).filter((c) => c.argv).map((c) => c.argv);
+  const vms = () => JSON.parse(readFileSync(join(ws.state, 'vms.json'), 'utf8')) as Record<string, { annotation: string; template: boolean }>;
+  /** A VM already in the fake vCenter, as an earlier import left it. */
+  const seedVm = (contentKey: string, version: string, template = true) =>
+    writeFileSync(
+      join(ws.state, 'vms.json'),
+      JSON.stringify({
+        [TEMPLATE]: {
+          name: 'ubuntu-2004-kube-v1.26.5-class',
+          path: TEMPLATE,
+          moref: 'vm-1001',
+          template,
+          annotation: `Cluster API vSphere image\nKiln image ${IMAGE}\nkiln-content-key=${contentKey}`,
+          properties: [
+            { key: 'DISTRO_NAME', value: 'ubuntu' },
+            { key: 'VERSION', value: version },
+          ],
+          product: 'ubuntu-2004-kube-v1.26.5+vmware.1 distro_name=ubuntu distro_version=20.04',
+        },
+      }),
+    );
+
+  beforeEach(() => {
+    copySampleImage(ws, IMAGE);
+    writeOva(ws, OVA, OVA_VERSION);
+    writeArtifact(ws, { image: IMAGE, infra: 'vsphere', contentKey: KEY, version: OVA_VERSION, ova: OVA });
+  });
+
+  it('imports the OVA with the generated options and marks it as a template, in this exact govc sequence', async () => {
+    const { report } = await upload(env(), IMAGE);
+    expect(report).toBe(`[${IMAGE}] published template ${TEMPLATE} → dist/images/${IMAGE}/upload/published.json`);
+    expect(calls()).toEqual([
+      ['vm.info', '-json', TEMPLATE],
+      ['import.spec', OVA],
+      ['import.ova', '-dc', '/dc0', '-ds', 'vsanDatastore', '-folder', '/dc0/vm/tkg-templates', '-pool', '/dc0/host/cluster0/Resources', '-name', 'ubuntu-2004-kube-v1.26.5-class', '-options', OPTIONS, OVA],
+      ['vm.markastemplate', TEMPLATE],
+    ]);
+    expect(vms()[TEMPLATE]).toMatchObject({ template: true, annotation: `Cluster API vSphere image\nKiln image ${IMAGE}\nkiln-content-key=${KEY}` });
+  });
+
+  it('writes the import options as govc import.spec made them, with Kiln settings laid over', async () => {
+    await upload(env(), IMAGE);
+    expect(JSON.parse(ws.read(OPTIONS))).toEqual({
+      Annotation: `Cluster API vSphere image\nKiln image ${IMAGE}\nkiln-content-key=${KEY}`,
+      DiskProvisioning: 'flat',
+      IPAllocationPolicy: 'dhcpPolicy',
+      IPProtocol: 'IPv4',
+      InjectOvfEnv: false,
+      MarkAsTemplate: false,
+      Name: 'ubuntu-2004-kube-v1.26.5-class',
+      NetworkMapping: [{ Name: 'nic0', Network: 'VM Network' }],
+      PowerOn: false,
+      WaitForIP: false,
+    });
+  });
+
+  it('writes published.json in the PublishedRecord shape', async () => {
+    await upload(env(), IMAGE);
+    expect(published(IMAGE)).toEqual({
+      contentKey: KEY,
+      image: IMAGE,
+      infra: 'vsphere',
+      os: 'ubuntu-2004',
+      version: OVA_VERSION,
+      vsphere: { templateName: 'ubuntu-2004-kube-v1.26.5-class', templatePath: TEMPLATE },
+    });
+  });
+
+  it('gives govc the credentials through its environment (VSPHERE_* mapped to GOVC_*), never in argv or output', async () => {
+    const { output } = await upload(env(), IMAGE);
+    const log = readLog<GovcCall>(ws.govcLog);
+    expect(log.map((c) => [c.govcUrl, c.govcUsername])).toEqual(Array(4).fill(['vcenter.example.com', 'administrator@vsphere.local']));
+    expect(JSON.stringify(log)).not.toContain(PASSWORD);
+    expect(output).not.toContain(PASSWORD);
+    expect(output).not.toContain('administrator@vsphere.local');
+  });
+
+  it('stops before calling govc when no vSphere credentials are set', async () => {
+    const noCreds = env();
+    delete noCreds.VSPHERE_SERVER;
+    delete noCreds.VSPHERE_USERNAME;
+    delete noCreds.VSPHERE_PASSWORD;
+    expect(await uploadError(noCreds, IMAGE)).toBe(
+      'vSphere credentials are missing: set GOVC_URL, GOVC_USERNAME and GOVC_PASSWORD (or VSPHERE_SERVER, VSPHERE_USERNAME, VSPHERE_PASSWORD)\n' +
+        '  hint: export them in the shell that runs nx (govc reads them from its environment, never from its arguments), or set KILN_VSPHERE_CREDENTIALS_FILE to a vsphere.json outside the repository',
+    );
+    expect(calls()).toEqual([]);
+  });
+
+  it('skips the import when vCenter already holds this build (govc ≤ v0.30 PascalCase vm.info)', async () => {
+    seedVm(KEY, OVA_VERSION);
+    const { output } = await upload(env({ FAKE_GOVC_CASE: 'pascal' }), IMAGE);
+    expect(calls()).toEqual([['vm.info', '-json', TEMPLATE]]);
+    expect(output).toContain(`template ${TEMPLATE} already holds this build (VERSION ${OVA_VERSION}, content key ${KEY.slice(0, 12)}): nothing to import`);
+    expect(published(IMAGE).vsphere).toEqual({ templateName: 'ubuntu-2004-kube-v1.26.5-class', templatePath: TEMPLATE });
+  });
+
+  it('skips the import when vCenter already holds this build (later govc camelCase vm.info)', async () => {
+    seedVm(KEY, OVA_VERSION);
+    await upload(env({ FAKE_GOVC_CASE: 'camel' }), IMAGE);
+    expect(calls()).toEqual([['vm.info', '-json', TEMPLATE]]);
+    expect(published(IMAGE).contentKey).toBe(KEY);
+  });
+
+  it('stops with an error naming the template and --replace when it holds another build', async () => {
+    const other = key('vsphere build 0');
+    seedVm(other, 'v1.26.5+vmware.1-myorg.0');
+    expect(await uploadError(env(), IMAGE)).toBe(
+      `vSphere VM ${TEMPLATE} already exists with other content (VERSION v1.26.5+vmware.1-myorg.0, content key ${other.slice(0, 12)}); this build is VERSION ${OVA_VERSION}, content key ${KEY.slice(0, 12)}\n` +
+        `  hint: run nx run ${IMAGE}:upload --replace to destroy ${TEMPLATE} and import this build, or change upload.vsphere.templateName in images/${IMAGE}/image.yaml`,
+    );
+    expect(calls()).toEqual([['vm.info', '-json', TEMPLATE]]);
+    expect(ws.exists(`dist/images/${IMAGE}/upload/published.json`)).toBe(false);
+  });
+
+  it('with --replace destroys the other build and imports this one', async () => {
+    seedVm(key('vsphere build 0'), 'v1.26.5+vmware.1-myorg.0');
+    await upload(env(), IMAGE, true);
+    expect(calls().map((a) => a[0])).toEqual(['vm.info', 'vm.destroy', 'import.spec', 'import.ova', 'vm.markastemplate']);
+    expect(calls()[1]).toEqual(['vm.destroy', TEMPLATE]);
+    expect(vms()[TEMPLATE]!.annotation).toBe(`Cluster API vSphere image\nKiln image ${IMAGE}\nkiln-content-key=${KEY}`);
+  });
+
+  it('destroys the half-imported VM when import.ova fails, and writes no published.json', async () => {
+    const message = await uploadError(env({ FAKE_GOVC_FAIL: 'import.ova' }), IMAGE);
+    expect(message.split('\n')[0]).toBe('govc exited with code 1');
+    expect(message).toContain('govc: Post "https://vcenter.example.com/nfc/52c1a9e0-1f0b/disk-0.vmdk": unexpected EOF');
+    expect(calls().map((a) => a[0])).toEqual(['vm.info', 'import.spec', 'import.ova', 'vm.destroy']);
+    expect(calls()[3]).toEqual(['vm.destroy', TEMPLATE]);
+    expect(vms()).toEqual({});
+    expect(ws.exists(`dist/images/${IMAGE}/upload/published.json`)).toBe(false);
+  });
+
+  it('destroys the imported VM when markastemplate fails', async () => {
+    await uploadError(env({ FAKE_GOVC_FAIL: 'vm.markastemplate' }), IMAGE);
+    expect(calls().map((a) => a[0])).toEqual(['vm.info', 'import.spec', 'import.ova', 'vm.markastemplate', 'vm.destroy']);
+    expect(vms()).toEqual({});
+  });
+
+  it('on SIGINT during the import stops govc, destroys the half-imported VM and exits with INTERRUPTED', async () => {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(REPO_ROOT, 'test/support/run-upload.ts'), ws.root, IMAGE], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env({ FAKE_GOVC_HANG: 'import.ova' }) },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 60_000;
+    while (!readLog<{ event?: string }>(ws.govcLog).some((e) => e.event === 'hang')) {
+      if (Date.now() > deadline) throw new Error(`import never started: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGINT');
+    expect(await exited).toBe(1);
+    expect(stderr.split('\n')[0]).toBe(`${IMAGE}: upload interrupted by SIGINT; run upload again to finish it`);
+    expect(calls().map((a) => a[0])).toEqual(['vm.info', 'import.spec', 'import.ova', 'vm.destroy']);
+    expect(vms()).toEqual({});
+    expect(ws.exists(`dist/images/${IMAGE}/upload/published.json`)).toBe(false);
+  });
+
+  it('refuses an OVA that is not the one the build recorded', async () => {
+    writeFileSync(join(ws.root, OVA), 'not the built ova');
+    expect(await uploadError(env(), IMAGE)).toBe(
+      `the OVA ${OVA} is not the one the build produced (size or sha256 differ from artifact.json)\n  hint: rebuild: nx run ${IMAGE}:build --skip-nx-cache`,
+    );
+    expect(calls()).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+describe('AWS upload (the real aws CLI against a local EC2 endpoint)', () => {
+  const IMAGE = 'ubuntu-2004-aws';
+  const KEY = key('aws build 1');
+  const NAME = 'capa-ami-ubuntu-2004-v1.26.5+vmware.2-1689156775';
+  const ACCOUNTS = ['123456789012', '210987654321'];
+  const TAGS = { 'kiln:image': IMAGE, 'kiln:version': '-', 'kiln:kubernetes': 'v1.26.5+vmware.2', 'kiln:content-key': KEY };
+  const tagParams = (): Record<string, string> =>
+    Object.fromEntries(Object.entries(TAGS).flatMap(([k, v], i) => [[`Tag.${i + 1}.Key`, k], [`Tag.${i + 1}.Value`, v]]));
+  const server = new Ec2TestServer();
+  let sourceId = '';
+  let sourceSnap = '';
+
+  const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
+    PATH: process.env.PATH,
+    HOME: ws.root,
+    AWS_ACCESS_KEY_ID: 'AKIDKILNTEST0000',
+    AWS_SECRET_ACCESS_KEY: 'kiln-test-secret-access-key',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_MAX_ATTEMPTS: '1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    KILN_AWS_ENDPOINT_URL: server.url,
+    KILN_AWS_POLL_SECONDS: '0.05',
+    ...extra,
+  });
+  const calls = () => server.calls.map((c) => [c.action, c.region, c.params] as const);
+  const actions = () => server.calls.map((c) => `${c.action} ${c.region}`);
+
+  beforeAll(async () => {
+    await server.start();
+  });
+
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  beforeEach(() => {
+    server.images.clear();
+    server.snapshots.clear();
+    server.clearCalls();
+    server.copyPendingDescribes = 1;
+    ws.write(
+      `images/${IMAGE}/image.yaml`,
+      [
+        'infra: aws',
+        'os: ubuntu-2004',
+        'release: v2.3.0',
+        'upload:',
+        '  aws:',
+        '    region: us-east-1',
+        '    copyToRegions: [us-west-2, eu-central-1]',
+        '    shareWithAccounts: ["123456789012", "210987654321"]',
+        '',
+      ].join('\n'),
+    );
+    const source = server.addImage('us-east-1', NAME, { description: 'Cluster API AMI' });
+    sourceId = source.imageId;
+    sourceSnap = source.snapshotIds[0]!;
+    writeArtifact(ws, { image: IMAGE, infra: 'aws', contentKey: KEY, amis: { 'us-east-1': sourceId } });
+  });
+
+  /** The calls that copy the build's AMI into `region` and tag the copy at once. */
+  const copyCalls = (region: string, copyId: string, token: string) => [
+    ['DescribeImages', region, { 'Owner.1': 'self', 'Filter.1.Name': 'tag:kiln:content-key', 'Filter.1.Value.1': KEY }],
+    ['DescribeImages', region, { 'Owner.1': 'self', 'Filter.1.Name': 'name', 'Filter.1.Value.1': NAME }],
+    ['CopyImage', region, { Name: NAME, SourceImageId: sourceId, SourceRegion: 'us-east-1', ClientToken: token }],
+    ['CreateTags', region, { 'ResourceId.1': copyId, ...tagParams() }],
+  ];
+  /** The calls that tag and share one AMI (and its snapshot) in `region`. */
+  const convergeCalls = (region: string, ami: string, snap: string, tagAmi: boolean) => [
+    ['DescribeSnapshots', region, { 'SnapshotId.1': snap }],
+    ['CreateTags', region, { 'ResourceId.1': tagAmi ? ami : snap, ...(tagAmi ? { 'ResourceId.2': snap } : {}), ...tagParams() }],
+    ['DescribeImageAttribute', region, { Attribute: 'launchPermission', ImageId: ami }],
+    ['ModifyImageAttribute', region, { ImageId: ami, 'LaunchPermission.Add.1.UserId': ACCOUNTS[0], 'LaunchPermission.Add.2.UserId': ACCOUNTS[1] }],
+    ['DescribeSnapshotAttribute', region, { Attribute: 'createVolumePermission', SnapshotId: snap }],
+    ['ModifySnapshotAttribute', region, { Attribute: 'createVolumePermission', OperationType: 'add', SnapshotId: snap, 'UserId.1': ACCOUNTS[0], 'UserId.2': ACCOUNTS[1] }],
+  ];
+
+  it('copies to every declared region, waits for each copy, then tags and shares every AMI and snapshot: exactly these EC2 calls', async () => {
+    await upload(env(), IMAGE);
+    const copy = (region: string) => server.imagesIn(region)[0]!;
+    const eu = copy('eu-central-1');
+    const west = copy('us-west-2');
+    const token = (region: string) => server.calls.find((c) => c.action === 'CopyImage' && c.region === region)!.params.ClientToken!;
+    expect(token('eu-central-1')).toMatch(/^kiln-[0-9a-f]{40}$/);
+    expect(calls()).toEqual([
+      ['DescribeImages', 'us-east-1', { 'ImageId.1': sourceId }],
+      ...copyCalls('eu-central-1', eu.imageId, token('eu-central-1')),
+      ...copyCalls('us-west-2', west.imageId, token('us-west-2')),
+      ['DescribeImages', 'eu-central-1', { 'ImageId.1': eu.imageId }],
+      ['DescribeImages', 'eu-central-1', { 'ImageId.1': eu.imageId }],
+      ...convergeCalls('eu-central-1', eu.imageId, eu.snapshotIds[0]!, false),
+      ...convergeCalls('us-east-1', sourceId, sourceSnap, true),
+      ['DescribeImages', 'us-west-2', { 'ImageId.1': west.imageId }],
+      ['DescribeImages', 'us-west-2', { 'ImageId.1': west.imageId }],
+      ...convergeCalls('us-west-2', west.imageId, west.snapshotIds[0]!, false),
+    ]);
+  });
+
+  it('makes nothing public: no group launch or volume permission is ever added, and every AMI and snapshot is shared with exactly the declared accounts', async () => {
+    await upload(env(), IMAGE);
+    const groupParams = server.calls.flatMap((c) => Object.keys(c.params).filter((k) => /Group/.test(k)).map((k) => `${c.action} ${k}=${c.params[k]}`));
+    expect(groupParams).toEqual([]);
+    expect([...server.images.values()].map((i) => [i.region, i.launchUsers, i.launchGroups])).toEqual([
+      ['us-east-1', ACCOUNTS, []],
+      ['eu-central-1', ACCOUNTS, []],
+      ['us-west-2', ACCOUNTS, []],
+    ]);
+    expect([...server.snapshots.values()].map((s) => [s.region, s.volumeUsers, s.volumeGroups])).toEqual([
+      ['us-east-1', ACCOUNTS, []],
+      ['eu-central-1', ACCOUNTS, []],
+      ['us-west-2', ACCOUNTS, []],
+    ]);
+  });
+
+  it('tags every AMI and every snapshot with kiln:image, kiln:version, kiln:kubernetes and kiln:content-key', async () => {
+    await upload(env(), IMAGE);
+    expect([...server.images.values(), ...server.snapshots.values()].map((x) => x.tags)).toEqual(Array(6).fill(TAGS));
+  });
+
+  it('writes published.json with the AMI of every region', async () => {
+    await upload(env(), IMAGE);
+    expect(published(IMAGE)).toEqual({
+      aws: { amis: { 'eu-central-1': server.imagesIn('eu-central-1')[0]!.imageId, 'us-east-1': sourceId, 'us-west-2': server.imagesIn('us-west-2')[0]!.imageId } },
+      contentKey: KEY,
+      image: IMAGE,
+      infra: 'aws',
+      os: 'ubuntu-2004',
+    });
+  });
+
+  it('passes --endpoint-url from KILN_AWS_ENDPOINT_URL and --output json on every aws call', async () => {
+    const { output } = await upload(env(), IMAGE);
+    const lines = output.split('\n').filter((l) => l.startsWith(`[${IMAGE}] $ aws `));
+    expect(lines.length).toBe(server.calls.length);
+    for (const l of lines) expect(l.endsWith(` --output json --endpoint-url ${server.url}`)).toBe(true);
+  });
+
+  it('re-running after a complete upload makes no mutating call and publishes the same AMIs', async () => {
+    await upload(env(), IMAGE);
+    const first = ws.read(`dist/images/${IMAGE}/upload/published.json`);
+    server.clearCalls();
+    await upload(env(), IMAGE);
+    expect(server.mutatingCalls()).toEqual([]);
+    expect(actions()).toEqual([
+      'DescribeImages us-east-1',
+      'DescribeImages eu-central-1',
+      'DescribeImages us-west-2',
+      ...['eu-central-1', 'us-east-1', 'us-west-2'].flatMap((r) => [`DescribeSnapshots ${r}`, `DescribeImageAttribute ${r}`, `DescribeSnapshotAttribute ${r}`]),
+    ]);
+    expect(ws.read(`dist/images/${IMAGE}/upload/published.json`)).toBe(first);
+  });
+
+  it('reuses a copy an interrupted run started (found by its content key tag) and waits for it instead of copying again', async () => {
+    const pending = server.addImage('us-west-2', NAME, { state: 'available', pendingDescribes: 3, tags: { 'kiln:content-key': KEY } });
+    await upload(env(), IMAGE);
+    expect(server.calls.filter((c) => c.action === 'CopyImage').map((c) => c.region)).toEqual(['eu-central-1']);
+    expect(server.calls.filter((c) => c.action === 'DescribeImages' && c.params['ImageId.1'] === pending.imageId).length).toBe(4);
+    expect(published(IMAGE).aws!.amis['us-west-2']).toBe(pending.imageId);
+  });
+
+  it('stops with an error naming the AMI and --replace when another AMI holds the name in a copy region', async () => {
+    const other = server.addImage('us-west-2', NAME, { tags: { 'kiln:content-key': key('aws build 0') } });
+    const message = await uploadError(env(), IMAGE);
+    expect(message).toBe(
+      `AMI ${other.imageId} in us-west-2 already has the name ${NAME} but other content (content key ${key('aws build 0').slice(0, 12)}, this build ${KEY.slice(0, 12)})\n` +
+        `  hint: run nx run ${IMAGE}:upload --replace to deregister ${other.imageId} and copy this build, or change the AMI name (packerVars.ami_name) in images/${IMAGE}/image.yaml`,
+    );
+    expect(server.mutatingCalls().map((c) => `${c.action} ${c.region}`)).toEqual(['CopyImage eu-central-1', 'CreateTags eu-central-1']);
+    expect(ws.exists(`dist/images/${IMAGE}/upload/published.json`)).toBe(false);
+  });
+
+  it('with --replace deregisters the AMI holding the name and copies this build', async () => {
+    const other = server.addImage('us-west-2', NAME, {});
+    await upload(env(), IMAGE, true);
+    expect(server.calls.filter((c) => c.region === 'us-west-2' && ['DeregisterImage', 'CopyImage'].includes(c.action)).map((c) => [c.action, c.params.ImageId ?? c.params.SourceImageId])).toEqual([
+      ['DeregisterImage', other.imageId],
+      ['CopyImage', sourceId],
+    ]);
+    expect(server.images.has(other.imageId)).toBe(false);
+    expect(published(IMAGE).aws!.amis['us-west-2']).toBe(server.imagesIn('us-west-2')[0]!.imageId);
+  });
+
+  it('makes a public AMI private and removes accounts that are no longer declared', async () => {
+    const source = server.images.get(sourceId)!;
+    source.launchGroups = ['all'];
+    source.launchUsers = ['999999999999'];
+    server.snapshots.get(sourceSnap)!.volumeGroups = ['all'];
+    await upload(env(), IMAGE);
+    const home = (action: string) => server.calls.filter((c) => c.action === action && c.region === 'us-east-1').map((c) => c.params);
+    expect(home('ModifyImageAttribute')).toEqual([
+      {
+        ImageId: sourceId,
+        'LaunchPermission.Add.1.UserId': ACCOUNTS[0],
+        'LaunchPermission.Add.2.UserId': ACCOUNTS[1],
+        'LaunchPermission.Remove.1.UserId': '999999999999',
+        'LaunchPermission.Remove.2.Group': 'all',
+      },
+    ]);
+    expect(home('ModifySnapshotAttribute')).toEqual([
+      { Attribute: 'createVolumePermission', OperationType: 'add', SnapshotId: sourceSnap, 'UserId.1': ACCOUNTS[0], 'UserId.2': ACCOUNTS[1] },
+      { Attribute: 'createVolumePermission', OperationType: 'remove', SnapshotId: sourceSnap, 'UserGroup.1': 'all' },
+    ]);
+    expect([source.launchUsers, source.launchGroups]).toEqual([ACCOUNTS, []]);
+  });
+
+  it('gives up on a copy that stays pending longer than KILN_AWS_COPY_TIMEOUT_MINUTES', async () => {
+    server.copyPendingDescribes = 1_000_000;
+    const message = await uploadError(env({ KILN_AWS_COPY_TIMEOUT_MINUTES: '0.005' }), IMAGE);
+    const copyId = server.imagesIn('eu-central-1')[0]!.imageId;
+    expect(message).toBe(
+      `AMI ${copyId} in eu-central-1 is still pending after 0 min\n  hint: run upload again later (it reuses the copy), or raise KILN_AWS_COPY_TIMEOUT_MINUTES`,
+    );
+  });
+
+  it('stops when the build AMI no longer exists', async () => {
+    server.images.delete(sourceId);
+    expect(await uploadError(env(), IMAGE)).toBe(
+      `AMI ${sourceId} in us-east-1 (from artifact.json) does not exist any more\n  hint: rebuild: nx run ${IMAGE}:build --skip-nx-cache`,
+    );
+    expect(actions()).toEqual(['DescribeImages us-east-1']);
+  });
+});

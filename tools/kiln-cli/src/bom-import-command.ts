@@ -1,0 +1,132 @@
+// `kiln bom import`: copies a TKr BoM byte-for-byte into tkrs/<name>/ and, when absent, writes a starter tkr.yaml.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { KilnError } from '@kiln/errors';
+import { bomReleaseVersion } from '@kiln/render';
+import { writeFileAtomic } from '@kiln/steps';
+import { workspaceRoot } from './workspace-root';
+
+export const BOM_IMPORT_USAGE = `usage: kiln bom import <tkr-name> [--from FILE | --version VERSION] [--force] [--root DIR]
+
+Copies a TKr BoM, byte for byte, into tkrs/<tkr-name>/ and writes a starter tkr.yaml there if it has none.
+  --version VERSION   ~/.config/tanzu/tkg/bom/tkr-bom-VERSION.yaml (e.g. v1.26.5+vmware.2-tkg.1)
+  --from FILE         any BoM file
+  --force             replace a different BoM of the same name in tkrs/<tkr-name>/
+`;
+
+const NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+export interface BomImportOptions {
+  root: string;
+  tkr: string;
+  from?: string;
+  version?: string;
+  /** Home folder holding .config/tanzu/tkg/bom/. */
+  home: string;
+  force?: boolean;
+}
+
+export interface BomImportResult {
+  source: string;
+  /** Workspace-relative path of the copy. */
+  bomFile: string;
+  version: string;
+  /** The copy already had exactly these bytes. */
+  unchanged: boolean;
+  /** Workspace-relative path of the starter tkr.yaml, when one was written. */
+  starter?: string;
+  /** bom: of an existing tkr.yaml, when it names another file. */
+  otherBom?: string;
+}
+
+export function tanzuBomDir(home: string): string {
+  return join(home, '.config', 'tanzu', 'tkg', 'bom');
+}
+
+function starterTkrYaml(bomFile: string, version: string): string {
+  return `# yaml-language-server: $schema=../../libs/spec/src/schemas/tkr.schema.json
+# Custom TKr based on ${bomFile} (release.version ${version}); starter written by kiln bom import.
+bom: ${bomFile}
+# release.version becomes ${version}-<suffix> (never a prefix): lowercase letters, digits and '-'.
+suffix: custom
+# Image projects (folders under images/) whose published images this TKr adds: list at least one.
+images: []
+managementCluster:
+  # kubeconfig context of the management cluster the TKr is registered in
+  context: CHANGE-ME
+  namespace: tkr-system
+`;
+}
+
+function sourceOf(o: BomImportOptions): string {
+  if (o.from !== undefined) {
+    const file = resolve(o.from);
+    if (!existsSync(file)) throw new KilnError('BOM_NOT_FOUND', `file not found: ${o.from}`, { hint: 'pass the path of a TKr BoM file (tkr-bom-<version>.yaml)' });
+    return file;
+  }
+  const dir = tanzuBomDir(o.home);
+  const file = join(dir, `tkr-bom-${o.version}.yaml`);
+  if (!existsSync(file)) {
+    const known = existsSync(dir) ? readdirSync(dir).filter((f) => /^tkr-bom-.+\.yaml$/.test(f)).sort() : [];
+    throw new KilnError('BOM_NOT_FOUND', `no BoM for ${o.version}: ${file} does not exist`, {
+      hint: known.length
+        ? `BoMs there: ${known.map((f) => f.slice('tkr-bom-'.length, -'.yaml'.length)).join(', ')}`
+        : 'the tanzu CLI downloads BoMs when it talks to a management cluster of that release; or pass --from FILE',
+    });
+  }
+  return file;
+}
+
+export function bomImport(o: BomImportOptions): BomImportResult {
+  if (!NAME.test(o.tkr)) {
+    throw new KilnError('BOM_IMPORT_NAME', `tkr name ${JSON.stringify(o.tkr)} is not a valid project name`, { hint: "use lowercase letters, digits and '-' (it becomes the folder tkrs/<name>/)" });
+  }
+  const source = sourceOf(o);
+  const bytes = readFileSync(source);
+  const version = bomReleaseVersion(bytes.toString('utf8'), source);
+  const name = basename(source);
+  const bomFile = `tkrs/${o.tkr}/${name}`;
+  const target = join(o.root, bomFile);
+  let unchanged = false;
+  if (existsSync(target)) {
+    unchanged = readFileSync(target).equals(bytes);
+    if (!unchanged && !o.force) {
+      throw new KilnError('BOM_EXISTS', `${bomFile} exists and differs from ${source}`, { file: bomFile, hint: 'pass --force to replace it' });
+    }
+  }
+  if (!unchanged) writeFileAtomic(target, bytes);
+  const tkrFile = `tkrs/${o.tkr}/tkr.yaml`;
+  const result: BomImportResult = { source, bomFile, version, unchanged };
+  if (!existsSync(join(o.root, tkrFile))) {
+    writeFileAtomic(join(o.root, tkrFile), starterTkrYaml(name, version));
+    result.starter = tkrFile;
+  } else {
+    const bom = /^bom:\s*(\S+)/m.exec(readFileSync(join(o.root, tkrFile), 'utf8'))?.[1];
+    if (bom !== undefined && bom.replace(/^["']|["']$/g, '') !== name) result.otherBom = bom;
+  }
+  return result;
+}
+
+export async function bomImportCommand(args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream = out): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { from: { type: 'string' }, version: { type: 'string' }, force: { type: 'boolean' }, root: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    out.write(BOM_IMPORT_USAGE);
+    return 0;
+  }
+  const [sub, tkr, ...extra] = positionals;
+  if (sub !== 'import' || !tkr || extra.length > 0 || (values.from === undefined) === (values.version === undefined)) {
+    err.write(`kiln bom: give import, a tkr name and exactly one of --from FILE or --version VERSION\n\n${BOM_IMPORT_USAGE}`);
+    return 2;
+  }
+  const r = bomImport({ root: workspaceRoot(values.root), tkr, from: values.from, version: values.version, home: homedir(), force: values.force });
+  out.write(r.unchanged ? `${r.bomFile} is already a copy of ${r.source} (release.version ${r.version})\n` : `copied ${r.source} to ${r.bomFile} (release.version ${r.version})\n`);
+  if (r.starter) out.write(`wrote ${r.starter}: list its images, set suffix and managementCluster.context, then run npx kiln validate\n`);
+  if (r.otherBom) out.write(`note: tkrs/${tkr}/tkr.yaml has bom: ${r.otherBom}; set it to ${basename(r.bomFile)} to use the imported BoM\n`);
+  return 0;
+}

@@ -1,0 +1,43 @@
+// `kiln <command>`: dispatches to one module per command; errors are printed cleanly, never as stacks.
+import { formatError } from '@kiln/errors';
+import { bomImportCommand } from './bom-import-command';
+import { bundleCommand } from './bundle-command';
+import { osImageVersionCommand } from './os-image-version-command';
+import { validateCommand } from './validate-command';
+
+const USAGE = `usage: kiln <command>
+
+commands:
+  validate [--root DIR]        check every images/*/image.yaml, tkrs/*/tkr.yaml, clusters/*/cluster.yaml
+  bundle stop [--root DIR]     stop and remove the resource-bundle containers Kiln started
+  bom import <tkr-name> [--from FILE | --version V] [--root DIR]   copy a TKr BoM into tkrs/<tkr-name>/ (+ starter tkr.yaml)
+  os-image-version SOURCE [--write images/NAME]   print (and record) the default OVA's OS image VERSION
+`;
+
+export type Command = (args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  validate: validateCommand,
+  bundle: bundleCommand,
+  bom: bomImportCommand,
+  'os-image-version': osImageVersionCommand,
+};
+
+export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    (name ? out : err).write(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    err.write(`kiln: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await command(rest, out, err);
+  } catch (e) {
+    err.write(`kiln ${name}: ${formatError(e)}\n`);
+    return 1;
+  }
+}

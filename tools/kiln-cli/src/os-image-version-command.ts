@@ -1,0 +1,136 @@
+// `kiln os-image-version`: prints the default OVA's OS image VERSION (class-based vSphere) and can record it in an image.yaml.
+import { readFileSync } from 'node:fs';
+import { basename, isAbsolute, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { KilnError } from '@kiln/errors';
+import { requireTool, runCommand } from '@kiln/runner';
+import { checkImageVersionTarget, govcVmVersion, osImageVersionFromCluster, ovaVersion, writeImageVersion } from '@kiln/steps';
+
+export const OS_IMAGE_VERSION_USAGE = `usage: kiln os-image-version SOURCE [--write images/NAME]
+
+Prints the OS image VERSION of the default Ubuntu OVA (class-based vSphere clusters) on stdout.
+
+SOURCE is exactly one of:
+  --from-cluster --context C --tkr T [--os O]   the TKr's OSImage on a management cluster (kubectl)
+  --from-ova FILE.ova                           the VERSION property of the OVA's .ovf descriptor
+  --from-vsphere VM_PATH                        the VERSION vApp property (govc vm.info -json VM_PATH)
+  --govc-json FILE                              saved output of govc vm.info -json VM_PATH
+
+  --write images/NAME   also record it as vsphere.version in images/NAME/image.yaml (vsphere, clusterType: class)
+`;
+
+const OPTIONS = {
+  'from-cluster': { type: 'boolean' },
+  context: { type: 'string' },
+  tkr: { type: 'string' },
+  os: { type: 'string' },
+  'from-ova': { type: 'string' },
+  'from-vsphere': { type: 'string' },
+  'govc-json': { type: 'string' },
+  write: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+const SOURCES = ['from-cluster', 'from-ova', 'from-vsphere', 'govc-json'] as const;
+const CLUSTER_ONLY = ['context', 'tkr', 'os'] as const;
+
+class UsageError extends Error {}
+
+function checkUsage(args: string[]): Values {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    const { code, message } = e as { code?: string; message: string };
+    const option = /'(--?[^' ]+)/.exec(message)?.[1] ?? '';
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option ${option}`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const type = (OPTIONS as Record<string, { type: string }>)[option.replace(/^-+/, '')]?.type;
+      throw new UsageError(type === 'string' ? `${option} needs a value` : `${option} takes no value`);
+    }
+    throw new UsageError(message.split('\n')[0]);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return values;
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const given = SOURCES.filter((s) => values[s] !== undefined && values[s] !== false);
+  if (given.length !== 1) {
+    throw new UsageError(given.length === 0 ? 'give one source: --from-cluster, --from-ova, --from-vsphere or --govc-json' : `give only one source (got --${given.join(', --')})`);
+  }
+  for (const name of [...SOURCES, ...CLUSTER_ONLY, 'write'] as const) {
+    if (values[name] === '') throw new UsageError(`--${name} needs a value`);
+  }
+  if (values['from-cluster']) {
+    const missing = (['context', 'tkr'] as const).filter((o) => values[o] === undefined);
+    if (missing.length > 0) throw new UsageError(`--from-cluster needs --${missing.join(' and --')}`);
+  } else {
+    const stray = CLUSTER_ONLY.find((o) => values[o] !== undefined);
+    if (stray) throw new UsageError(`--${stray} is only used with --from-cluster`);
+  }
+  return values;
+}
+
+async function readVersion(values: Values): Promise<string> {
+  if (values['from-cluster']) {
+    return osImageVersionFromCluster({ context: values.context!, tkr: values.tkr!, ...(values.os ? { os: values.os } : {}) });
+  }
+  if (values['from-ova']) return ovaVersion(resolve(values['from-ova']), values['from-ova']);
+  if (values['govc-json']) {
+    const file = values['govc-json'];
+    let json: string;
+    try {
+      json = readFileSync(resolve(file), 'utf8');
+    } catch (e) {
+      const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+      throw new KilnError(missing ? 'FILE_MISSING' : 'FILE_UNREADABLE', missing ? `file not found: ${file}` : `cannot read ${file}: ${(e as Error).message}`, {
+        hint: 'save it with: govc vm.info -json VM_PATH > FILE',
+      });
+    }
+    return govcVmVersion(json, file);
+  }
+  const vm = values['from-vsphere']!;
+  requireTool('govc');
+  const result = await runCommand({ file: 'govc', args: ['vm.info', '-json', vm], timeoutMs: 120_000, allowFailure: true });
+  if (result.exitCode !== 0) {
+    throw new KilnError('GOVC_FAILED', `govc vm.info -json ${vm} failed (exit code ${result.exitCode})`, {
+      hint: 'check GOVC_URL, GOVC_USERNAME, GOVC_PASSWORD (GOVC_INSECURE for self-signed certificates) and the VM path',
+      context: { stderr: result.stderr.split('\n').slice(-5).join('\n') },
+    });
+  }
+  return govcVmVersion(result.stdout, `govc vm.info -json ${vm}`);
+}
+
+function imageFile(target: string): { path: string; label: string } {
+  const abs = resolve(target);
+  const path = basename(abs) === 'image.yaml' ? abs : resolve(abs, 'image.yaml');
+  const rel = relative(process.cwd(), path);
+  return { path, label: rel.startsWith('..') || isAbsolute(rel) ? path : rel };
+}
+
+export async function osImageVersionCommand(args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  let values: Values;
+  try {
+    values = checkUsage(args);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    err.write(`kiln os-image-version: ${e.message}\n\n${OS_IMAGE_VERSION_USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    out.write(OS_IMAGE_VERSION_USAGE);
+    return 0;
+  }
+  const target = values.write ? imageFile(values.write) : undefined;
+  if (target) checkImageVersionTarget(target.path, target.label);
+  const version = await readVersion(values);
+  if (target) {
+    const { path, label } = target;
+    const edit = writeImageVersion(path, label, version);
+    if (!edit.changed) err.write(`${label}: vsphere.version is already ${version}; not changed\n`);
+    else err.write(`${label}: vsphere.version set to ${version}${edit.previous ? ` (was ${edit.previous})` : ''}\n`);
+  }
+  out.write(`${version}\n`);
+  return 0;
+}

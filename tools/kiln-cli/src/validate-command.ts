@@ -1,0 +1,38 @@
+// `kiln validate`: loads every spec file of the workspace and reports all problems at once.
+import { readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadCatalog } from '@kiln/catalog';
+import { formatError } from '@kiln/errors';
+import { loadClusterSpec, loadImageSpec, loadTkrSpec, readWorkspaceFile } from '@kiln/spec';
+import { workspaceRoot } from './workspace-root';
+
+const KINDS = [
+  { dir: 'images', file: 'image.yaml', load: (f: string, t: string) => loadImageSpec(f, t, loadCatalog()) },
+  { dir: 'tkrs', file: 'tkr.yaml', load: loadTkrSpec },
+  { dir: 'clusters', file: 'cluster.yaml', load: loadClusterSpec },
+];
+
+export async function validateCommand(args: string[], out: NodeJS.WritableStream): Promise<number> {
+  const { values } = parseArgs({ args, options: { root: { type: 'string' } } });
+  const root = workspaceRoot(values.root);
+  let checked = 0;
+  let failed = 0;
+  for (const kind of KINDS) {
+    const dir = join(root, kind.dir);
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir).sort()) {
+      const file = `${kind.dir}/${name}/${kind.file}`;
+      if (!existsSync(join(root, file))) continue;
+      checked++;
+      try {
+        kind.load(file, readWorkspaceFile(root, file));
+      } catch (e) {
+        failed++;
+        out.write(formatError(e) + '\n');
+      }
+    }
+  }
+  out.write(`${checked - failed} valid, ${failed} invalid\n`);
+  return failed > 0 ? 1 : 0;
+}
