@@ -135,7 +135,7 @@ describe('apply-tkr against a management cluster', () => {
       `[custom] pod "${pod}" deleted`,
       `[custom] waiting for TKr ${TKR} (elapsed 0m00s, Ready=False (WaitingForOSImages: OSImages are being resolved))`,
     ]);
-    expect(readFileSync(join(workspace, 'dist/tkrs/custom/apply/applied.json'), 'utf8')).toBe(
+    expect(readFileSync(join(workspace, 'dist/applied/tkrs/custom/applied.json'), 'utf8')).toBe(
       `{
   "conditions": [
     {
@@ -473,7 +473,7 @@ describe('apply-tkr through Nx', () => {
     const cm = server.configMap('tkr-system', TKR)!;
     const bomFile = ws.read(`dist/tkrs/${PROJECT}/configmap-${TKR}.yaml`);
     expect(bomFile).toContain(`bomContent: "${cm.binaryData.bomContent}"`);
-    expect(JSON.parse(ws.read(`dist/tkrs/${PROJECT}/apply/applied.json`))).toEqual({
+    expect(JSON.parse(ws.read(`dist/applied/tkrs/${PROJECT}/applied.json`))).toEqual({
       conditions: [
         { status: 'True', type: 'Compatible' },
         { status: 'True', type: 'Ready' },

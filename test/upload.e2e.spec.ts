@@ -7,9 +7,11 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadCatalog } from '@kiln/catalog';
 import { formatError } from '@kiln/errors';
-import { formatPlan, planUpload, uploadStep, type PublishedRecord } from '@kiln/steps';
-import { Ec2TestServer, type Ec2Call } from './support/ec2-test-server';
+import { loadImageSpec } from '@kiln/spec';
+import { contentKey, formatPlan, planUpload, uploadStep, type PublishedRecord } from '@kiln/steps';
+import { Ec2TestServer } from './support/ec2-test-server';
 import {
   Capture,
   copySampleImage,
@@ -22,17 +24,10 @@ import {
   writeOva,
   type UploadWorkspace,
 } from './support/upload-fixtures';
-import { REPO_ROOT } from './support/temp-workspace';
+import { taskOutput } from './support/nx-output';
+import { createTempWorkspace, REPO_ROOT, type TempWorkspace } from './support/temp-workspace';
 
 let ws: UploadWorkspace;
-
-beforeEach(() => {
-  ws = createUploadWorkspace();
-});
-
-afterEach(() => {
-  ws?.dispose();
-});
 
 async function upload(env: NodeJS.ProcessEnv, project: string, replace = false): Promise<{ report: string; output: string }> {
   const echo = new Capture();
@@ -101,10 +96,13 @@ describe('vSphere upload (govc fake on PATH)', () => {
     );
 
   beforeEach(() => {
+    ws = createUploadWorkspace();
     copySampleImage(ws, IMAGE);
     writeOva(ws, OVA, OVA_VERSION);
     writeArtifact(ws, { image: IMAGE, infra: 'vsphere', contentKey: KEY, version: OVA_VERSION, ova: OVA });
   });
+
+  afterEach(() => ws.dispose());
 
   it('imports the OVA with the generated options and marks it as a template, in this exact govc sequence', async () => {
     const { report } = await upload(env(), IMAGE);
@@ -205,15 +203,21 @@ describe('vSphere upload (govc fake on PATH)', () => {
     const message = await uploadError(env({ FAKE_GOVC_FAIL: 'import.ova' }), IMAGE);
     expect(message.split('\n')[0]).toBe('govc exited with code 1');
     expect(message).toContain('govc: Post "https://vcenter.example.com/nfc/52c1a9e0-1f0b/disk-0.vmdk": unexpected EOF');
-    expect(calls().map((a) => a[0])).toEqual(['vm.info', 'import.spec', 'import.ova', 'vm.destroy']);
-    expect(calls()[3]).toEqual(['vm.destroy', TEMPLATE]);
+    expect(calls().slice(2)).toEqual([expect.arrayContaining(['import.ova']), ['vm.info', '-json', TEMPLATE], ['vm.destroy', TEMPLATE]]);
     expect(vms()).toEqual({});
     expect(ws.exists(`dist/images/${IMAGE}/upload/published.json`)).toBe(false);
   });
 
+  it('leaves alone a VM that is not this upload\'s when the import fails because someone took the name meanwhile', async () => {
+    const message = await uploadError(env({ FAKE_GOVC_RACE: 'import.ova' }), IMAGE);
+    expect(message).toContain("govc: ServerFaultCode: The name 'ubuntu-2004-kube-v1.26.5-class' already exists.");
+    expect(calls().map((a) => a[0])).toEqual(['vm.info', 'import.spec', 'import.ova', 'vm.info']);
+    expect(vms()[TEMPLATE]!.annotation).toBe('created by someone else');
+  });
+
   it('destroys the imported VM when markastemplate fails', async () => {
     await uploadError(env({ FAKE_GOVC_FAIL: 'vm.markastemplate' }), IMAGE);
-    expect(calls().map((a) => a[0])).toEqual(['vm.info', 'import.spec', 'import.ova', 'vm.markastemplate', 'vm.destroy']);
+    expect(calls().map((a) => a[0])).toEqual(['vm.info', 'import.spec', 'import.ova', 'vm.markastemplate', 'vm.info', 'vm.destroy']);
     expect(vms()).toEqual({});
   });
 
@@ -233,9 +237,27 @@ describe('vSphere upload (govc fake on PATH)', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(1);
     expect(stderr.split('\n')[0]).toBe(`${IMAGE}: upload interrupted by SIGINT; run upload again to finish it`);
-    expect(calls().map((a) => a[0])).toEqual(['vm.info', 'import.spec', 'import.ova', 'vm.destroy']);
+    expect(calls().map((a) => a[0])).toEqual(['vm.info', 'import.spec', 'import.ova', 'vm.info', 'vm.destroy']);
     expect(vms()).toEqual({});
     expect(ws.exists(`dist/images/${IMAGE}/upload/published.json`)).toBe(false);
+  });
+
+  it('reports a govc login failure with the credentials hint and imports nothing', async () => {
+    expect(await uploadError(env({ FAKE_GOVC_PASSWORD: 'another-password' }), IMAGE)).toBe(
+      `govc vm.info ${TEMPLATE} failed (exit code 1)\n` +
+        '  hint: check GOVC_URL, GOVC_USERNAME, GOVC_PASSWORD (and GOVC_INSECURE for self-signed certificates)\n' +
+        '  errors: govc: ServerFaultCode: Cannot complete login due to an incorrect user name or password.',
+    );
+    expect(calls()).toEqual([['vm.info', '-json', TEMPLATE]]);
+  });
+
+  it('refuses an artifact built from other config than the rendered config folder holds now', async () => {
+    ws.write(`dist/images/${IMAGE}/config/build-plan.json`, '{"changed": true}\n');
+    await expect(uploadStep({ workspaceRoot: ws.root, project: IMAGE, configPath: `dist/images/${IMAGE}/config`, echo: new Capture(), env: env() })).rejects.toMatchObject({
+      code: 'ARTIFACT_STALE',
+      message: `dist/images/${IMAGE}/build/artifact.json was built from other config than dist/images/${IMAGE}/config holds now`,
+    });
+    expect(calls()).toEqual([]);
   });
 
   it('refuses an OVA that is not the one the build recorded', async () => {
@@ -246,6 +268,7 @@ describe('vSphere upload (govc fake on PATH)', () => {
     expect(calls()).toEqual([]);
   });
 });
+
 
 // ---------------------------------------------------------------------------------------------------------
 describe('AWS upload (the real aws CLI against a local EC2 endpoint)', () => {
@@ -272,8 +295,22 @@ describe('AWS upload (the real aws CLI against a local EC2 endpoint)', () => {
     KILN_AWS_POLL_SECONDS: '0.05',
     ...extra,
   });
-  const calls = () => server.calls.map((c) => [c.action, c.region, c.params] as const);
+  const calls = () => server.calls.map((c): [string, string, Record<string, string>] => [c.action, c.region, c.params]);
   const actions = () => server.calls.map((c) => `${c.action} ${c.region}`);
+
+  /** A fresh workspace and EC2 store holding the build's AMI in us-east-1; `upload` is the image.yaml upload.aws block. */
+  function setup(uploadLines: string[]): void {
+    ws = createUploadWorkspace();
+    server.images.clear();
+    server.snapshots.clear();
+    server.clearCalls();
+    server.copyPendingDescribes = 1;
+    ws.write(`images/${IMAGE}/image.yaml`, ['infra: aws', 'os: ubuntu-2004', 'release: v2.3.0', 'upload:', '  aws:', '    region: us-east-1', ...uploadLines.map((l) => `    ${l}`), ''].join('\n'));
+    const source = server.addImage('us-east-1', NAME, { description: 'Cluster API AMI' });
+    sourceId = source.imageId;
+    sourceSnap = source.snapshotIds[0]!;
+    writeArtifact(ws, { image: IMAGE, infra: 'aws', contentKey: KEY, amis: { 'us-east-1': sourceId } });
+  }
 
   beforeAll(async () => {
     await server.start();
@@ -283,190 +320,413 @@ describe('AWS upload (the real aws CLI against a local EC2 endpoint)', () => {
     await server.stop();
   });
 
+  describe('a first upload to three regions, shared with two accounts', () => {
+    let output = '';
+
+    beforeAll(async () => {
+      setup(['copyToRegions: [us-west-2, eu-central-1]', 'shareWithAccounts: ["123456789012", "210987654321"]']);
+      output = (await upload(env(), IMAGE)).output;
+    });
+
+    afterAll(() => ws.dispose());
+
+    /** The calls that copy the build's AMI into `region` and tag the copy at once. */
+    const copyCalls = (region: string, copyId: string, token: string) => [
+      ['DescribeImages', region, { 'Owner.1': 'self', 'Filter.1.Name': 'tag:kiln:content-key', 'Filter.1.Value.1': KEY }],
+      ['DescribeImages', region, { 'Owner.1': 'self', 'Filter.1.Name': 'name', 'Filter.1.Value.1': NAME }],
+      ['CopyImage', region, { Name: NAME, SourceImageId: sourceId, SourceRegion: 'us-east-1', ClientToken: token }],
+      ['CreateTags', region, { 'ResourceId.1': copyId, ...tagParams() }],
+    ];
+    /** The calls that tag and share one AMI (and its snapshot) in `region`. */
+    const convergeCalls = (region: string, ami: string, snap: string, tagAmi: boolean) => [
+      ['DescribeSnapshots', region, { 'SnapshotId.1': snap }],
+      ['CreateTags', region, { 'ResourceId.1': tagAmi ? ami : snap, ...(tagAmi ? { 'ResourceId.2': snap } : {}), ...tagParams() }],
+      ['DescribeImageAttribute', region, { Attribute: 'launchPermission', ImageId: ami }],
+      ['ModifyImageAttribute', region, { ImageId: ami, 'LaunchPermission.Add.1.UserId': ACCOUNTS[0], 'LaunchPermission.Add.2.UserId': ACCOUNTS[1] }],
+      ['DescribeSnapshotAttribute', region, { Attribute: 'createVolumePermission', SnapshotId: snap }],
+      ['ModifySnapshotAttribute', region, { Attribute: 'createVolumePermission', OperationType: 'add', SnapshotId: snap, 'UserId.1': ACCOUNTS[0], 'UserId.2': ACCOUNTS[1] }],
+    ];
+
+    it('copies to every declared region, polls each copy until available, then tags and shares every AMI: exactly these EC2 calls', () => {
+      const eu = server.imagesIn('eu-central-1')[0]!;
+      const west = server.imagesIn('us-west-2')[0]!;
+      const token = (region: string) => server.calls.find((c) => c.action === 'CopyImage' && c.region === region)!.params.ClientToken!;
+      expect(token('eu-central-1')).toMatch(/^kiln-[0-9a-f]{40}$/);
+      expect(token('us-west-2')).not.toBe(token('eu-central-1'));
+      expect(calls()).toEqual([
+        ['DescribeImages', 'us-east-1', { 'ImageId.1': sourceId }],
+        ...copyCalls('eu-central-1', eu.imageId, token('eu-central-1')),
+        ...copyCalls('us-west-2', west.imageId, token('us-west-2')),
+        ['DescribeImages', 'eu-central-1', { 'ImageId.1': eu.imageId }],
+        ['DescribeImages', 'eu-central-1', { 'ImageId.1': eu.imageId }],
+        ...convergeCalls('eu-central-1', eu.imageId, eu.snapshotIds[0]!, false),
+        ...convergeCalls('us-east-1', sourceId, sourceSnap, true),
+        ['DescribeImages', 'us-west-2', { 'ImageId.1': west.imageId }],
+        ['DescribeImages', 'us-west-2', { 'ImageId.1': west.imageId }],
+        ...convergeCalls('us-west-2', west.imageId, west.snapshotIds[0]!, false),
+      ]);
+    });
+
+    it('makes nothing public: no call names a group, and every AMI and snapshot is shared with exactly the declared accounts', () => {
+      const groupParams = server.calls.flatMap((c) => Object.keys(c.params).filter((k) => /Group/.test(k)).map((k) => `${c.action} ${k}=${c.params[k]}`));
+      expect(groupParams).toEqual([]);
+      expect([...server.images.values()].map((i) => [i.region, i.launchUsers, i.launchGroups])).toEqual([
+        ['us-east-1', ACCOUNTS, []],
+        ['eu-central-1', ACCOUNTS, []],
+        ['us-west-2', ACCOUNTS, []],
+      ]);
+      expect([...server.snapshots.values()].map((x) => [x.region, x.volumeUsers, x.volumeGroups])).toEqual([
+        ['us-east-1', ACCOUNTS, []],
+        ['eu-central-1', ACCOUNTS, []],
+        ['us-west-2', ACCOUNTS, []],
+      ]);
+    });
+
+    it('tags every AMI and every snapshot with kiln:image, kiln:version, kiln:kubernetes and kiln:content-key', () => {
+      expect([...server.images.values(), ...server.snapshots.values()].map((x) => x.tags)).toEqual(Array(6).fill(TAGS));
+    });
+
+    it('writes published.json with the AMI of every region', () => {
+      expect(published(IMAGE)).toEqual({
+        aws: { amis: { 'eu-central-1': server.imagesIn('eu-central-1')[0]!.imageId, 'us-east-1': sourceId, 'us-west-2': server.imagesIn('us-west-2')[0]!.imageId } },
+        contentKey: KEY,
+        image: IMAGE,
+        infra: 'aws',
+        os: 'ubuntu-2004',
+      });
+    });
+
+    it('passes --output json and --endpoint-url (from KILN_AWS_ENDPOINT_URL) on every aws call', () => {
+      const lines = output.split('\n').filter((l) => l.startsWith(`[${IMAGE}] $ aws `));
+      expect(lines.length).toBe(server.calls.length);
+      expect(lines.filter((l) => !l.endsWith(` --output json --endpoint-url ${server.url}`))).toEqual([]);
+    });
+
+    it('never shows the AWS secret key', () => {
+      expect(output).not.toContain('kiln-test-secret-access-key');
+    });
+
+    it('re-running makes no mutating call (describes only) and publishes the same AMIs', async () => {
+      const first = ws.read(`dist/images/${IMAGE}/upload/published.json`);
+      server.clearCalls();
+      await upload(env(), IMAGE);
+      expect(server.mutatingCalls()).toEqual([]);
+      expect(actions()).toEqual([
+        'DescribeImages us-east-1',
+        'DescribeImages eu-central-1',
+        'DescribeImages us-west-2',
+        ...['eu-central-1', 'us-east-1', 'us-west-2'].flatMap((r) => [`DescribeSnapshots ${r}`, `DescribeImageAttribute ${r}`, `DescribeSnapshotAttribute ${r}`]),
+      ]);
+      expect(ws.read(`dist/images/${IMAGE}/upload/published.json`)).toBe(first);
+    });
+  });
+
+  describe('copies that exist already, conflicts and repairs (one copy region, one account)', () => {
+    beforeEach(() => setup(['copyToRegions: [us-west-2]', 'shareWithAccounts: ["123456789012"]']));
+    afterEach(() => ws.dispose());
+
+    it('reuses a copy an interrupted run started (found by its content key tag) and polls it until available instead of copying again', async () => {
+      const pending = server.addImage('us-west-2', NAME, { pendingDescribes: 3, tags: { 'kiln:content-key': KEY } });
+      await upload(env(), IMAGE);
+      expect(server.calls.filter((c) => c.action === 'CopyImage')).toEqual([]);
+      expect(server.calls.filter((c) => c.action === 'DescribeImages' && c.params['ImageId.1'] === pending.imageId).length).toBe(3);
+      expect(published(IMAGE).aws!.amis).toEqual({ 'us-east-1': sourceId, 'us-west-2': pending.imageId });
+    });
+
+    it('deregisters a failed copy of this very build (it holds the name) without --replace, then copies again', async () => {
+      const failed = server.addImage('us-west-2', NAME, { state: 'failed', tags: { 'kiln:content-key': KEY } });
+      await upload(env(), IMAGE);
+      expect(server.mutatingCalls().filter((c) => c.region === 'us-west-2').slice(0, 2).map((c) => [c.action, c.params.ImageId ?? c.params.SourceImageId])).toEqual([
+        ['DeregisterImage', failed.imageId],
+        ['CopyImage', sourceId],
+      ]);
+    });
+
+    it('stops with an error naming the AMI and --replace when another AMI holds the name in a copy region', async () => {
+      const other = server.addImage('us-west-2', NAME, { tags: { 'kiln:content-key': key('aws build 0') } });
+      expect(await uploadError(env(), IMAGE)).toBe(
+        `AMI ${other.imageId} in us-west-2 already has the name ${NAME} but other content (content key ${key('aws build 0').slice(0, 12)}, this build ${KEY.slice(0, 12)})\n` +
+          `  hint: run nx run ${IMAGE}:upload --replace to deregister ${other.imageId} and copy this build, or change the AMI name (packerVars.ami_name) in images/${IMAGE}/image.yaml`,
+      );
+      expect(server.mutatingCalls()).toEqual([]);
+      expect(ws.exists(`dist/images/${IMAGE}/upload/published.json`)).toBe(false);
+    });
+
+    it('with --replace deregisters the AMI holding the name, then copies this build', async () => {
+      const other = server.addImage('us-west-2', NAME, {});
+      await upload(env(), IMAGE, true);
+      expect(server.mutatingCalls().filter((c) => c.region === 'us-west-2').map((c) => [c.action, c.params.ImageId ?? c.params.SourceImageId ?? c.params['ResourceId.1']])).toEqual([
+        ['DeregisterImage', other.imageId],
+        ['CopyImage', sourceId],
+        ['CreateTags', server.imagesIn('us-west-2')[0]!.imageId],
+        ['CreateTags', server.imagesIn('us-west-2')[0]!.snapshotIds[0]],
+        ['ModifyImageAttribute', server.imagesIn('us-west-2')[0]!.imageId],
+        ['ModifySnapshotAttribute', undefined],
+      ]);
+      expect(server.images.has(other.imageId)).toBe(false);
+    });
+
+    it('gives up on a copy that stays pending longer than KILN_AWS_COPY_TIMEOUT_MINUTES', async () => {
+      server.copyPendingDescribes = 1_000_000;
+      const message = await uploadError(env({ KILN_AWS_COPY_TIMEOUT_MINUTES: '0.001' }), IMAGE);
+      const copyId = server.imagesIn('us-west-2')[0]!.imageId;
+      expect(message).toBe(`AMI ${copyId} in us-west-2 is still pending after 0 min\n  hint: run upload again later (it reuses the copy), or raise KILN_AWS_COPY_TIMEOUT_MINUTES`);
+      expect(ws.exists(`dist/images/${IMAGE}/upload/published.json`)).toBe(false);
+    });
+
+    it('stops when the build AMI no longer exists', async () => {
+      server.images.delete(sourceId);
+      expect(await uploadError(env(), IMAGE)).toBe(`AMI ${sourceId} in us-east-1 (from artifact.json) does not exist any more\n  hint: rebuild: nx run ${IMAGE}:build --skip-nx-cache`);
+      expect(actions()).toEqual(['DescribeImages us-east-1']);
+    });
+  });
+
+  describe('an AMI that was shared more widely than declared', () => {
+    beforeEach(() => setup(['shareWithAccounts: ["123456789012"]']));
+    afterEach(() => ws.dispose());
+
+    it('is made private (public group removed) and loses the accounts that are not declared', async () => {
+      const source = server.images.get(sourceId)!;
+      source.launchGroups = ['all'];
+      source.launchUsers = ['999999999999'];
+      server.snapshots.get(sourceSnap)!.volumeGroups = ['all'];
+      await upload(env(), IMAGE);
+      const params = (action: string) => server.calls.filter((c) => c.action === action).map((c) => c.params);
+      expect(params('ModifyImageAttribute')).toEqual([
+        { ImageId: sourceId, 'LaunchPermission.Add.1.UserId': '123456789012', 'LaunchPermission.Remove.1.UserId': '999999999999', 'LaunchPermission.Remove.2.Group': 'all' },
+      ]);
+      expect(params('ModifySnapshotAttribute')).toEqual([
+        { Attribute: 'createVolumePermission', OperationType: 'add', SnapshotId: sourceSnap, 'UserId.1': '123456789012' },
+        { Attribute: 'createVolumePermission', OperationType: 'remove', SnapshotId: sourceSnap, 'UserGroup.1': 'all' },
+      ]);
+      expect([source.launchUsers, source.launchGroups, server.snapshots.get(sourceSnap)!.volumeGroups]).toEqual([['123456789012'], [], []]);
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+describe('Azure upload (az fake on PATH)', () => {
+  const IMAGE = 'ubuntu-2004-azure-fips';
+  const KEY = key('azure build 1');
+  const SUB = '00000000-0000-4000-8000-000000000001';
+  const ID = `/subscriptions/${SUB}/resourceGroups/tkg-images/providers/Microsoft.Compute/galleries/tkg_gallery/images/ubuntu-2004-fips/versions/0.1.123456`;
+  const REF = ['--subscription', SUB, '--resource-group', 'tkg-images', '--gallery-name', 'tkg_gallery', '--gallery-image-definition', 'ubuntu-2004-fips', '--gallery-image-version', '0.1.123456'];
+  const KILN_TAGS = { 'kiln:image': IMAGE, 'kiln:version': '-', 'kiln:kubernetes': 'v1.26.5+vmware.2', 'kiln:content-key': KEY };
+  const SET_TAGS = ['--set', `tags.kiln:image=${IMAGE}`, 'tags.kiln:version=-', 'tags.kiln:kubernetes=v1.26.5+vmware.2', `tags.kiln:content-key=${KEY}`, '--force-string'];
+
+  interface SigVersion {
+    id: string;
+    tags: Record<string, string>;
+    publishingProfile: { targetRegions: Array<{ name: string; regionalReplicaCount: number; storageAccountType: string }> };
+  }
+
+  const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({ PATH: pathWithFakes(), FAKE_AZ_STATE: ws.state, FAKE_AZ_LOG: ws.azLog, ...extra });
+  const calls = () => readLog<{ argv: string[] }>(ws.azLog).map((c) => c.argv);
+  const versionsFile = () => join(ws.state, 'versions.json');
+  const stored = () => (JSON.parse(readFileSync(versionsFile(), 'utf8')) as Record<string, SigVersion>)[ID.toLowerCase()]!;
+  /** The image version as the build left it (the recorded sample), with `tags` laid over its build tags. */
+  const seedVersion = (tags: Record<string, string> = {}) => {
+    const sample = JSON.parse(readFileSync(join(REPO_ROOT, 'test/fakes/samples/az-sig-image-version-show.json'), 'utf8')) as SigVersion;
+    sample.tags = { ...sample.tags, ...tags };
+    writeFileSync(versionsFile(), JSON.stringify({ [ID.toLowerCase()]: sample }));
+  };
+
   beforeEach(() => {
-    server.images.clear();
-    server.snapshots.clear();
-    server.clearCalls();
-    server.copyPendingDescribes = 1;
-    ws.write(
-      `images/${IMAGE}/image.yaml`,
-      [
-        'infra: aws',
-        'os: ubuntu-2004',
-        'release: v2.3.0',
-        'upload:',
-        '  aws:',
-        '    region: us-east-1',
-        '    copyToRegions: [us-west-2, eu-central-1]',
-        '    shareWithAccounts: ["123456789012", "210987654321"]',
-        '',
-      ].join('\n'),
-    );
-    const source = server.addImage('us-east-1', NAME, { description: 'Cluster API AMI' });
-    sourceId = source.imageId;
-    sourceSnap = source.snapshotIds[0]!;
-    writeArtifact(ws, { image: IMAGE, infra: 'aws', contentKey: KEY, amis: { 'us-east-1': sourceId } });
+    ws = createUploadWorkspace();
+    copySampleImage(ws, IMAGE);
+    writeArtifact(ws, { image: IMAGE, infra: 'azure', contentKey: KEY, sigImageVersionId: ID });
   });
 
-  /** The calls that copy the build's AMI into `region` and tag the copy at once. */
-  const copyCalls = (region: string, copyId: string, token: string) => [
-    ['DescribeImages', region, { 'Owner.1': 'self', 'Filter.1.Name': 'tag:kiln:content-key', 'Filter.1.Value.1': KEY }],
-    ['DescribeImages', region, { 'Owner.1': 'self', 'Filter.1.Name': 'name', 'Filter.1.Value.1': NAME }],
-    ['CopyImage', region, { Name: NAME, SourceImageId: sourceId, SourceRegion: 'us-east-1', ClientToken: token }],
-    ['CreateTags', region, { 'ResourceId.1': copyId, ...tagParams() }],
-  ];
-  /** The calls that tag and share one AMI (and its snapshot) in `region`. */
-  const convergeCalls = (region: string, ami: string, snap: string, tagAmi: boolean) => [
-    ['DescribeSnapshots', region, { 'SnapshotId.1': snap }],
-    ['CreateTags', region, { 'ResourceId.1': tagAmi ? ami : snap, ...(tagAmi ? { 'ResourceId.2': snap } : {}), ...tagParams() }],
-    ['DescribeImageAttribute', region, { Attribute: 'launchPermission', ImageId: ami }],
-    ['ModifyImageAttribute', region, { ImageId: ami, 'LaunchPermission.Add.1.UserId': ACCOUNTS[0], 'LaunchPermission.Add.2.UserId': ACCOUNTS[1] }],
-    ['DescribeSnapshotAttribute', region, { Attribute: 'createVolumePermission', SnapshotId: snap }],
-    ['ModifySnapshotAttribute', region, { Attribute: 'createVolumePermission', OperationType: 'add', SnapshotId: snap, 'UserId.1': ACCOUNTS[0], 'UserId.2': ACCOUNTS[1] }],
-  ];
+  afterEach(() => ws.dispose());
 
-  it('copies to every declared region, waits for each copy, then tags and shares every AMI and snapshot: exactly these EC2 calls', async () => {
+  it('shows the version, then replicates it to the declared regions (keeping the build location) and tags it in one update', async () => {
+    seedVersion();
     await upload(env(), IMAGE);
-    const copy = (region: string) => server.imagesIn(region)[0]!;
-    const eu = copy('eu-central-1');
-    const west = copy('us-west-2');
-    const token = (region: string) => server.calls.find((c) => c.action === 'CopyImage' && c.region === region)!.params.ClientToken!;
-    expect(token('eu-central-1')).toMatch(/^kiln-[0-9a-f]{40}$/);
     expect(calls()).toEqual([
-      ['DescribeImages', 'us-east-1', { 'ImageId.1': sourceId }],
-      ...copyCalls('eu-central-1', eu.imageId, token('eu-central-1')),
-      ...copyCalls('us-west-2', west.imageId, token('us-west-2')),
-      ['DescribeImages', 'eu-central-1', { 'ImageId.1': eu.imageId }],
-      ['DescribeImages', 'eu-central-1', { 'ImageId.1': eu.imageId }],
-      ...convergeCalls('eu-central-1', eu.imageId, eu.snapshotIds[0]!, false),
-      ...convergeCalls('us-east-1', sourceId, sourceSnap, true),
-      ['DescribeImages', 'us-west-2', { 'ImageId.1': west.imageId }],
-      ['DescribeImages', 'us-west-2', { 'ImageId.1': west.imageId }],
-      ...convergeCalls('us-west-2', west.imageId, west.snapshotIds[0]!, false),
+      ['sig', 'image-version', 'show', ...REF, '-o', 'json'],
+      ['sig', 'image-version', 'update', ...REF, '--target-regions', 'westeurope=1=Standard_LRS', 'northeurope', ...SET_TAGS, '-o', 'json'],
     ]);
+    expect(stored().publishingProfile.targetRegions.map((t) => [t.name, t.regionalReplicaCount, t.storageAccountType])).toEqual([
+      ['West Europe', 1, 'Standard_LRS'],
+      ['North Europe', 1, 'Standard_LRS'],
+    ]);
+    expect(stored().tags).toMatchObject(KILN_TAGS);
   });
 
-  it('makes nothing public: no group launch or volume permission is ever added, and every AMI and snapshot is shared with exactly the declared accounts', async () => {
-    await upload(env(), IMAGE);
-    const groupParams = server.calls.flatMap((c) => Object.keys(c.params).filter((k) => /Group/.test(k)).map((k) => `${c.action} ${k}=${c.params[k]}`));
-    expect(groupParams).toEqual([]);
-    expect([...server.images.values()].map((i) => [i.region, i.launchUsers, i.launchGroups])).toEqual([
-      ['us-east-1', ACCOUNTS, []],
-      ['eu-central-1', ACCOUNTS, []],
-      ['us-west-2', ACCOUNTS, []],
-    ]);
-    expect([...server.snapshots.values()].map((s) => [s.region, s.volumeUsers, s.volumeGroups])).toEqual([
-      ['us-east-1', ACCOUNTS, []],
-      ['eu-central-1', ACCOUNTS, []],
-      ['us-west-2', ACCOUNTS, []],
-    ]);
-  });
-
-  it('tags every AMI and every snapshot with kiln:image, kiln:version, kiln:kubernetes and kiln:content-key', async () => {
-    await upload(env(), IMAGE);
-    expect([...server.images.values(), ...server.snapshots.values()].map((x) => x.tags)).toEqual(Array(6).fill(TAGS));
-  });
-
-  it('writes published.json with the AMI of every region', async () => {
+  it('writes published.json with the gallery image version', async () => {
+    seedVersion();
     await upload(env(), IMAGE);
     expect(published(IMAGE)).toEqual({
-      aws: { amis: { 'eu-central-1': server.imagesIn('eu-central-1')[0]!.imageId, 'us-east-1': sourceId, 'us-west-2': server.imagesIn('us-west-2')[0]!.imageId } },
+      azure: { gallery: 'tkg_gallery', imageName: 'ubuntu-2004-fips', resourceGroup: 'tkg-images', sigImageVersionId: ID, subscriptionId: SUB, version: '0.1.123456' },
       contentKey: KEY,
       image: IMAGE,
-      infra: 'aws',
+      infra: 'azure',
       os: 'ubuntu-2004',
     });
   });
 
-  it('passes --endpoint-url from KILN_AWS_ENDPOINT_URL and --output json on every aws call', async () => {
+  it('re-running after a complete upload only shows the version', async () => {
+    seedVersion();
+    await upload(env(), IMAGE);
+    writeFileSync(ws.azLog, '');
     const { output } = await upload(env(), IMAGE);
-    const lines = output.split('\n').filter((l) => l.startsWith(`[${IMAGE}] $ aws `));
-    expect(lines.length).toBe(server.calls.length);
-    for (const l of lines) expect(l.endsWith(` --output json --endpoint-url ${server.url}`)).toBe(true);
+    expect(calls()).toEqual([['sig', 'image-version', 'show', ...REF, '-o', 'json']]);
+    expect(output).toContain(`image version ${ID} already holds this build in westeurope, northeurope: nothing to do`);
   });
 
-  it('re-running after a complete upload makes no mutating call and publishes the same AMIs', async () => {
-    await upload(env(), IMAGE);
-    const first = ws.read(`dist/images/${IMAGE}/upload/published.json`);
-    server.clearCalls();
-    await upload(env(), IMAGE);
-    expect(server.mutatingCalls()).toEqual([]);
-    expect(actions()).toEqual([
-      'DescribeImages us-east-1',
-      'DescribeImages eu-central-1',
-      'DescribeImages us-west-2',
-      ...['eu-central-1', 'us-east-1', 'us-west-2'].flatMap((r) => [`DescribeSnapshots ${r}`, `DescribeImageAttribute ${r}`, `DescribeSnapshotAttribute ${r}`]),
-    ]);
-    expect(ws.read(`dist/images/${IMAGE}/upload/published.json`)).toBe(first);
-  });
-
-  it('reuses a copy an interrupted run started (found by its content key tag) and waits for it instead of copying again', async () => {
-    const pending = server.addImage('us-west-2', NAME, { state: 'available', pendingDescribes: 3, tags: { 'kiln:content-key': KEY } });
-    await upload(env(), IMAGE);
-    expect(server.calls.filter((c) => c.action === 'CopyImage').map((c) => c.region)).toEqual(['eu-central-1']);
-    expect(server.calls.filter((c) => c.action === 'DescribeImages' && c.params['ImageId.1'] === pending.imageId).length).toBe(4);
-    expect(published(IMAGE).aws!.amis['us-west-2']).toBe(pending.imageId);
-  });
-
-  it('stops with an error naming the AMI and --replace when another AMI holds the name in a copy region', async () => {
-    const other = server.addImage('us-west-2', NAME, { tags: { 'kiln:content-key': key('aws build 0') } });
-    const message = await uploadError(env(), IMAGE);
-    expect(message).toBe(
-      `AMI ${other.imageId} in us-west-2 already has the name ${NAME} but other content (content key ${key('aws build 0').slice(0, 12)}, this build ${KEY.slice(0, 12)})\n` +
-        `  hint: run nx run ${IMAGE}:upload --replace to deregister ${other.imageId} and copy this build, or change the AMI name (packerVars.ami_name) in images/${IMAGE}/image.yaml`,
+  it('stops with an error naming the version and --replace when its tags say it holds another build', async () => {
+    seedVersion({ 'kiln:content-key': key('azure build 0') });
+    expect(await uploadError(env(), IMAGE)).toBe(
+      `Shared Image Gallery image version ${ID} already carries other content (content key ${key('azure build 0').slice(0, 12)}, this build ${KEY.slice(0, 12)})\n` +
+        `  hint: run nx run ${IMAGE}:upload --replace to tag it as this build, or change upload.azure.imageName in images/${IMAGE}/image.yaml`,
     );
-    expect(server.mutatingCalls().map((c) => `${c.action} ${c.region}`)).toEqual(['CopyImage eu-central-1', 'CreateTags eu-central-1']);
+    expect(calls()).toEqual([['sig', 'image-version', 'show', ...REF, '-o', 'json']]);
     expect(ws.exists(`dist/images/${IMAGE}/upload/published.json`)).toBe(false);
   });
 
-  it('with --replace deregisters the AMI holding the name and copies this build', async () => {
-    const other = server.addImage('us-west-2', NAME, {});
+  it('with --replace overwrites the Kiln tags with this build', async () => {
+    seedVersion({ 'kiln:content-key': key('azure build 0') });
     await upload(env(), IMAGE, true);
-    expect(server.calls.filter((c) => c.region === 'us-west-2' && ['DeregisterImage', 'CopyImage'].includes(c.action)).map((c) => [c.action, c.params.ImageId ?? c.params.SourceImageId])).toEqual([
-      ['DeregisterImage', other.imageId],
-      ['CopyImage', sourceId],
-    ]);
-    expect(server.images.has(other.imageId)).toBe(false);
-    expect(published(IMAGE).aws!.amis['us-west-2']).toBe(server.imagesIn('us-west-2')[0]!.imageId);
+    expect(calls()[1]).toEqual(['sig', 'image-version', 'update', ...REF, '--target-regions', 'westeurope=1=Standard_LRS', 'northeurope', ...SET_TAGS, '-o', 'json']);
+    expect(stored().tags['kiln:content-key']).toBe(KEY);
   });
 
-  it('makes a public AMI private and removes accounts that are no longer declared', async () => {
-    const source = server.images.get(sourceId)!;
-    source.launchGroups = ['all'];
-    source.launchUsers = ['999999999999'];
-    server.snapshots.get(sourceSnap)!.volumeGroups = ['all'];
-    await upload(env(), IMAGE);
-    const home = (action: string) => server.calls.filter((c) => c.action === action && c.region === 'us-east-1').map((c) => c.params);
-    expect(home('ModifyImageAttribute')).toEqual([
-      {
-        ImageId: sourceId,
-        'LaunchPermission.Add.1.UserId': ACCOUNTS[0],
-        'LaunchPermission.Add.2.UserId': ACCOUNTS[1],
-        'LaunchPermission.Remove.1.UserId': '999999999999',
-        'LaunchPermission.Remove.2.Group': 'all',
-      },
-    ]);
-    expect(home('ModifySnapshotAttribute')).toEqual([
-      { Attribute: 'createVolumePermission', OperationType: 'add', SnapshotId: sourceSnap, 'UserId.1': ACCOUNTS[0], 'UserId.2': ACCOUNTS[1] },
-      { Attribute: 'createVolumePermission', OperationType: 'remove', SnapshotId: sourceSnap, 'UserGroup.1': 'all' },
-    ]);
-    expect([source.launchUsers, source.launchGroups]).toEqual([ACCOUNTS, []]);
-  });
-
-  it('gives up on a copy that stays pending longer than KILN_AWS_COPY_TIMEOUT_MINUTES', async () => {
-    server.copyPendingDescribes = 1_000_000;
-    const message = await uploadError(env({ KILN_AWS_COPY_TIMEOUT_MINUTES: '0.005' }), IMAGE);
-    const copyId = server.imagesIn('eu-central-1')[0]!.imageId;
-    expect(message).toBe(
-      `AMI ${copyId} in eu-central-1 is still pending after 0 min\n  hint: run upload again later (it reuses the copy), or raise KILN_AWS_COPY_TIMEOUT_MINUTES`,
-    );
-  });
-
-  it('stops when the build AMI no longer exists', async () => {
-    server.images.delete(sourceId);
+  it('stops when the image version named by artifact.json does not exist', async () => {
+    writeFileSync(versionsFile(), '{}');
     expect(await uploadError(env(), IMAGE)).toBe(
-      `AMI ${sourceId} in us-east-1 (from artifact.json) does not exist any more\n  hint: rebuild: nx run ${IMAGE}:build --skip-nx-cache`,
+      `Shared Image Gallery image version tkg_gallery/ubuntu-2004-fips/0.1.123456 (from artifact.json) does not exist\n  hint: rebuild: nx run ${IMAGE}:build --skip-nx-cache`,
     );
-    expect(actions()).toEqual(['DescribeImages us-east-1']);
+  });
+
+  it('writes no published.json when the replication fails', async () => {
+    seedVersion();
+    const message = await uploadError(env({ FAKE_AZ_FAIL: 'update' }), IMAGE);
+    expect(message.split('\n')[0]).toBe('az exited with code 1');
+    expect(ws.exists(`dist/images/${IMAGE}/upload/published.json`)).toBe(false);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+describe('plan mode lists every command upload runs', () => {
+  const CONTENT = key('plan');
+  const planText = (image: string, content = CONTENT) => {
+    const plan = JSON.parse(readFileSync(join(REPO_ROOT, 'libs/steps/golden', image, 'build-plan.json'), 'utf8')) as Parameters<typeof planUpload>[0]['plan'];
+    const { spec } = loadImageSpec(`images/${image}/image.yaml`, readFileSync(join(REPO_ROOT, 'images', image, 'image.yaml'), 'utf8'), loadCatalog());
+    return formatPlan(planUpload({ project: image, plan, upload: spec.upload, contentKey: content }));
+  };
+
+  it('vSphere: vm.info, the --replace destroy, import.spec, import.ova, markastemplate and the cleanup destroy', () => {
+    const T = '/dc0/vm/tkg-templates/ubuntu-2004-kube-v1.26.5-class';
+    expect(planText('ubuntu-2004-vsphere-class').split('\n').filter((l) => l.startsWith('  $ '))).toEqual([
+      `  $ govc vm.info -json ${T}    # always: an existing template with content key ${CONTENT.slice(0, 12)} and VERSION ${OVA_VERSION} is reused`,
+      `  $ govc vm.destroy ${T}    # only with --replace, when the VM exists with other content (otherwise: stop with an error)`,
+      `  $ govc import.spec '<ova>'    # only if the template is not there yet`,
+      `  $ govc import.ova -dc /dc0 -ds vsanDatastore -folder /dc0/vm/tkg-templates -pool /dc0/host/cluster0/Resources -name ubuntu-2004-kube-v1.26.5-class -options dist/images/ubuntu-2004-vsphere-class/upload/import-options.json '<ova>'    # only if the template is not there yet`,
+      `  $ govc vm.markastemplate ${T}    # after the import`,
+      `  $ govc vm.info -json ${T}    # only if the import or markastemplate fails or is interrupted: is the VM there, and is it this upload's (content key)?`,
+      `  $ govc vm.destroy ${T}    # then, if it is: no half-imported VM stays`,
+    ]);
+  });
+
+  it('AWS: every describe, copy, tag and share command per region, and no command that names a group to add', () => {
+    const lines = planText('ubuntu-2004-aws-cis').split('\n').filter((l) => l.startsWith('  $ '));
+    expect(lines.map((l) => l.replace(/    # .*$/, '').split(' ').slice(4, 6).join(' ') + ' ' + /--region (\S+)/.exec(l)![1])).toEqual([
+      'ec2 describe-images us-east-1',
+      'ec2 describe-images us-west-2',
+      'ec2 describe-images us-west-2',
+      'ec2 deregister-image us-west-2',
+      'ec2 copy-image us-west-2',
+      'ec2 create-tags us-west-2',
+      'ec2 describe-images us-west-2',
+      ...['us-east-1', 'us-west-2'].flatMap((r) =>
+        ['describe-snapshots', 'create-tags', 'describe-image-attribute', 'modify-image-attribute', 'describe-snapshot-attribute', 'modify-snapshot-attribute'].map((op) => `ec2 ${op} ${r}`),
+      ),
+    ]);
+    expect(lines.filter((l) => /modify-image-attribute/.test(l)).map((l) => /--launch-permission (\S+)/.exec(l)![1])).toEqual(["'Add=[{UserId=123456789012}]'", "'Add=[{UserId=123456789012}]'"]);
+    expect(lines.filter((l) => /Group|group-names/.test(l.replace(/    # .*$/, '')))).toEqual([]);
+  });
+
+  it('Azure: show, then one update with --target-regions and --set tags', () => {
+    const lines = planText('ubuntu-2004-azure-fips').split('\n').filter((l) => l.startsWith('  $ '));
+    const ref = '--subscription 00000000-0000-4000-8000-000000000001 --resource-group tkg-images --gallery-name tkg_gallery --gallery-image-definition ubuntu-2004-fips';
+    expect(lines).toEqual([
+      `  $ az sig image-version show ${ref} --gallery-image-version '<version>' -o json    # always: the version must exist; tags with another kiln:content-key stop the upload unless --replace`,
+      `  $ az sig image-version update ${ref} --gallery-image-version '<version>' --target-regions '<existing region=replicas=storage>...' westeurope northeurope --set tags.kiln:image=ubuntu-2004-azure-fips tags.kiln:version=- tags.kiln:kubernetes=v1.26.5+vmware.2 tags.kiln:content-key=${CONTENT} --force-string -o json    # only if a region is not replicated yet (--target-regions, existing regions kept) or a tag is missing (--set); waits for replication`,
+    ]);
+  });
+
+  it('is marked implemented (no "not implemented yet")', () => {
+    expect(planText('ubuntu-2004-vsphere-class').split('\n')[0]).toBe('[plan] upload ubuntu-2004-vsphere-class');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+describe('through Nx (the upload executor, vSphere with the govc fake)', () => {
+  const IMAGE = 'ubuntu-2004-vsphere-class';
+  const TEMPLATE = '/dc0/vm/tkg-templates/ubuntu-2004-kube-v1.26.5-class';
+  const OVA = `dist/images/${IMAGE}/output/ubuntu-2004-kube-v1.26.5+vmware.2/ubuntu-2004-kube-v1.26.5.ova`;
+  const KEY = key('nx build 1');
+  let nxWs: TempWorkspace;
+  let fakes: UploadWorkspace;
+
+  const env = (): Record<string, string> => ({
+    PATH: pathWithFakes(),
+    FAKE_GOVC_STATE: fakes.state,
+    FAKE_GOVC_LOG: fakes.govcLog,
+    VSPHERE_SERVER: 'vcenter.example.com',
+    VSPHERE_USERNAME: 'administrator@vsphere.local',
+    VSPHERE_PASSWORD: 'S3cret-vsphere-pw',
+  });
+  const govcCommands = () => readLog<{ argv?: string[] }>(fakes.govcLog).flatMap((c) => (c.argv ? [c.argv[0]] : []));
+
+  beforeAll(() => {
+    nxWs = createTempWorkspace();
+    fakes = createUploadWorkspace();
+    // The build's outputs, written by hand (no Docker here): the OVA and artifact.json.
+    const inNx = createUploadWorkspace(nxWs.root);
+    writeOva(inNx, OVA, OVA_VERSION);
+    writeArtifact(inNx, { image: IMAGE, infra: 'vsphere', contentKey: KEY, version: OVA_VERSION, ova: OVA });
+    writeFileSync(
+      join(fakes.state, 'vms.json'),
+      JSON.stringify({
+        [TEMPLATE]: { name: 'ubuntu-2004-kube-v1.26.5-class', path: TEMPLATE, moref: 'vm-1001', template: true, annotation: 'kiln-content-key=0000', properties: [{ key: 'VERSION', value: 'v1.26.5+vmware.1-myorg.0' }], product: '' },
+      }),
+    );
+  });
+
+  afterAll(() => {
+    nxWs?.dispose();
+    fakes?.dispose();
+  });
+
+  it('plan mode prints exactly the plan of every govc command, without side effects', () => {
+    const r = nxWs.nx(['run', `${IMAGE}:upload`, '-c', 'plan'], env());
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const plan = JSON.parse(nxWs.read(`dist/plan/images/${IMAGE}/config/build-plan.json`)) as Parameters<typeof planUpload>[0]['plan'];
+    const { spec } = loadImageSpec(`images/${IMAGE}/image.yaml`, nxWs.read(`images/${IMAGE}/image.yaml`), loadCatalog());
+    const expected = formatPlan(planUpload({ project: IMAGE, plan, upload: spec.upload, contentKey: contentKey(join(nxWs.root, `dist/plan/images/${IMAGE}/config`)) }));
+    expect(taskOutput(r.stdout, `${IMAGE}:upload:plan`)).toBe(expected);
+    expect(nxWs.read(`dist/plan/images/${IMAGE}/upload/plan.txt`)).toBe(expected + '\n');
+    expect(govcCommands()).toEqual([]);
+  });
+
+  it('real mode stops on a template holding another build and names --replace', () => {
+    const r = nxWs.nx(['run', `${IMAGE}:upload`, '--excludeTaskDependencies'], env());
+    expect(r.code).toBe(1);
+    expect(taskOutput(r.stdout, `${IMAGE}:upload`).split('\n').slice(-2)).toEqual([
+      `${IMAGE}: vSphere VM ${TEMPLATE} already exists with other content (VERSION v1.26.5+vmware.1-myorg.0, content key 0000); this build is VERSION ${OVA_VERSION}, content key ${KEY.slice(0, 12)}`,
+      `  hint: run nx run ${IMAGE}:upload --replace to destroy ${TEMPLATE} and import this build, or change upload.vsphere.templateName in images/${IMAGE}/image.yaml`,
+    ]);
+    expect(govcCommands()).toEqual(['vm.info']);
+  });
+
+  it('--replace on the nx command line reaches the step: the template is destroyed and this build imported', () => {
+    writeFileSync(fakes.govcLog, '');
+    const r = nxWs.nx(['run', `${IMAGE}:upload`, '--excludeTaskDependencies', '--replace'], env());
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(govcCommands()).toEqual(['vm.info', 'vm.destroy', 'import.spec', 'import.ova', 'vm.markastemplate']);
+    // (Nx prints the header with the overrides, `> nx run <task> --replace`, so the report is looked up as a line.)
+    expect(r.stdout.split('\n')).toContain(`[${IMAGE}] published template ${TEMPLATE} → dist/images/${IMAGE}/upload/published.json`);
+    expect((JSON.parse(nxWs.read(`dist/images/${IMAGE}/upload/published.json`)) as PublishedRecord).contentKey).toBe(KEY);
   });
 });

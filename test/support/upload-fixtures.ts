@@ -36,8 +36,9 @@ export interface UploadWorkspace {
   dispose(): void;
 }
 
-export function createUploadWorkspace(): UploadWorkspace {
-  const root = mkdtempSync(join(tmpdir(), 'kiln-upload-'));
+/** A fresh temporary workspace, or (with `root`) the same helpers over an existing folder, fakes' state under it. */
+export function createUploadWorkspace(existingRoot?: string): UploadWorkspace {
+  const root = existingRoot ?? mkdtempSync(join(tmpdir(), 'kiln-upload-'));
   const state = join(root, '.fakes');
   mkdirSync(state, { recursive: true });
   return {

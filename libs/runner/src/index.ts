@@ -3,3 +3,4 @@ export * from './run-command';
 export * from './preflight';
 export * from './tool-hints';
 export * from './docker-cli';
+export * from './cleanup-reaper';

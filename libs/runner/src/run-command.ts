@@ -122,7 +122,8 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
   }
   const exitCode = result.exitCode ?? (result.signal ? 128 : 1);
   if (exitCode !== 0 && !options.allowFailure) {
-    throw new KilnError('COMMAND_FAILED', `${options.file} exited with code ${exitCode}${result.signal ? ` (${result.signal})` : ''}`, {
+    const why = result.signal ? ` (${result.signal})` : exitCode === 130 || exitCode === 143 ? ' (interrupted)' : '';
+    throw new KilnError('COMMAND_FAILED', `${options.file} exited with code ${exitCode}${why}`, {
       hint: options.logFile ? `see the full log: ${options.logFile}` : 'see the output above',
       context: { ...context, errors: errorLines(tail).join('\n') },
     });

@@ -26,7 +26,7 @@ export interface ApplyTkrInput {
   tkr: KilnTkr;
   /** Workspace-relative folder gen-bom wrote (default dist/tkrs/<project>). */
   bomPath?: string;
-  /** Workspace-relative folder applied.json goes to (default dist/tkrs/<project>/apply). */
+  /** Workspace-relative folder applied.json goes to (default dist/applied/tkrs/<project>: outside gen-bom's cached output folder). */
   outputPath?: string;
   echo?: NodeJS.WritableStream;
   signal?: AbortSignal;
@@ -214,6 +214,6 @@ export async function applyTkrStep(input: ApplyTkrInput): Promise<string> {
 
   const { conditions } = await waitForTkr(input, configMap.tkrName, configMap, options);
   const record: AppliedTkr = { tkr: configMap.tkrName, context, namespace, configMap: configMap.name, conditions };
-  writeFileAtomic(join(workspaceRoot, input.outputPath ?? `dist/tkrs/${project}/apply`, 'applied.json'), stableJson(record));
+  writeFileAtomic(join(workspaceRoot, input.outputPath ?? `dist/applied/tkrs/${project}`, 'applied.json'), stableJson(record));
   return `TKr ${configMap.tkrName} is Ready and Compatible on ${context} (ConfigMap ${namespace}/${configMap.name}; ${restarted})`;
 }

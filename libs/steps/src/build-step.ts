@@ -6,7 +6,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { KilnError } from '@kiln/errors';
 import { dockerRunArgs, stableJson } from '@kiln/render';
-import { ensureImage, removeContainer, requireDocker, runCommand } from '@kiln/runner';
+import { armReaper, ensureImage, removeContainer, requireDocker, runCommand } from '@kiln/runner';
 import { amisFromLog, amisFromManifest, contentKey, findFiles, sha256File, sigVersionFromLog, type ArtifactRecord } from './artifact-record';
 import { writeFileAtomic } from './atomic-write';
 import { readEndpoint } from './bundle-endpoint';
@@ -16,6 +16,7 @@ import { loadImageContext } from './load-image-context';
 import { bundleContainerName, readBuildPlan } from './plan-image-steps';
 import { pullBundleStep } from './pull-bundle-step';
 import type { KilnSettings } from './workspace-settings';
+import { withInterrupts } from './with-interrupts';
 
 export interface BuildInput {
   workspaceRoot: string;
@@ -32,26 +33,6 @@ export interface BuildInput {
 
 export function outputDir(project: string): string {
   return `dist/images/${project}/output`;
-}
-
-/** Interrupt handling: abort on SIGINT/SIGTERM while `fn` runs. */
-async function withInterrupts<T>(fn: (signal: AbortSignal, interrupted: () => string | undefined) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  let received: string | undefined;
-  const handler = (sig: NodeJS.Signals) => {
-    received = sig;
-    controller.abort();
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  process.on('SIGHUP', handler);
-  try {
-    return await fn(controller.signal, () => received);
-  } finally {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
-    process.off('SIGHUP', handler);
-  }
 }
 
 export async function buildStep(input: BuildInput): Promise<string> {
@@ -75,6 +56,12 @@ export async function buildStep(input: BuildInput): Promise<string> {
     const runDir = mkdtempSync(join(tmpdir(), 'kiln-run-'));
     const credentials = prepareCredentials(plan, ctx.spec, workspaceRoot);
     const output = join(workspaceRoot, outputDir(project));
+    const timeoutMs = input.timeoutMs ?? Number(process.env.KILN_BUILD_TIMEOUT_MINUTES ?? 240) * 60_000;
+    // Nx answers Ctrl-C by signalling the docker CLI and SIGKILLing this process a few seconds later, so
+    // finally blocks may never run: a detached reaper removes the container and private folders then.
+    const reaper = armReaper({ containers: [container], paths: [credentials.dir, runDir], leaseDir: runDir, maxLifetimeMs: timeoutMs + 3_600_000 });
+    const dropSecrets = () => credentials.cleanup();
+    signal.addEventListener('abort', dropSecrets, { once: true });
     let started = false;
     const progress = new BuildProgress((t) => echo.write(t), prefix);
     const timer = setInterval(() => progress.heartbeat(), input.heartbeatMs ?? 60_000);
@@ -98,7 +85,6 @@ export async function buildStep(input: BuildInput): Promise<string> {
       );
       echo.write(`${prefix}running ${plan.makeTarget} in ${container} (log: ${relative(workspaceRoot, logFile)})\n`);
       started = true;
-      const timeoutMs = input.timeoutMs ?? Number(process.env.KILN_BUILD_TIMEOUT_MINUTES ?? 240) * 60_000;
       const lines: string[] = [];
       await runCommand({
         file: 'docker',
@@ -126,9 +112,11 @@ export async function buildStep(input: BuildInput): Promise<string> {
       return `${prefix}built ${describe(record)} in ${progress.elapsed()} → ${input.outputPath}/artifact.json`;
     } finally {
       clearInterval(timer);
-      if (started) await removeContainer(container);
+      signal.removeEventListener('abort', dropSecrets);
       credentials.cleanup();
+      if (started) await removeContainer(container);
       rmSync(runDir, { recursive: true, force: true });
+      reaper.disarm();
     }
   });
 }

@@ -1,6 +1,7 @@
 // pull-bundle: one healthy resource-bundle container per bundle image, shared by every image of the
 // release, started under a lock so parallel images neither duplicate it nor race for its port.
 import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KilnError } from '@kiln/errors';
 import { containerLogs, containersWithLabel, containerState, ensureImage, removeContainer, requireDocker, runCommand } from '@kiln/runner';
@@ -52,7 +53,8 @@ export async function pullBundleStep(input: PullBundleInput): Promise<string> {
   const address = advertiseAddress(settings.advertiseAddress);
   await requireDocker(signal);
 
-  const release = await acquireLock(join(workspaceRoot, 'dist', 'bundles', `${name}.lock`), 10 * 60_000, signal);
+  // Host-wide lock: the container name is host-wide too, so every workspace on this Docker host shares it.
+  const release = await acquireLock(join(tmpdir(), 'kiln-locks', `${name}.lock`), 10 * 60_000, signal);
   try {
     const existing = await containerState(name, signal);
     if (existing?.running && existing.hostPort && (settings.bundlePort === undefined || settings.bundlePort === existing.hostPort) && (await httpAnswers(healthUrl(existing.hostPort)))) {

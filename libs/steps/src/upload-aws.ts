@@ -162,6 +162,12 @@ async function existingCopy(api: Ec2, ctx: UploadContext, region: string, name: 
   if (ours[0]) return ours[0];
   for (const other of await api.images(ec2.findByName(name), region)) {
     const theirs = tagMap(other.Tags)['kiln:content-key'];
+    if (theirs === key) {
+      // A failed copy of this very build: it only blocks the name.
+      ctx.say(`${region}: deregistering ${other.ImageId}, a failed copy of this build`);
+      await api.call(ec2.deregister(other.ImageId), region);
+      continue;
+    }
     if (!ctx.replace) {
       throw new KilnError('AMI_CONFLICT', `AMI ${other.ImageId} in ${region} already has the name ${name} but other content (content key ${shortKey(theirs)}, this build ${shortKey(key)})`, {
         hint: replaceHint(ctx.image, `deregister ${other.ImageId} and copy this build`, 'the AMI name (packerVars.ami_name)'),
@@ -290,9 +296,9 @@ export function planAws(up: AwsUpload, tags: Array<[string, string]>): { command
   }
   const notes = [
     `never public: launch and createVolume permissions are only ever added for the declared account ids (${accounts.length ? accounts.join(', ') : 'none: private'})`,
-    `<token> = kiln-<sha256 of ${home}:<ami-id>:<region>> (a retried copy is the same copy)`,
     'credentials: the aws CLI configuration (~/.aws or AWS_* environment variables), never argv',
     `with ${AWS_ENDPOINT_ENV} set, every call also gets --endpoint-url <that url> (a test or private EC2 endpoint)`,
   ];
+  if (regions.length > 1) notes.splice(1, 0, `<token> = kiln-<sha256 of ${home}:<ami-id>:<region>> (a retried copy is the same copy)`);
   return { commands, notes };
 }

@@ -171,9 +171,20 @@ async function checkOva(ctx: UploadContext): Promise<string> {
   return ova.path;
 }
 
-/** Destroys a VM, ignoring "not found" (cleanup after a failed or interrupted import). */
-async function destroyQuietly(ctx: UploadContext, path: string): Promise<void> {
-  const r = await ctx.cli.run('govc', govcArgs.destroy(path), { allowFailure: true, ignoreAbort: true, timeoutMs: 10 * 60_000 });
+/**
+ * Cleanup after a failed or interrupted import: destroys the VM at `path` if it is this upload's (its annotation
+ * carries this content key), so a VM someone else created under the name in the meantime is never touched.
+ */
+async function destroyHalfImported(ctx: UploadContext, path: string): Promise<void> {
+  const options = { allowFailure: true, ignoreAbort: true, timeoutMs: 10 * 60_000 };
+  const info = await ctx.cli.run('govc', govcArgs.vmInfo(path), options);
+  const facts = info.exitCode === 0 ? parseVmInfo(info.stdout) : undefined;
+  if (facts && !facts.exists) return;
+  if (facts && facts.contentKey !== ctx.artifact.contentKey) {
+    ctx.say(`left ${path} alone: it is not the VM this upload imported (content key ${shortKey(facts.contentKey)})`);
+    return;
+  }
+  const r = await ctx.cli.run('govc', govcArgs.destroy(path), options);
   if (r.exitCode === 0) ctx.say(`removed the half-imported VM ${path}`);
   else if (!/not found/i.test(r.stderr + r.stdout)) ctx.say(`could not remove ${path} (govc exited ${r.exitCode}): remove it by hand with govc vm.destroy ${path}`);
 }
@@ -213,7 +224,7 @@ export async function uploadVsphere(ctx: UploadContext): Promise<NonNullable<Pub
     await ctx.cli.run('govc', govcArgs.importOva(up, optionsFile, ova), { echoOutput: true, timeoutMs: importTimeoutMs(ctx.env) });
     await ctx.cli.run('govc', govcArgs.markAsTemplate(path));
   } catch (e) {
-    await destroyQuietly(ctx, path);
+    await destroyHalfImported(ctx, path);
     throw e;
   }
   ctx.say(`imported ${ova} as template ${path}`);
@@ -245,7 +256,8 @@ export function planVsphere(image: string, up: VsphereUpload, contentKey: string
       { argv: ['govc', ...govcArgs.importSpec(ova)], when: 'only if the template is not there yet' },
       { argv: ['govc', ...govcArgs.importOva(up, options, ova)], when: 'only if the template is not there yet' },
       { argv: ['govc', ...govcArgs.markAsTemplate(path)], when: 'after the import' },
-      { argv: ['govc', ...govcArgs.destroy(path)], when: 'only if the import or markastemplate fails or is interrupted (no half-imported VM stays)' },
+      { argv: ['govc', ...govcArgs.vmInfo(path)], when: 'only if the import or markastemplate fails or is interrupted: is the VM there, and is it this upload\'s (content key)?' },
+      { argv: ['govc', ...govcArgs.destroy(path)], when: 'then, if it is: no half-imported VM stays' },
     ],
     notes: [
       `<ova> = ova.path in dist/images/${image}/build/artifact.json (its size and sha256 are checked first)`,

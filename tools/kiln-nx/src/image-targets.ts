@@ -73,6 +73,8 @@ export function uploadTarget(name: string): TargetConfiguration {
     executor: `${EXECUTOR}:upload`,
     cache: false,
     dependsOn: ['build'],
+    // Not cached, but declared so that gen-bom's dependentTasksOutputFiles input hashes published.json.
+    outputs: ['{options.outputPath}'],
     options: { outputPath: `dist/images/${name}/upload`, configPath: `dist/images/${name}/config` },
     configurations: planConfig(name, 'upload', { configPath: `dist/plan/images/${name}/config` }),
     metadata: { description: 'Publish the artifact idempotently (vSphere template, AMIs, SIG version) and write published.json (not cached).' },

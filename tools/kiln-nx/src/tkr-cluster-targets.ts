@@ -28,7 +28,7 @@ export function applyTkrTarget(name: string): TargetConfiguration {
     executor: `${EXECUTOR}:apply-tkr`,
     cache: false,
     dependsOn: ['gen-bom'],
-    options: { outputPath: `dist/tkrs/${name}/apply` },
+    options: { outputPath: `dist/applied/tkrs/${name}` },
     configurations: { plan: { plan: true, outputPath: `dist/plan/tkrs/${name}/apply-tkr` } },
     metadata: { description: 'kubectl apply the ConfigMap to the management cluster, restart the TKr controller, wait for the TKr (not cached).' },
   };

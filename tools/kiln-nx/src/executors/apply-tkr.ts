@@ -13,7 +13,7 @@ const applyTkr: KilnTaskFn = (task) => {
     workspaceRoot: task.workspaceRoot,
     project: task.project,
     tkr: spec,
-    outputPath: task.options.outputPath ?? `dist/tkrs/${task.project}/apply`,
+    outputPath: task.options.outputPath ?? `dist/applied/tkrs/${task.project}`,
     echo: process.stdout,
   });
 };
