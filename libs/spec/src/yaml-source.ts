@@ -1,5 +1,5 @@
 // Parses a YAML file keeping node positions, and maps JSON-pointer paths back to line:column.
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import { KilnErrors } from '@kiln/errors';
 import { yamlSyntaxError } from './yaml-syntax-error';
 

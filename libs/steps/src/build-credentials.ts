@@ -1,13 +1,14 @@
 // Credentials for one build: read from env or a file outside the repo, written to a private 0700 folder
 // as 0600 files, registered with the redactor, and deleted after the build.
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { KilnError } from '@kiln/errors';
 import type { BuildPlan } from '@kiln/render';
 import { Redactor } from '@kiln/runner';
 import type { KilnImage } from '@kiln/spec';
 import { AWS_CREDENTIAL_ENV, AZURE_CREDENTIAL_ENV, VSPHERE_CREDENTIAL_ENV, VSPHERE_CREDENTIALS_FILE_ENV } from './credential-env';
+import { readVsphereCredentialsFile } from './vsphere-credentials-file';
 
 export interface BuildCredentials {
   /** Private folder ({credentials} in build plans). */
@@ -42,19 +43,11 @@ function clusterFromPool(pool: string): string {
 }
 
 function vsphereJson(spec: KilnImage, env: NodeJS.ProcessEnv, workspaceRoot: string, redactor: Redactor): string {
-  const file = env[VSPHERE_CREDENTIALS_FILE_ENV];
-  if (file) {
-    const abs = resolve(file);
-    if (!relative(workspaceRoot, abs).startsWith('..')) {
-      throw new KilnError('CREDENTIALS_IN_REPO', `${VSPHERE_CREDENTIALS_FILE_ENV} points inside the workspace (${file})`, {
-        hint: 'keep credential files outside the repository so they never reach git or the Nx cache',
-      });
-    }
-    if (!existsSync(abs)) throw new KilnError('CREDENTIALS_MISSING', `vSphere credentials file not found: ${file}`, { hint: `fix ${VSPHERE_CREDENTIALS_FILE_ENV}` });
-    const data = JSON.parse(readFileSync(abs, 'utf8')) as Record<string, string>;
-    redactor.add(data.password);
-    redactor.add(data.username);
-    return JSON.stringify(data, null, 2) + '\n';
+  const fromFile = readVsphereCredentialsFile(workspaceRoot, env);
+  if (fromFile) {
+    redactor.add(fromFile.password);
+    redactor.add(fromFile.username);
+    return JSON.stringify(fromFile, null, 2) + '\n';
   }
   const creds = requireEnv(env, VSPHERE_CREDENTIAL_ENV, 'vSphere');
   const up = spec.upload.vsphere!;

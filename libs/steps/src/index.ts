@@ -35,3 +35,4 @@ export * from './upload-context';
 export * from './upload-step';
 export * from './upload-vsphere';
 export * from './with-interrupts';
+export * from './vsphere-credentials-file';

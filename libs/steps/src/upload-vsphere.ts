@@ -1,7 +1,7 @@
 // vSphere upload: import the OVA as a VM template with govc, idempotently (vCenter is asked, not a cache);
 // a failed or interrupted import is destroyed so no half-imported VM stays behind.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { KilnError } from '@kiln/errors';
 import { stableJson } from '@kiln/render';
 import type { KilnImage } from '@kiln/spec';
@@ -11,6 +11,7 @@ import { VSPHERE_CREDENTIAL_ENV, VSPHERE_CREDENTIALS_FILE_ENV } from './credenti
 import type { PlannedCommand } from './plan-record';
 import type { PublishedRecord } from './published-record';
 import { replaceHint, shortKey, type UploadContext } from './upload-context';
+import { readVsphereCredentialsFile } from './vsphere-credentials-file';
 
 export type VsphereUpload = NonNullable<KilnImage['upload']['vsphere']>;
 
@@ -128,16 +129,8 @@ export function govcEnvironment(env: NodeJS.ProcessEnv, workspaceRoot: string): 
   let username = env.VSPHERE_USERNAME;
   let password = env.VSPHERE_PASSWORD;
   let insecure = env.VSPHERE_INSECURE === 'true';
-  const file = env[VSPHERE_CREDENTIALS_FILE_ENV];
-  if (!(server && username && password) && file) {
-    const abs = resolve(file);
-    if (!relative(workspaceRoot, abs).startsWith('..')) {
-      throw new KilnError('CREDENTIALS_IN_REPO', `${VSPHERE_CREDENTIALS_FILE_ENV} points inside the workspace (${file})`, {
-        hint: 'keep credential files outside the repository so they never reach git or the Nx cache',
-      });
-    }
-    if (!existsSync(abs)) throw new KilnError('CREDENTIALS_MISSING', `vSphere credentials file not found: ${file}`, { hint: `fix ${VSPHERE_CREDENTIALS_FILE_ENV}` });
-    const data = JSON.parse(readFileSync(abs, 'utf8')) as Record<string, string>;
+  const data = server && username && password ? undefined : readVsphereCredentialsFile(workspaceRoot, env);
+  if (data) {
     server = data.vcenter_server;
     username = data.username;
     password = data.password;
