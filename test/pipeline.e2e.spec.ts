@@ -14,7 +14,7 @@ import { parse as parseYaml } from 'yaml';
 import { requireDockerOrSkip } from './support/docker-engine';
 import { bridgeGateway, containerMountSources, containersNamed, docker, dockerEvents } from './support/docker-watch';
 import { Ec2TestServer } from './support/ec2-test-server';
-import { listFiles, snapshotFiles, changedPaths } from './support/file-tree';
+import { changedPaths, listFiles } from './support/file-tree';
 import { startKubeApiServer, type KubeApiServer } from './support/kube-api-server';
 import { allWithStatus, taskOutput, taskStatuses, type TaskStatus } from './support/nx-output';
 import { spawnNx, type NxExit } from './support/nx-process';
@@ -233,6 +233,8 @@ requireDockerOrSkip('fully local mode over the sample catalog (stand-in images, 
   }
 
   const published = (n: string) => JSON.parse(ws.read(`dist/images/${n}/upload/published.json`)) as { vsphere?: { templateName: string }; aws?: { amis: Record<string, string> } };
+  /** Every build log of the workspace (a build container run writes one). */
+  const buildLogs = () => listFiles(join(ws.root, 'dist/images')).filter((f) => /\/logs\/build-[0-9a-f]{8}\.log$/.test(f));
   const govcCommands = () => readLog<{ argv?: string[] }>(govcLog).flatMap((c) => (c.argv ? [c.argv.join(' ')] : []));
   const azCommands = () => readLog<{ argv: string[] }>(azLog).map((c) => c.argv.slice(0, 3).join(' '));
 
@@ -388,11 +390,13 @@ requireDockerOrSkip('fully local mode over the sample catalog (stand-in images, 
     let t0 = 0;
     let t1 = 0;
     let publishedBefore: string[];
+    let buildLogsBefore: string[];
     let configMapVersion: string;
     let controllerPod: string;
 
     beforeAll(async () => {
       publishedBefore = IMAGES.map((n) => ws.read(`dist/images/${n}/upload/published.json`));
+      buildLogsBefore = buildLogs();
       configMapVersion = kube.configMap('tkr-system', TKR)!.metadata.resourceVersion as string;
       controllerPod = kube.controllerPod();
       ec2.clearCalls();
@@ -411,7 +415,10 @@ requireDockerOrSkip('fully local mode over the sample catalog (stand-in images, 
       const builds = Object.entries(statuses).filter(([id]) => id.endsWith(':build'));
       expect(builds.map(([id]) => id)).toEqual(CHAIN_IMAGES.map((n) => `${n}:build`));
       expect(builds.filter(([, s]) => s === 'ran')).toEqual([]);
-      expect(dockerEvents('container', t0, t1, 'start').filter((e) => e.name.startsWith('kiln-build-'))).toEqual([]);
+      const ours = (name: string) => CHAIN_IMAGES.some((n) => name.startsWith(`kiln-build-${n}-`));
+      expect(dockerEvents('container', t0, t1, 'start').filter((e) => ours(e.name))).toEqual([]);
+      expect(buildLogsBefore).toHaveLength(IMAGES.length);
+      expect(buildLogs()).toEqual(buildLogsBefore);
     });
 
     it('re-runs upload and apply-tkr (not cached) and serves gen-bom and gen-cluster-config from the cache', () => {
@@ -449,8 +456,31 @@ requireDockerOrSkip('fully local mode over the sample catalog (stand-in images, 
     });
   });
 
+  describe('a run after the us-west-2 copy of the CIS AMI disappeared from EC2', () => {
+    let third: NxExit;
+    let oldCopy: string;
+
+    beforeAll(async () => {
+      oldCopy = published('ubuntu-2004-aws-cis').aws!.amis['us-west-2']!;
+      ec2.images.delete(oldCopy);
+      ec2.clearCalls();
+      third = await nx(['run-many', '-t', 'gen-cluster-config']);
+    });
+
+    it('copies the AMI again, and gen-bom (keyed on published.json) re-runs and names the new copy first in us-west-2', () => {
+      expectOk(third);
+      expect(ec2.mutatingCalls().filter((c) => c.action === 'CopyImage').map((c) => [c.region, c.params.SourceImageId])).toEqual([['us-west-2', CIS_AMI]]);
+      const newCopy = published('ubuntu-2004-aws-cis').aws!.amis['us-west-2']!;
+      expect(newCopy).not.toBe(oldCopy);
+      expect(taskStatuses(third.stdout)[`${TKR_PROJECT}:gen-bom`]).toBe('ran');
+      expect(readYaml<Bom>(ws, BOM).ami['us-west-2']![0]).toEqual({ id: newCopy, osinfo: UBUNTU });
+      const stored = kube.configMap('tkr-system', TKR)!;
+      expect(Buffer.from(stored.binaryData.bomContent as string, 'base64').toString('utf8')).toBe(ws.read(BOM));
+    });
+  });
+
   it('lets no credential given through the environment reach dist/, the Nx cache, the workspace data or Nx output', () => {
-    expect(runs.length).toBe(3);
+    expect(runs.length).toBe(4);
     expect(runs.flatMap((r, i) => [...secretsIn(r.stdout, SECRETS, `nx run ${i + 1} stdout`), ...secretsIn(r.stderr, SECRETS, `nx run ${i + 1} stderr`)])).toEqual([]);
     expect(secretsInFiles([join(ws.root, 'dist'), ws.cacheDir, ws.dataDir], SECRETS)).toEqual([]);
   });
