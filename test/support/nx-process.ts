@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TempWorkspace } from './temp-workspace';
+import { stripAnsi, type TempWorkspace } from './temp-workspace';
 
 export interface NxExit {
   /** Exit code, or null when Nx ended by a signal. */
@@ -23,7 +23,8 @@ export interface NxProcess {
 /** The same environment as TempWorkspace.nx: no daemon, no cloud, no inherited NX_* settings, the workspace's cache. */
 export function nxEnvironment(ws: TempWorkspace, extraEnv: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('NX_') && k !== 'FORCE_COLOR') env[k] = v;
+  // No CI/FORCE_COLOR: picocolors would colour Nx's output (see temp-workspace.ts); output is stripped too.
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('NX_') && k !== 'FORCE_COLOR' && k !== 'CI') env[k] = v;
   const merged: NodeJS.ProcessEnv = {
     ...env,
     NX_CACHE_DIRECTORY: ws.cacheDir,
@@ -60,7 +61,7 @@ export function spawnNx(ws: TempWorkspace, args: string[], extraEnv: Record<stri
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const done = new Promise<NxExit>((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, endedAt: Date.now() }));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout: stripAnsi(stdout), stderr: stripAnsi(stderr), endedAt: Date.now() }));
   });
   return { child, pid: child.pid!, done };
 }

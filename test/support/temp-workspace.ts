@@ -44,7 +44,7 @@ function nxBin(): string {
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): CommandResult {
   const r = spawnSync(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (r.error) throw r.error;
-  return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+  return { code: r.status ?? 1, stdout: stripAnsi(r.stdout), stderr: stripAnsi(r.stderr) };
 }
 
 function repoFiles(): string[] {
@@ -85,13 +85,21 @@ function linkNodeModules(root: string): void {
   }
 }
 
+/** Removes ANSI colour/style escape sequences. */
+export function stripAnsi(text: string): string {
+  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+}
+
 /** The environment of every Nx run: no daemon, no cloud, no inherited NX_* settings, this workspace's cache. */
 function nxEnv(cacheDir: string, dataDir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('NX_')) env[k] = v;
-  // Nx colours only a terminal; no FORCE_COLOR/NO_COLOR (Node warns in every task when both are set).
+  // Nx colours a terminal, and any output at all when CI is set (picocolors): child Nx runs get neither, and
+  // no FORCE_COLOR/NO_COLOR either (Node warns in every task when both are set). Output is also stripped of
+  // ANSI codes (stripAnsi) in case a colour slips through, e.g. under an outer Nx task.
   delete env.FORCE_COLOR;
   delete env.NO_COLOR;
+  delete env.CI;
   return {
     ...env,
     NX_CACHE_DIRECTORY: cacheDir,
