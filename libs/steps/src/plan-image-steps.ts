@@ -26,12 +26,11 @@ export function bundleContainerName(bundleImage: string): string {
   return `kiln-bundle-${tag}`;
 }
 
-export function planPullBundle(project: string, plan: BuildPlan, notImplemented?: string): PlanRecord {
+export function planPullBundle(project: string, plan: BuildPlan): PlanRecord {
   const name = bundleContainerName(plan.bundleImage);
   return {
     target: 'pull-bundle',
     project,
-    notImplemented,
     summary: `ensure the resource bundle ${plan.bundleImage} serves /files on a host port (one container per bundle image, shared)`,
     commands: [
       { argv: ['docker', 'image', 'inspect', plan.bundleImage], when: 'pull policy IfNotPresent' },
@@ -42,7 +41,7 @@ export function planPullBundle(project: string, plan: BuildPlan, notImplemented?
   };
 }
 
-export function planBuild(workspaceRoot: string, project: string, plan: BuildPlan, realConfigPath: string, notImplemented?: string): PlanRecord {
+export function planBuild(workspaceRoot: string, project: string, plan: BuildPlan, realConfigPath: string): PlanRecord {
   const args = dockerRunArgs(
     plan,
     {
@@ -69,7 +68,6 @@ export function planBuild(workspaceRoot: string, project: string, plan: BuildPla
   return {
     target: 'build',
     project,
-    notImplemented,
     summary: `${plan.makeTarget} with ${plan.builderImage}`,
     commands: [{ argv: ['docker', ...args] }],
     notes,
@@ -82,7 +80,6 @@ export interface UploadPlanInput {
   upload: KilnImage['upload'];
   /** Content key of the rendered config (what artifact.json will carry). */
   contentKey: string;
-  notImplemented?: string;
 }
 
 /** Every govc/aws/az command upload runs, with placeholders for what only the build knows. */
@@ -98,7 +95,6 @@ export function planUpload(input: UploadPlanInput): PlanRecord {
   return {
     target: 'upload',
     project,
-    notImplemented: input.notImplemented,
     summary: `publish the ${plan.infra} artifact of ${project} (content key ${contentKey.slice(0, 12)}) idempotently and write dist/images/${project}/upload/published.json`,
     commands: steps.commands,
     notes: [...steps.notes, 'a conflicting object stops the upload with an error naming it; nx run <image>:upload --replace replaces it'],

@@ -14,15 +14,13 @@ export interface PlannedCommand {
 export interface PlanRecord {
   target: string;
   project: string;
-  /** Set when the real step is not implemented yet: names the issue that implements it. */
-  notImplemented?: string;
   summary: string;
   commands: PlannedCommand[];
   notes: string[];
 }
 
 const template = Handlebars.compile(
-  `[plan] {{target}} {{project}}{{#if notImplemented}} (not implemented yet: {{notImplemented}}; shown as it will run){{/if}}
+  `[plan] {{target}} {{project}}
   {{summary}}
 {{#each commands}}
   $ {{{line}}}{{#if when}}    # {{when}}{{/if}}

@@ -3,18 +3,17 @@ import type { KilnCluster, KilnTkr } from '@kiln/spec';
 import { DEFAULT_TKR_NAMESPACE, DEFAULT_TKR_POLL_SECONDS, DEFAULT_TKR_TIMEOUT_SECONDS, TKR_CONTROLLER_PREFIX, TKR_CONTROLLER_SELECTOR } from './apply-tkr-step';
 import type { PlanRecord } from './plan-record';
 
-export function planGenBom(project: string, tkr: KilnTkr, notImplemented?: string): PlanRecord {
+export function planGenBom(project: string, tkr: KilnTkr): PlanRecord {
   return {
     target: 'gen-bom',
     project,
-    notImplemented,
     summary: `add ${tkr.images.join(', ')} to tkrs/${project}/${tkr.bom} and suffix release.version with -${tkr.suffix}`,
     commands: [],
     notes: [`writes dist/tkrs/${project}/tkr-bom-<version>.yaml and configmap-<version>.yaml`],
   };
 }
 
-export function planApplyTkr(project: string, tkr: KilnTkr, notImplemented?: string): PlanRecord {
+export function planApplyTkr(project: string, tkr: KilnTkr): PlanRecord {
   const ns = tkr.managementCluster.namespace ?? DEFAULT_TKR_NAMESPACE;
   const ctx = tkr.managementCluster.context;
   const restart = tkr.managementCluster.restartController !== false;
@@ -22,7 +21,6 @@ export function planApplyTkr(project: string, tkr: KilnTkr, notImplemented?: str
   return {
     target: 'apply-tkr',
     project,
-    notImplemented,
     summary: `register the custom TKr on the management cluster ${ctx}`,
     commands: [
       { argv: ['kubectl', '--context', ctx, '-n', ns, 'apply', '--server-side', '--field-manager=kiln', '-f', `dist/tkrs/${project}/configmap-<version>.yaml`] },
@@ -34,12 +32,11 @@ export function planApplyTkr(project: string, tkr: KilnTkr, notImplemented?: str
   };
 }
 
-export function planGenClusterConfig(project: string, cluster: KilnCluster, notImplemented?: string): PlanRecord {
+export function planGenClusterConfig(project: string, cluster: KilnCluster): PlanRecord {
   const source = cluster.tkr ? `--tkr <TKr of ${cluster.tkr}>` : `VSPHERE_TEMPLATE from image ${cluster.image}`;
   return {
     target: 'gen-cluster-config',
     project,
-    notImplemented,
     summary: `${cluster.kind ?? 'workload'} cluster ${cluster.name} from clusters/${project}/${cluster.base} (${source})`,
     commands: [{ argv: ['tanzu', cluster.kind === 'management' ? 'management-cluster' : 'cluster', 'create', '--file', `dist/clusters/${project}/cluster-config.yaml`, ...(cluster.tkr ? ['--tkr', '<TKr name>'] : [])] }],
     notes: [`writes dist/clusters/${project}/cluster-config.yaml and create.sh`],

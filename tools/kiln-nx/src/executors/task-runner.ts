@@ -8,6 +8,8 @@ export interface KilnTargetOptions {
   outputPath?: string;
   configPath?: string;
   registry?: string;
+  /** upload: replace a conflicting template/AMI/image version (`nx run <image>:upload --replace`). */
+  replace?: boolean;
 }
 
 export interface KilnTask {

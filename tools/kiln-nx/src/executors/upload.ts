@@ -3,9 +3,7 @@
 import { join } from 'node:path';
 import { contentKey, loadImageContext, planUpload, uploadStep } from '@kiln/steps';
 import { imageTarget } from './image-plan-target';
-import { toExecutor, type KilnTargetOptions } from './task-runner';
-
-type UploadOptions = KilnTargetOptions & { replace?: boolean };
+import { toExecutor } from './task-runner';
 
 export default toExecutor(
   imageTarget(
@@ -21,7 +19,7 @@ export default toExecutor(
         project: task.project,
         outputPath: task.options.outputPath ?? `dist/images/${task.project}/upload`,
         configPath: task.options.configPath ?? `dist/images/${task.project}/config`,
-        replace: (task.options as UploadOptions).replace === true,
+        replace: task.options.replace === true,
         echo: process.stdout,
       }),
   ),
