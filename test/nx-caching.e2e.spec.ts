@@ -231,7 +231,8 @@ describe('plan mode', () => {
       expect(ws.read(`dist/plan/${dir}/plan.txt`)).toBe(`${output}\n`);
     }
     for (const name of IMAGES) {
-      expect(runs.get(`${name}:build:plan`)!.output).toContain(`\n  $ docker run --rm --name 'kiln-build-${name}-<run-id>' `);
+      expect(runs.get(`${name}:build:plan`)!.output).toContain(`\n  $ docker create --name 'kiln-build-${name}-<run-id>' `);
+      expect(runs.get(`${name}:build:plan`)!.output).toContain(`\n  $ docker start --attach 'kiln-build-${name}-<run-id>'\n`);
     }
     expect(r.stdout + r.stderr).not.toContain(STACK_FRAME);
   });
@@ -246,6 +247,52 @@ describe('plan mode', () => {
       '  hint: start it (systemctl start docker, or dockerd &) or point DOCKER_HOST at a running daemon',
     ]);
     expect(out[2]).toContain(NO_DOCKER_HOST);
+    expect(r.stdout + r.stderr).not.toContain(STACK_FRAME);
+  });
+});
+
+describe('build freshness (the clock moved with KILN_NOW; plan mode caches build like a real build)', () => {
+  const T0 = '2026-03-01T00:30:00.000Z';
+  const HOUR = 3_600_000;
+  const at = (ms: number) => new Date(Date.parse(T0) + ms).toISOString();
+  const IMAGES_FRESH = ['fresh-12h', 'fresh-default'];
+  const record = (name: string) => JSON.parse(ws.read(`dist/plan/images/${name}/build/freshness.json`)) as { builtAt: string; expiresAt: string; refresh: string };
+
+  function buildsAt(now: string): Record<string, string> {
+    const r = ws.nx(['run-many', '-t', 'build', '-c', 'plan', '--projects', IMAGES_FRESH.join(',')], { KILN_NOW: now });
+    expectOk(r);
+    return Object.fromEntries(Object.entries(taskStatuses(r.stdout)).filter(([id]) => id.endsWith(':build:plan')));
+  }
+
+  beforeAll(() => {
+    const sample = ws.read('images/amazon-2-aws/image.yaml');
+    ws.write('images/fresh-12h/image.yaml', `${sample}refresh: 12h\n`);
+    ws.write('images/fresh-default/image.yaml', sample);
+  });
+
+  afterAll(() => {
+    for (const name of IMAGES_FRESH) ws.remove(`images/${name}`);
+  });
+
+  it('reuses a build until it is refresh old counted from its own build time (30d by default, 12h when set), then rebuilds', () => {
+    expect(buildsAt(T0)).toEqual({ 'fresh-12h:build:plan': 'ran', 'fresh-default:build:plan': 'ran' });
+    expect(record('fresh-12h')).toMatchObject({ refresh: '12h', builtAt: T0, expiresAt: at(12 * HOUR) });
+    expect(buildsAt(at(HOUR))).toEqual({ 'fresh-12h:build:plan': 'local cache', 'fresh-default:build:plan': 'local cache' });
+    // One minute before it is 12 hours old the 12h build is still reused, wherever its window boundary lies.
+    expect(buildsAt(at(12 * HOUR - 60_000))).toEqual({ 'fresh-12h:build:plan': 'local cache', 'fresh-default:build:plan': 'local cache' });
+    expect(buildsAt(at(12 * HOUR))).toEqual({ 'fresh-12h:build:plan': 'ran', 'fresh-default:build:plan': 'local cache' });
+    expect(record('fresh-12h')).toMatchObject({ builtAt: at(12 * HOUR), expiresAt: at(24 * HOUR) });
+    // The new 12h build counts from its own time (+12h), not from a window shared with other builds.
+    expect(buildsAt(at(23 * HOUR))).toEqual({ 'fresh-12h:build:plan': 'local cache', 'fresh-default:build:plan': 'local cache' });
+    expect(buildsAt(at(30 * 24 * HOUR - 60_000))).toMatchObject({ 'fresh-default:build:plan': 'local cache' });
+    expect(buildsAt(at(31 * 24 * HOUR))).toEqual({ 'fresh-12h:build:plan': 'ran', 'fresh-default:build:plan': 'ran' });
+    expect(record('fresh-default')).toMatchObject({ refresh: '30d', builtAt: at(31 * 24 * HOUR) });
+  });
+
+  it('refuses a KILN_NOW that is not a date with a clear message', () => {
+    const r = ws.nx(['run', 'fresh-12h:build:plan'], { KILN_NOW: 'tomorrow' });
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toContain('KILN_NOW must be an ISO date such as 2026-03-01T00:00:00Z (got "tomorrow")');
     expect(r.stdout + r.stderr).not.toContain(STACK_FRAME);
   });
 });

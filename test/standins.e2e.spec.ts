@@ -9,6 +9,7 @@ import { loadCatalog } from '@kiln/catalog';
 import { dockerEnv, requireDockerOrSkip } from './support/docker-engine';
 import { buildStandinImages, catalogImageNames, standinAmiId, standinAzureVersion, standinDigest, STANDINS_DIR } from './support/standin-images';
 import { REPO_ROOT } from './support/temp-workspace';
+import { tarArchive } from '@kiln/steps';
 
 const H = '/home/imagebuilder';
 const release = loadCatalog().releases['v2.3.0'];
@@ -16,7 +17,7 @@ const bundleDir = join(REPO_ROOT, 'images', '_bundles', release.configBundle);
 const gossSpec = join(bundleDir, 'goss', 'vsphere-ubuntu-v1.26.5+vmware.2-tkg_v2_3_0-goss-spec.yaml');
 const VERSION = 'v1.26.5+vmware.1-tkg.1-765d418b72c247c2310384e640ee075e';
 const VSPHERE_PASSWORD = 'S3cret-vsphere-pw';
-const BUILD_VERSION = 'ubuntu-2004-kube-v1.26.5_vmware.2';
+const BUILD_VERSION = 'kiln-standin-vsphere';
 
 interface Result {
   code: number;
@@ -48,34 +49,75 @@ function tempDir(): string {
 let bundleIp = '';
 let bundlePort = '';
 
-/** A host folder with everything a correct vSphere build mounts; `tkgUrlHost` replaces <IP>:<PORT>. */
+/** A file the test streams into the created container (as Kiln does with credentials). */
+interface CopiedFile {
+  path: string;
+  /** Absent for a folder. */
+  content?: string;
+  uid?: number;
+  mode?: number;
+}
+
+interface Invocation {
+  /** Extra `docker create` arguments (mounts, env, --user). */
+  args: string[];
+  /** Files copied into /home/imagebuilder before the start (default owner 1000:1000, mode 0600). */
+  files?: CopiedFile[];
+}
+
+/** A host folder with the read-only inputs of a correct vSphere build; `tkgUrlHost` replaces <IP>:<PORT>. */
 function vsphereHome(tkgUrlHost: string): string {
   const dir = tempDir();
   const tkg = readFileSync(join(bundleDir, 'tkg.json'), 'utf8');
   writeFileSync(join(dir, 'tkg.json'), tkgUrlHost ? tkg.replaceAll('<IP>:<PORT>', tkgUrlHost) : tkg);
-  writeFileSync(
-    join(dir, 'vsphere.json'),
-    JSON.stringify({ vcenter_server: 'vc.example.test', username: 'builder@vsphere.local', password: VSPHERE_PASSWORD, datacenter: '/dc0' }, null, 2),
-  );
   writeFileSync(join(dir, 'metadata.json'), JSON.stringify({ VERSION }));
-  writeFileSync(join(dir, 'customizations.json'), JSON.stringify({ vmx_version: '17' }));
-  mkdirSync(join(dir, 'output'));
+  writeFileSync(join(dir, 'customizations.json'), JSON.stringify({ vmx_version: '17', build_version: BUILD_VERSION }));
   return dir;
 }
 
-const VSPHERE_FILES = ['vsphere.json', 'tkg.json', 'metadata.json', 'customizations.json', 'output'];
+const VSPHERE_FILES = ['tkg.json', 'metadata.json', 'customizations.json'];
 
-function vsphereMounts(dir: string, files = VSPHERE_FILES): string[] {
-  return [
-    files.flatMap((f) => ['-v', `${join(dir, f)}:${H}/${f}`]),
+/** The empty output folder Kiln copies in with the credentials (owned by the builder's user). */
+const OUTPUT_DIR: CopiedFile = { path: 'output', mode: 0o755 };
+
+let folders = 0;
+
+/** vsphere.json as Kiln writes it; each call gets its own VM folder, so builds never meet a leftover VM by accident. */
+function vsphereJson(extra: Record<string, string> = {}): CopiedFile {
+  const folder = `/dc0/vm/standin-${process.pid}-${++folders}`;
+  const data = { vcenter_server: 'vc.example.test', username: 'builder@vsphere.local', password: VSPHERE_PASSWORD, datacenter: '/dc0', cluster: 'cluster0', folder, ...extra };
+  return { path: 'vsphere.json', content: JSON.stringify(data, null, 2) };
+}
+
+function vsphere(dir: string, options: { files?: string[]; env?: string[]; copied?: CopiedFile[]; args?: string[] } = {}): Invocation {
+  const mounts = [
+    (options.files ?? VSPHERE_FILES).flatMap((f) => ['-v', `${join(dir, f)}:${H}/${f}:ro`]),
     ['-v', `${join(bundleDir, 'tkg')}:${H}/tkg:ro`, '-v', `${gossSpec}:${H}/goss/goss.yaml:ro`],
   ].flat();
+  return { args: [...mounts, ...VSPHERE_ENV, ...(options.env ?? []), ...(options.args ?? [])], files: [OUTPUT_DIR, ...(options.copied ?? [vsphereJson()])] };
 }
 
 const VSPHERE_ENV = ['--env', 'PACKER_VAR_FILES=tkg.json vsphere.json customizations.json', '--env', `OVF_CUSTOM_PROPERTIES=${H}/metadata.json`, '--env', 'IB_OVFTOOL=1'];
 
-function runBuilder(args: string[], target: string): Result {
-  return docker(['run', '--rm', '--name', containerName(), ...args, release.images.builder, target]);
+interface BuilderResult extends Result {
+  /** Host folder the container's /home/imagebuilder/output was copied to (empty when it had none). */
+  output: string;
+}
+
+/** As Kiln runs the builder: create, copy the files in (tar from stdin), start attached, copy the output out. */
+function runBuilder(invocation: Invocation, target: string): BuilderResult {
+  const name = containerName();
+  const created = docker(['create', '--name', name, ...invocation.args, release.images.builder, target]);
+  if (created.code !== 0) throw new Error(`docker create failed: ${created.stderr}`);
+  if (invocation.files?.length) {
+    const archive = tarArchive(invocation.files.map((f) => ({ path: f.path, content: f.content === undefined ? undefined : Buffer.from(f.content), mode: f.mode ?? 0o600, uid: f.uid ?? 1000, gid: f.uid ?? 1000 })));
+    const cp = spawnSync('docker', ['cp', '-', `${name}:${H}`], { env: dockerEnv(), input: archive, encoding: 'utf8' });
+    if (cp.status !== 0) throw new Error(`docker cp failed: ${cp.stderr}`);
+  }
+  const r = docker(['start', '--attach', name]);
+  const output = tempDir();
+  docker(['cp', `${name}:${H}/output/.`, output]);
+  return { ...r, output };
 }
 
 requireDockerOrSkip('stand-in images', () => {
@@ -130,32 +172,57 @@ requireDockerOrSkip('stand-in images', () => {
   });
 
   it('builder fails on an unknown make target', () => {
-    const r = runBuilder([], 'build-node-ova-vsphere-windows');
+    const r = runBuilder({ args: [] }, 'build-node-ova-vsphere-windows');
     expect([r.code, r.stderr]).toEqual([2, "ERROR: make: *** No rule to make target 'build-node-ova-vsphere-windows'.  Stop.\n"]);
   });
 
-  it('builder fails when PACKER_VAR_FILES lists a file that is not mounted', () => {
-    const dir = vsphereHome(`${bundleIp}:3000`);
-    const mounts = vsphereMounts(dir, VSPHERE_FILES.filter((f) => f !== 'customizations.json'));
-    const r = runBuilder([...mounts, ...VSPHERE_ENV], 'build-node-ova-vsphere-ubuntu-2004');
+  it('builder runs as imagebuilder (uid 1000, gid 1000) in /home/imagebuilder, which it owns, with make as its entrypoint', () => {
+    const inspect = docker(['image', 'inspect', '--format', '{{.Config.User}} {{.Config.WorkingDir}} {{json .Config.Entrypoint}} {{range .Config.Env}}{{.}} {{end}}', release.images.builder]);
+    expect(inspect.stdout.trim()).toBe('imagebuilder /home/imagebuilder ["/usr/bin/make"] PATH=/usr/local/bin:/usr/bin:/bin HOME=/home/imagebuilder');
+    const id = docker(['run', '--rm', '--entrypoint', '/bin/sh', release.images.builder, '-c', 'id -u; id -g; stat -c "%u:%g" /home/imagebuilder /usr/bin/make /etc/passwd']);
+    expect(id.stdout.trim().split('\n')).toEqual(['1000', '1000', '1000:1000', '0:0', '0:0']);
+  });
+
+  it('builder fails when PACKER_VAR_FILES lists a file that is not there', () => {
+    const r = runBuilder(vsphere(vsphereHome(`${bundleIp}:3000`), { files: VSPHERE_FILES.filter((f) => f !== 'customizations.json') }), 'build-node-ova-vsphere-ubuntu-2004');
     expect([r.code, r.stderr]).toEqual([2, `ERROR: PACKER_VAR_FILES lists customizations.json but ${H}/customizations.json does not exist\n`]);
   });
 
   it('builder fails when a listed var file is a directory (a -v mount whose host path was missing)', () => {
     const dir = vsphereHome(`${bundleIp}:3000`);
     mkdirSync(join(dir, 'missing-customizations'));
-    const mounts = [...vsphereMounts(dir, VSPHERE_FILES.filter((f) => f !== 'customizations.json')), '-v', `${join(dir, 'missing-customizations')}:${H}/customizations.json`];
-    const r = runBuilder([...mounts, ...VSPHERE_ENV], 'build-node-ova-vsphere-ubuntu-2004');
+    const invocation = vsphere(dir, { files: VSPHERE_FILES.filter((f) => f !== 'customizations.json'), args: ['-v', `${join(dir, 'missing-customizations')}:${H}/customizations.json:ro`] });
+    const r = runBuilder(invocation, 'build-node-ova-vsphere-ubuntu-2004');
     expect([r.code, r.stderr]).toEqual([2, `ERROR: ${H}/customizations.json is a directory, not a file (was the host path of its -v mount missing?)\n`]);
   });
 
+  it('builder fails when a var file is not readable by its user (root-owned 0600, as a host file chowned wrongly would be)', () => {
+    const r = runBuilder(vsphere(vsphereHome(`${bundleIp}:3000`), { copied: [{ ...vsphereJson(), uid: 0 }] }), 'build-node-ova-vsphere-ubuntu-2004');
+    expect([r.code, r.stderr]).toEqual([2, `ERROR: ${H}/vsphere.json is not readable by uid 1000 (owner 0:0, mode 600)\n`]);
+  });
+
+  it('builder fails when vsphere.json has no cluster (this image-builder version ignores resource_pool)', () => {
+    const r = runBuilder(vsphere(vsphereHome(`${bundleIp}:3000`), { copied: [vsphereJson({ cluster: '', resource_pool: '/dc0/host/c/Resources' })] }), 'build-node-ova-vsphere-ubuntu-2004');
+    expect([r.code, r.stderr]).toEqual([2, "ERROR: vsphere-iso: 'host' or 'cluster' is required (vsphere.json cluster is empty or missing)\n"]);
+  });
+
+  it('builder fails when its output folder is not writable by the user it runs as', () => {
+    const r = runBuilder(vsphere(vsphereHome(`${bundleIp}:3000`), { args: ['--user', '4321:4321'], copied: [{ ...vsphereJson(), mode: 0o644 }] }), 'build-node-ova-vsphere-ubuntu-2004');
+    expect([r.code, r.stderr]).toEqual([2, `ERROR: ${H}/output is not writable by uid 4321 (packer writes the OVA there)\n`]);
+  });
+
+  it('builder fails when the output folder does not exist (packer does not create it)', () => {
+    const r = runBuilder({ ...vsphere(vsphereHome(`${bundleIp}:3000`)), files: [vsphereJson()] }, 'build-node-ova-vsphere-ubuntu-2004');
+    expect([r.code, r.stderr]).toEqual([2, `ERROR: ${H}/output does not exist (packer writes the OVA there)\n`]);
+  });
+
   it('builder fails when tkg.json still has the <IP>:<PORT> placeholder', () => {
-    const r = runBuilder([...vsphereMounts(vsphereHome('')), ...VSPHERE_ENV], 'build-node-ova-vsphere-ubuntu-2004');
+    const r = runBuilder(vsphere(vsphereHome('')), 'build-node-ova-vsphere-ubuntu-2004');
     expect([r.code, r.stderr]).toEqual([2, `ERROR: ${H}/tkg.json still contains the placeholder <IP>:<PORT> (fill in the resource bundle address)\n`]);
   });
 
   it('builder fails when the resource bundle does not answer at the tkg.json address', () => {
-    const r = runBuilder([...vsphereMounts(vsphereHome(`${bundleIp}:3999`)), ...VSPHERE_ENV], 'build-node-ova-vsphere-ubuntu-2004');
+    const r = runBuilder(vsphere(vsphereHome(`${bundleIp}:3999`)), 'build-node-ova-vsphere-ubuntu-2004');
     expect([r.code, r.stderr]).toEqual([
       2,
       `ERROR: kubernetes_http_source http://${bundleIp}:3999/files/kubernetes does not answer from inside the container (is the resource bundle running and reachable?)\n`,
@@ -166,13 +233,39 @@ requireDockerOrSkip('stand-in images', () => {
     const dir = vsphereHome(`${bundleIp}:3000`);
     writeFileSync(join(dir, 'rhel-8.4-x86_64-dvd.iso'), 'iso');
     const iso = ['-v', `${join(dir, 'rhel-8.4-x86_64-dvd.iso')}:/rhel-8.4-x86_64-dvd.iso:ro`];
-    const r = runBuilder([...vsphereMounts(dir), ...iso, ...VSPHERE_ENV, '--env', 'RHSM_USER=rh-user'], 'build-node-ova-vsphere-rhel-8');
+    const r = runBuilder(vsphere(dir, { args: [...iso, '--env', 'RHSM_USER=rh-user'] }), 'build-node-ova-vsphere-rhel-8');
     expect([r.code, r.stderr]).toEqual([2, 'ERROR: RHSM_PASS is not set in the container environment (build-node-ova-vsphere-rhel-8 needs RHSM_USER RHSM_PASS)\n']);
   });
 
+  it('builder fails for another RHEL ISO without iso_url and iso_checksum (upstream pins rhel-8.4-x86_64-dvd.iso)', () => {
+    const dir = vsphereHome(`${bundleIp}:3000`);
+    writeFileSync(join(dir, 'rhel-8.8-x86_64-dvd.iso'), 'iso');
+    const iso = ['-v', `${join(dir, 'rhel-8.8-x86_64-dvd.iso')}:/rhel-8.8-x86_64-dvd.iso:ro`, '--env', 'RHSM_USER=u', '--env', 'RHSM_PASS=p'];
+    const r = runBuilder(vsphere(dir, { args: iso }), 'build-node-ova-vsphere-rhel-8');
+    expect([r.code, r.stderr]).toEqual([2, "ERROR: Build 'vsphere-iso' errored: ISO file:///rhel-8.4-x86_64-dvd.iso not found (is the ISO mounted there?)\n"]);
+    writeFileSync(join(dir, 'customizations.json'), JSON.stringify({ build_version: BUILD_VERSION, iso_url: 'file:///rhel-8.8-x86_64-dvd.iso' }));
+    const unchecked = runBuilder(vsphere(dir, { args: iso }), 'build-node-ova-vsphere-rhel-8');
+    expect([unchecked.code, unchecked.stderr]).toEqual([2, 'ERROR: iso_url is file:///rhel-8.8-x86_64-dvd.iso but iso_checksum is not set (the upstream checksum is for rhel-8.4-x86_64-dvd.iso)\n']);
+  });
+
   it('builder fails like an ansible task when KILN_STANDIN_FAIL is set', () => {
-    const r = runBuilder([...vsphereMounts(vsphereHome(`${bundleIp}:3000`)), ...VSPHERE_ENV, '--env', 'KILN_STANDIN_FAIL=disk full'], 'build-node-ova-vsphere-ubuntu-2004');
+    const r = runBuilder(vsphere(vsphereHome(`${bundleIp}:3000`), { env: ['--env', 'KILN_STANDIN_FAIL=disk full'] }), 'build-node-ova-vsphere-ubuntu-2004');
     expect([r.code, r.stderr]).toEqual([2, 'ERROR: ansible task failed: disk full\n']);
+  });
+
+  it('builder fails on a leftover build VM of the same name, and replaces it with PACKER_FLAGS=-force', () => {
+    const dir = vsphereHome(`${bundleIp}:3000`);
+    const json = vsphereJson();
+    const folder = (JSON.parse(json.content!) as { folder: string }).folder;
+    expect(runBuilder(vsphere(dir, { copied: [json] }), 'build-node-ova-vsphere-ubuntu-2004').code).toBe(0);
+    const again = runBuilder(vsphere(dir, { copied: [json] }), 'build-node-ova-vsphere-ubuntu-2004');
+    expect([again.code, again.stderr]).toEqual([
+      2,
+      `ERROR: Build 'vsphere-iso' errored: error creating vm: the virtual machine ${folder}/${BUILD_VERSION} already exists (a leftover build VM; packer -force replaces it)\n`,
+    ]);
+    const forced = runBuilder(vsphere(dir, { copied: [json], env: ['--env', 'PACKER_FLAGS=-force'] }), 'build-node-ova-vsphere-ubuntu-2004');
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toContain(`==> vsphere-iso: the VM ${folder}/${BUILD_VERSION} already exists, destroying it (-force)`);
   });
 
   describe('a correct vSphere invocation', describeVsphereSuccess);
@@ -181,14 +274,14 @@ requireDockerOrSkip('stand-in images', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'tkg.json'), readFileSync(join(bundleDir, 'tkg.json'), 'utf8').replaceAll('<IP>:<PORT>', `${bundleIp}:3000`));
     writeFileSync(join(dir, 'aws.json'), JSON.stringify({ aws_region: 'us-east-1', ami_regions: 'us-west-2,us-east-1', manifest_output: `${H}/output/manifest.json` }));
-    for (const d of ['.aws', 'output']) mkdirSync(join(dir, d));
-    const mounts = ['tkg.json', 'aws.json', '.aws', 'output'].flatMap((f) => ['-v', `${join(dir, f)}:${H}/${f}`]);
+    const mounts = ['tkg.json', 'aws.json'].flatMap((f) => ['-v', `${join(dir, f)}:${H}/${f}:ro`]);
     const goss = ['-v', `${join(bundleDir, 'tkg')}:${H}/tkg:ro`, '-v', `${join(bundleDir, 'goss', 'amazon-ubuntu-v1.26.5+vmware.2-tkg_v2_3_0-goss-spec.yaml')}:${H}/goss/goss.yaml:ro`];
-    const r = runBuilder([...mounts, ...goss, '--env', 'PACKER_VAR_FILES=tkg.json aws.json', '--env', 'IB_OVFTOOL=1'], 'build-ami-ubuntu-2004');
+    const aws: CopiedFile[] = [OUTPUT_DIR, { path: '.aws', mode: 0o700 }, { path: '.aws/credentials', content: '[default]\naws_access_key_id = AKIA\n' }];
+    const r = runBuilder({ args: [...mounts, ...goss, '--env', 'PACKER_VAR_FILES=tkg.json aws.json'], files: aws }, 'build-ami-ubuntu-2004');
+    expect([r.code, r.stderr]).toEqual([0, '']);
     const amiName = 'capa-ami-ubuntu-2004-v1.26.5+vmware.2';
-    const manifest = JSON.parse(readFileSync(join(dir, 'output', 'manifest.json'), 'utf8'));
-    expect([r.code, manifest.builds[0].artifact_id, manifest.builds[0].builder_type, manifest.builds[0].name, manifest.last_run_uuid]).toEqual([
-      0,
+    const manifest = JSON.parse(readFileSync(join(r.output, 'manifest.json'), 'utf8'));
+    expect([manifest.builds[0].artifact_id, manifest.builds[0].builder_type, manifest.builds[0].name, manifest.last_run_uuid]).toEqual([
       `us-east-1:${standinAmiId(amiName, 'us-east-1')},us-west-2:${standinAmiId(amiName, 'us-west-2')}`,
       'amazon-ebs',
       'ubuntu-2004',
@@ -196,33 +289,59 @@ requireDockerOrSkip('stand-in images', () => {
     ]);
   });
 
-  it('builder prints the Shared Image Gallery version id for an Azure build', () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'tkg.json'), readFileSync(join(bundleDir, 'tkg.json'), 'utf8').replaceAll('<IP>:<PORT>', `${bundleIp}:3000`));
-    const sig = { image_name: 'kiln-ubuntu-2004-azure', resource_group_name: 'rg-images', shared_image_gallery_name: 'kiln_gallery', subscription_id: 'sub-1234' };
-    writeFileSync(join(dir, 'azure-sig.json'), JSON.stringify(sig));
-    writeFileSync(join(dir, 'azure.env'), 'AZURE_CLIENT_ID=client\nAZURE_CLIENT_SECRET=secret\nAZURE_SUBSCRIPTION_ID=sub-1234\nAZURE_TENANT_ID=tenant\n');
-    mkdirSync(join(dir, '.azure'));
-    const mounts = ['tkg.json', 'azure-sig.json', '.azure'].flatMap((f) => ['-v', `${join(dir, f)}:${H}/${f}`]);
-    const goss = ['-v', `${join(bundleDir, 'tkg')}:${H}/tkg:ro`, '-v', `${join(bundleDir, 'goss', 'azure-ubuntu-v1.26.5+vmware.2-tkg_v2_3_0-goss-spec.yaml')}:${H}/goss/goss.yaml:ro`];
-    const r = runBuilder([...mounts, ...goss, '--env', 'PACKER_VAR_FILES=tkg.json azure-sig.json', '--env-file', join(dir, 'azure.env')], 'build-azure-sig-ubuntu-2004');
-    const line = r.stdout.split('\n').find((l) => l.startsWith('ManagedImageSharedImageGalleryId: '));
-    expect([r.code, line]).toEqual([
-      0,
-      `ManagedImageSharedImageGalleryId: /subscriptions/sub-1234/resourceGroups/rg-images/providers/Microsoft.Compute/galleries/kiln_gallery/images/kiln-ubuntu-2004-azure/versions/${standinAzureVersion('kiln-ubuntu-2004-azure')}`,
-    ]);
+  describe('Azure, like init-sig.sh and packer', () => {
+    const AZURE_ENV = ['--env', 'AZURE_CLIENT_ID=client', '--env', 'AZURE_CLIENT_SECRET=secret', '--env', 'AZURE_SUBSCRIPTION_ID=sub-1234', '--env', 'AZURE_TENANT_ID=tenant'];
+
+    function azure(sig: Record<string, string>, extra: string[] = []): Invocation {
+      const dir = tempDir();
+      writeFileSync(join(dir, 'tkg.json'), readFileSync(join(bundleDir, 'tkg.json'), 'utf8').replaceAll('<IP>:<PORT>', `${bundleIp}:3000`));
+      writeFileSync(join(dir, 'azure-sig.json'), JSON.stringify(sig));
+      const mounts = ['tkg.json', 'azure-sig.json'].flatMap((f) => ['-v', `${join(dir, f)}:${H}/${f}:ro`]);
+      const goss = ['-v', `${join(bundleDir, 'tkg')}:${H}/tkg:ro`, '-v', `${join(bundleDir, 'goss', 'azure-ubuntu-v1.26.5+vmware.2-tkg_v2_3_0-goss-spec.yaml')}:${H}/goss/goss.yaml:ro`];
+      return { args: [...mounts, ...goss, '--env', 'PACKER_VAR_FILES=tkg.json azure-sig.json', ...AZURE_ENV, ...extra] };
+    }
+    const SIG = { image_name: 'capi-ubuntu-2004', resource_group_name: 'rg-images', shared_image_gallery_name: 'kiln_gallery', subscription_id: 'sub-1234' };
+
+    it('logs in into its own config folder and prints the Shared Image Gallery version id', () => {
+      const r = runBuilder(azure(SIG), 'build-azure-sig-ubuntu-2004');
+      const line = r.stdout.split('\n').find((l) => l.startsWith('ManagedImageSharedImageGalleryId: '));
+      expect([r.code, r.stderr, line]).toEqual([
+        0,
+        '',
+        `ManagedImageSharedImageGalleryId: /subscriptions/sub-1234/resourceGroups/rg-images/providers/Microsoft.Compute/galleries/kiln_gallery/images/capi-ubuntu-2004/versions/${standinAzureVersion('capi-ubuntu-2004')}`,
+      ]);
+    });
+
+    it('fails when the Azure config folder cannot be written (a read-only ~/.azure mount)', () => {
+      const ro = tempDir();
+      const r = runBuilder(azure(SIG, ['-v', `${ro}:${H}/.azure:ro`]), 'build-azure-sig-ubuntu-2004');
+      expect([r.code, r.stderr]).toEqual([2, `ERROR: az login: cannot write the Azure CLI config folder ${H}/.azure as uid 1000 (every later az call of init-sig.sh fails)\n`]);
+    });
+
+    it('fails when image_name names a definition init-sig.sh did not create', () => {
+      const r = runBuilder(azure({ ...SIG, image_name: 'kiln-ubuntu-2004-azure' }), 'build-azure-sig-ubuntu-2004');
+      expect([r.code, r.stderr]).toEqual([
+        2,
+        "ERROR: Build 'azure-arm' errored: the Shared Gallery Image 'kiln-ubuntu-2004-azure' to which to publish does not exist (init-sig.sh created capi-ubuntu-2004)\n",
+      ]);
+    });
+
+    it('fails when subscription_id is not AZURE_SUBSCRIPTION_ID', () => {
+      const r = runBuilder(azure({ ...SIG, subscription_id: 'sub-9999' }), 'build-azure-sig-ubuntu-2004');
+      expect([r.code, r.stderr]).toEqual([2, 'ERROR: subscription_id sub-9999 is not AZURE_SUBSCRIPTION_ID sub-1234 (init-sig.sh prepared the gallery in the other one)\n']);
+    });
   });
 });
 
 /** A correct, hand-written vSphere invocation and what it leaves behind. */
 function describeVsphereSuccess(): void {
   let dir = '';
-  let result: Result;
-  const out = () => join(dir, 'output', BUILD_VERSION);
+  let result: BuilderResult;
+  const out = () => join(result.output, BUILD_VERSION);
 
   beforeAll(() => {
     dir = vsphereHome(`${bundleIp}:3000`);
-    result = runBuilder([...vsphereMounts(dir), ...VSPHERE_ENV], 'build-node-ova-vsphere-ubuntu-2004');
+    result = runBuilder(vsphere(dir), 'build-node-ova-vsphere-ubuntu-2004');
   });
 
   it('builder succeeds for a correct vSphere invocation and prints packer-like progress', () => {

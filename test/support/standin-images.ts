@@ -3,7 +3,7 @@
 // is reachable in tests); sources live in test/standins/ (image-builder/make.sh says what the builder checks).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { loadCatalog } from '@kiln/catalog';
@@ -94,6 +94,10 @@ function copyTree(from: string, to: string): void {
 function bundleRootfs(dir: string): void {
   baseRootfs(dir);
   copyTree(join(STANDINS_DIR, 'resource-bundle', 'files'), join(dir, 'srv', 'files'));
+  // Test-only: the vCenter inventory the image-builder stand-in asks about leftover build VMs.
+  mkdirSync(join(dir, 'srv', 'cgi-bin'));
+  copyFileSync(join(STANDINS_DIR, 'resource-bundle', 'cgi-bin', 'vcenter'), join(dir, 'srv', 'cgi-bin', 'vcenter'));
+  chmodSync(join(dir, 'srv', 'cgi-bin', 'vcenter'), 0o755);
   const content = join(dir, 'tmp', 'containerd');
   mkdirSync(content);
   writeFileSync(join(content, 'README'), 'kiln stand-in: not a real containerd archive\n');
@@ -108,12 +112,30 @@ function builderRootfs(dir: string): void {
   mkdirSync(join(dir, 'home', 'imagebuilder'), { recursive: true });
   copyFileSync(join(STANDINS_DIR, 'image-builder', 'make.sh'), join(dir, 'usr', 'bin', 'make'));
   chmodSync(join(dir, 'usr', 'bin', 'make'), 0o755);
+  // make.sh's OVA writer (a proper OVF and a real streamOptimized VMDK that govc/vcsim can import).
+  copyFileSync(join(STANDINS_DIR, 'image-builder', 'write-ova.sh'), join(dir, 'usr', 'bin', 'write-ova'));
+  chmodSync(join(dir, 'usr', 'bin', 'write-ova'), 0o755);
 }
 
-/** `tar -C dir -c . | docker import --change … - name`, without a shell. */
+/** The real image-builder's user: its home and everything in it belong to imagebuilder (1000:1000). */
+const BUILDER_HOME = './home/imagebuilder';
+
+/**
+ * A tar of the rootfs owned by root, except the builder's home (uid/gid 1000 like the real image), then
+ * `docker import --change … - name`, without a shell.
+ */
 function dockerImport(dir: string, name: string, changes: string[]): Promise<void> {
+  const archive = join(dir, '..', `${relative(join(dir, '..'), dir)}.tar`);
+  const root = ['--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '-C', dir];
+  const home = existsSync(join(dir, BUILDER_HOME));
+  const first = spawnSync('tar', [...root, '--exclude', BUILDER_HOME, '-cf', archive, '.'], { encoding: 'utf8' });
+  if (first.status !== 0) throw new Error(`tar failed: ${first.stderr}`);
+  if (home) {
+    const owned = spawnSync('tar', ['--owner=1000', '--group=1000', '--numeric-owner', '--mtime=@0', '-C', dir, '-rf', archive, BUILDER_HOME], { encoding: 'utf8' });
+    if (owned.status !== 0) throw new Error(`tar failed: ${owned.stderr}`);
+  }
   return new Promise((done, failed) => {
-    const tar = spawn('tar', ['--owner=0', '--group=0', '--numeric-owner', '-C', dir, '-c', '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const tar = spawn('cat', [archive], { stdio: ['ignore', 'pipe', 'pipe'] });
     const args = ['import', ...changes.flatMap((c) => ['--change', c]), '-', name];
     const imp = spawn('docker', args, { env: dockerEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
     let errors = '';
@@ -152,6 +174,8 @@ export async function buildStandinImages(request: StandinRequest): Promise<strin
         label,
         `LABEL ${STANDIN_LABEL}.role=image-builder`,
         'ENV PATH=/usr/local/bin:/usr/bin:/bin',
+        'ENV HOME=/home/imagebuilder',
+        'USER imagebuilder',
         'WORKDIR /home/imagebuilder',
         'ENTRYPOINT ["/usr/bin/make"]',
       ],

@@ -1,4 +1,4 @@
-// Test helper: reads a `docker run` command (shell text or argv) into mounts, env, network, image and arguments.
+// Test helper: reads a `docker run` or `docker create` command (shell text or argv) into mounts, env, network, image and arguments.
 
 export interface ParsedMount {
   host: string;
@@ -6,6 +6,8 @@ export interface ParsedMount {
 }
 
 export interface ParsedDockerRun {
+  /** The docker subcommand: run (the guide) or create (Kiln, started separately). */
+  command: 'run' | 'create';
   /** Options without a value, in order (e.g. -it, --rm, -d). */
   flags: string[];
   name?: string;
@@ -65,10 +67,10 @@ function parseMount(spec: string): [string, ParsedMount] {
   return [parts[1], { host: parts[0], readOnly: parts[2] === 'ro' }];
 }
 
-/** Parses `docker run …` words (the first two must be docker and run). */
+/** Parses `docker run …` / `docker create …` words (the first two must be docker and run or create). */
 export function parseDockerRun(words: string[]): ParsedDockerRun {
-  if (words[0] !== 'docker' || words[1] !== 'run') throw new Error(`not a docker run command: ${words.slice(0, 2).join(' ')}`);
-  const out: ParsedDockerRun = { flags: [], mounts: {}, env: {}, envFiles: [], image: '', args: [] };
+  if (words[0] !== 'docker' || (words[1] !== 'run' && words[1] !== 'create')) throw new Error(`not a docker run or create command: ${words.slice(0, 2).join(' ')}`);
+  const out: ParsedDockerRun = { command: words[1], flags: [], mounts: {}, env: {}, envFiles: [], image: '', args: [] };
   let i = 2;
   for (; i < words.length && words[i].startsWith('-'); i++) {
     const eq = words[i].indexOf('=');
@@ -97,7 +99,7 @@ export function parseDockerRun(words: string[]): ParsedDockerRun {
   return out;
 }
 
-/** Parses shell text holding one `docker run` command. */
+/** Parses shell text holding one `docker run` (or `docker create`) command. */
 export function parseDockerCommand(text: string): ParsedDockerRun {
   return parseDockerRun(shellWords(text));
 }

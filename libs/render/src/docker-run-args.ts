@@ -1,22 +1,44 @@
-// Turns a build plan into the `docker run` argument array, with host-path tokens resolved.
+// Turns a build plan into the docker command lines of one build (create, copy credentials in, start
+// attached, copy the output out, remove), with host-path tokens resolved. Argument arrays only.
 import type { BuildPlan } from './render-build-plan';
 
-export type PathTokens = Record<'workspace' | 'config' | 'run' | 'credentials' | 'output' | 'home', string>;
+export type PathTokens = Record<'workspace' | 'config' | 'run', string>;
 
 export function resolveTokens(path: string, tokens: PathTokens): string {
-  return path.replace(/\{(workspace|config|run|credentials|output|home)\}/g, (_, k: keyof PathTokens) => tokens[k]);
+  return path.replace(/\{(workspace|config|run)\}/g, (_, k: keyof PathTokens) => tokens[k]);
 }
 
-/** `docker run …` arguments (without the leading `docker`), never containing a secret value. */
-export function dockerRunArgs(plan: BuildPlan, tokens: PathTokens, containerName: string): string[] {
-  const args = ['run', '--rm', '--name', containerName];
+/** `docker create …` arguments (without the leading `docker`), never containing a secret value. */
+export function dockerCreateArgs(plan: BuildPlan, tokens: PathTokens, containerName: string): string[] {
+  const args = ['create', '--name', containerName];
   if (plan.network === 'host') args.push('--network', 'host');
-  for (const m of plan.mounts) args.push('-v', `${resolveTokens(m.host, tokens)}:${m.container}${m.readOnly ? ':ro' : ''}`);
+  for (const m of plan.mounts) args.push('-v', `${resolveTokens(m.host, tokens)}:${m.container}:ro`);
   for (const e of plan.env) args.push('--env', `${e.name}=${e.value}`);
   for (const e of plan.envFromHost) args.push('--env', e.name);
-  if (plan.envFile) args.push('--env-file', resolveTokens(plan.envFile, tokens));
   args.push(plan.builderImage, plan.makeTarget);
   return args;
+}
+
+export interface BuildCommands {
+  create: string[];
+  /** Reads a tar stream of the private files from stdin (present when credentials are copied in). */
+  copyIn?: string[];
+  start: string[];
+  /** Present when the plan has an output folder. */
+  copyOut?: string[];
+  remove: string[];
+}
+
+/** The docker command lines of one build, in the order they run (arguments without `docker`). */
+export function dockerBuildCommands(plan: BuildPlan, tokens: PathTokens, containerName: string, outputHostDir: string): BuildCommands {
+  const into = plan.credentials.into;
+  return {
+    create: dockerCreateArgs(plan, tokens, containerName),
+    copyIn: into ? ['cp', '-', `${containerName}:${into.slice(0, into.lastIndexOf('/'))}`] : undefined,
+    start: ['start', '--attach', containerName],
+    copyOut: plan.outputDir ? ['cp', `${containerName}:${plan.outputDir}/.`, outputHostDir] : undefined,
+    remove: ['rm', '--force', containerName],
+  };
 }
 
 /** Quotes an argument array for display (plan output); never used to run anything. */

@@ -1,8 +1,8 @@
-// The TKG 2.3 guide's image-builder `docker run` commands, compared with what Kiln runs for the same image.
+// The TKG 2.3 guide's image-builder `docker run` commands, compared with the `docker create` (and cp/start/rm) Kiln runs for the same image.
 import { describe, expect, it } from 'vitest';
 import { gossSpecName, loadCatalog } from '@kiln/catalog';
 import { parseDockerCommand, parseDockerRun, type ParsedDockerRun, type ParsedMount } from './docker-command-parser';
-import { dockerRunArgs, type PathTokens } from './docker-run-args';
+import { dockerBuildCommands, dockerCreateArgs, type BuildCommands, type PathTokens } from './docker-run-args';
 import type { ImageContext } from './image-context';
 import { renderBuildPlan } from './render-build-plan';
 import { renderCustomizations } from './render-customizations';
@@ -105,22 +105,23 @@ const TOKENS: PathTokens = {
   workspace: '/ws',
   config: '/ws/dist/images/img/config',
   run: '/tmp/kiln-run-1',
-  credentials: '/tmp/kiln-cred-1',
-  output: '/ws/dist/images/img/output',
-  home: '/home/me',
 };
+/** Where Kiln copies the output folder to (the guide's /PATH/TO/OVA/DIR). */
+const OUTPUT = '/ws/dist/images/img/output';
+/** The guide's ~ (Kiln mounts nothing from it). */
+const HOME = '/home/me';
 /** The guide's $(pwd): the unzipped config bundle, which Kiln keeps under images/_bundles/. */
 const BUNDLE = `${TOKENS.workspace}/images/_bundles/TKG-Image-Builder-for-Kubernetes-v1_26_5---vmware_2-tkg_v2_3_0`;
 const CONTAINER_NAME = 'kiln-build-img-1';
+/** What the guide's AZURE-CREDS env file holds: the service principal init-sig.sh logs in with. */
+const AZURE_ENV = ['AZURE_SUBSCRIPTION_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET'];
 
 const PLACEHOLDERS: Array<[string, string]> = [
-  ['/PATH/TO/CREDENTIALS.json', `${TOKENS.credentials}/vsphere.json`],
-  ['/PATH/TO/OVA/DIR', TOKENS.output],
+  ['/PATH/TO/OVA/DIR', OUTPUT],
   ['/PATH/TO/CUSTOMIZATIONS.json', `${TOKENS.config}/customizations.json`],
   ['/PATH/TO/goss/', `${BUNDLE}/goss/`],
-  ['AZURE-CREDS', `${TOKENS.credentials}/azure-creds.env`],
   ['$(pwd)/', `${BUNDLE}/`],
-  ['~/', `${TOKENS.home}/`],
+  ['~/', `${HOME}/`],
 ];
 
 function mapPlaceholder(path: string): string {
@@ -128,7 +129,7 @@ function mapPlaceholder(path: string): string {
   return path;
 }
 
-/** The guide command with its placeholders replaced by this test's token paths. */
+/** The guide command with its placeholders replaced by this test's paths. */
 function guide(text: string): ParsedDockerRun {
   const parsed = parseDockerCommand(text);
   const mounts: Record<string, ParsedMount> = {};
@@ -136,9 +137,18 @@ function guide(text: string): ParsedDockerRun {
   return { ...parsed, mounts, envFiles: parsed.envFiles.map(mapPlaceholder) };
 }
 
-/** What Kiln runs for the image. */
+function planOf(ctx: ImageContext) {
+  return renderBuildPlan(ctx, renderCustomizations(ctx));
+}
+
+/** The docker command lines Kiln runs for the image. */
+function kilnCommands(ctx: ImageContext): BuildCommands {
+  return dockerBuildCommands(planOf(ctx), TOKENS, CONTAINER_NAME, OUTPUT);
+}
+
+/** The `docker create` Kiln runs for the image. */
 function kiln(ctx: ImageContext): ParsedDockerRun {
-  return parseDockerRun(['docker', ...dockerRunArgs(renderBuildPlan(ctx, renderCustomizations(ctx)), TOKENS, CONTAINER_NAME)]);
+  return parseDockerRun(['docker', ...kilnCommands(ctx).create]);
 }
 
 const CREDENTIAL_MOUNTS = [`${H}/vsphere.json`, `${H}/.aws`, `${H}/.azure`];
@@ -147,29 +157,51 @@ const RENDERED_FILES = ['metadata.json', 'customizations.json'];
 /**
  * The guide command as Kiln deliberately runs it; each change has its own `it` under
  * "deliberate differences" below:
- *  - `-it` dropped (unattended, no TTY) and the container named (so an interrupted build can be found and removed);
- *  - credentials mounted read-only;
+ *  - `docker create` (then `start --attach`, `rm --force`) instead of `run -it --rm`, the container named;
+ *  - credentials copied into the created container (vSphere, AWS) instead of mounted;
+ *  - the output folder copied out after the build instead of mounted;
+ *  - Azure: no ~/.azure mount and no --env-file: the four AZURE_* passed by name;
+ *  - every mount read-only;
+ *  - IB_OVFTOOL only on vSphere, plus PACKER_FLAGS=-force there;
  *  - tkg.json from a per-run copy ({run}) with <IP>:<PORT> filled in, never the bundle's own file;
  *  - the goss spec named by the 2.x bundle pattern (the guide's example name is the 1.x pattern);
  *  - metadata.json / customizations.json from the rendered config folder ({config}), not the bundle folder;
  *  - the RHEL ISO from the workspace root, not from inside the bundle folder.
+ * (vSphere also always mounts customizations.json: see withBuildVmName.)
  */
 function asKilnRunsIt(g: ParsedDockerRun, ctx: ImageContext): ParsedDockerRun {
   const mounts: Record<string, ParsedMount> = {};
   for (const [container, m] of Object.entries(g.mounts)) {
-    let { host, readOnly } = m;
-    if (CREDENTIAL_MOUNTS.includes(container)) readOnly = true;
+    if (CREDENTIAL_MOUNTS.includes(container) || container === `${H}/output`) continue;
+    let { host } = m;
     if (container === `${H}/tkg.json`) host = `${TOKENS.run}/tkg.json`;
     if (container === `${H}/goss/goss.yaml`) host = `${BUNDLE}/goss/${ctx.gossSpec}`;
     for (const file of RENDERED_FILES) if (host === `${BUNDLE}/${file}`) host = `${TOKENS.config}/${file}`;
     if (host.endsWith('.iso')) host = host.replace(`${BUNDLE}/`, `${TOKENS.workspace}/`);
-    mounts[container] = { host, readOnly };
+    mounts[container] = { host, readOnly: true };
   }
-  return { ...g, flags: g.flags.filter((f) => f !== '-it'), name: CONTAINER_NAME, mounts };
+  const env = { ...g.env };
+  if (ctx.spec.infra === 'vsphere') env.PACKER_FLAGS = '-force';
+  else delete env.IB_OVFTOOL;
+  if (g.envFiles.length > 0) {
+    if (g.envFiles.join() !== 'AZURE-CREDS') throw new Error(`unexpected env files ${g.envFiles.join()}`);
+    for (const name of AZURE_ENV) env[name] = null;
+  }
+  return { ...g, command: 'create', flags: [], name: CONTAINER_NAME, mounts, env, envFiles: [] };
+}
+
+/** vSphere: Kiln always mounts customizations.json (build_version names the build VM), listed last in PACKER_VAR_FILES. */
+function withBuildVmName(run: ParsedDockerRun): ParsedDockerRun {
+  return {
+    ...run,
+    mounts: { ...run.mounts, [`${H}/customizations.json`]: { host: `${TOKENS.config}/customizations.json`, readOnly: true } },
+    env: { ...run.env, PACKER_VAR_FILES: `${run.env.PACKER_VAR_FILES} customizations.json` },
+  };
 }
 
 const RHEL = { iso: 'isos/rhel-8.4-x86_64-dvd.iso', subscription: { userEnv: 'RHSM_USER', passwordEnv: 'RHSM_PASS' } };
 const vsphereCtx = () => fixtureContext(vsphereSpec({ vsphere: { clusterType: 'class', version: 'v1.26.5+vmware.1-tkg.1-765d418b72c247c2310384e640ee075e' } }));
+const gpuCtx = () => fixtureContext(vsphereSpec({ gpu: true }));
 const rhelCtx = () => fixtureContext(vsphereSpec({ os: 'rhel-8', rhel: RHEL }));
 const awsCtx = () => fixtureContext(awsSpec());
 const azureCtx = () => fixtureContext(azureSpec());
@@ -177,6 +209,7 @@ const azureCtx = () => fixtureContext(azureSpec());
 describe('docker command parser', () => {
   it("reads the guide's vSphere example into mounts, env, image and make target", () => {
     expect(parseDockerCommand(GUIDE_VSPHERE)).toEqual({
+      command: 'run',
       flags: ['-it', '--rm'],
       mounts: {
         [`${H}/vsphere.json`]: { host: '/PATH/TO/CREDENTIALS.json', readOnly: false },
@@ -197,22 +230,36 @@ describe('docker command parser', () => {
     expect(() => parseDockerCommand(GUIDE_AWS_VERBATIM)).toThrow('malformed mount "/PATH/TO/CUSTOMIZATIONS.json": expected HOST:CONTAINER[:ro]');
     expect(GUIDE_AWS).not.toBe(GUIDE_AWS_VERBATIM);
   });
+
+  it('reads `docker create` as well, and refuses any other subcommand', () => {
+    expect(parseDockerRun(['docker', 'create', '--name', 'n', '-v', '/a:/b:ro', 'img', 'target'])).toEqual({
+      command: 'create',
+      flags: [],
+      name: 'n',
+      mounts: { '/b': { host: '/a', readOnly: true } },
+      env: {},
+      envFiles: [],
+      image: 'img',
+      args: ['target'],
+    });
+    expect(() => parseDockerRun(['docker', 'start', '--attach', 'n'])).toThrow('not a docker run or create command: docker start');
+  });
 });
 
 describe('guide commands vs the command Kiln runs', () => {
-  it('vSphere (plain): same mounts, env, image and target', () => {
+  it('vSphere (plain): same mounts, env, image and target, plus customizations.json for the build VM name', () => {
     const ctx = vsphereCtx();
-    expect(kiln(ctx)).toEqual(asKilnRunsIt(guide(GUIDE_VSPHERE), ctx));
+    expect(kiln(ctx)).toEqual(withBuildVmName(asKilnRunsIt(guide(GUIDE_VSPHERE), ctx)));
   });
 
   it('vSphere GPU: customizations.json mounted and listed last in PACKER_VAR_FILES', () => {
-    const ctx = fixtureContext(vsphereSpec({ gpu: true }));
+    const ctx = gpuCtx();
     const k = kiln(ctx);
     expect(k).toEqual(asKilnRunsIt(guide(GUIDE_VSPHERE_GPU), ctx));
     expect(k.env.PACKER_VAR_FILES).toBe('tkg.json vsphere.json customizations.json');
   });
 
-  it('RHEL: ISO mounted, --network host, RHSM_USER / RHSM_PASS passed by name with NO value', () => {
+  it('RHEL: ISO mounted read-only, --network host, RHSM_USER / RHSM_PASS passed by name with NO value', () => {
     const ctx = rhelCtx();
     const g = guide(GUIDE_RHEL);
     const k = kiln(ctx);
@@ -220,26 +267,26 @@ describe('guide commands vs the command Kiln runs', () => {
     expect([g.env.RHSM_USER, g.env.RHSM_PASS]).toEqual(['USER', 'PASS']);
     expect([k.env.RHSM_USER, k.env.RHSM_PASS]).toEqual([null, null]);
     expect(k.network).toBe('host');
-    expect(k.mounts['/rhel-8.4-x86_64-dvd.iso']).toEqual({ host: '/ws/isos/rhel-8.4-x86_64-dvd.iso', readOnly: false });
-    expect(k).toEqual({ ...asKilnRunsIt(g, ctx), env: { ...g.env, RHSM_USER: null, RHSM_PASS: null } });
+    expect(k.mounts['/rhel-8.4-x86_64-dvd.iso']).toEqual({ host: '/ws/isos/rhel-8.4-x86_64-dvd.iso', readOnly: true });
+    const expected = withBuildVmName(asKilnRunsIt(g, ctx));
+    expect(k).toEqual({ ...expected, env: { ...expected.env, RHSM_USER: null, RHSM_PASS: null } });
   });
 
-  it('AWS: the colon the guide forgot is there; the output folder is mounted for the packer manifest', () => {
+  it('AWS: the colon the guide forgot is there; the packer manifest is copied out of the output folder', () => {
     const ctx = awsCtx();
     const k = kiln(ctx);
-    expect(k.mounts[`${H}/aws.json`]).toEqual({ host: `${TOKENS.config}/customizations.json`, readOnly: false });
-    // Kiln also mounts the output folder, where customizations.json points manifest_output (the AMI ids).
+    expect(k.mounts[`${H}/aws.json`]).toEqual({ host: `${TOKENS.config}/customizations.json`, readOnly: true });
+    // The guide has no output folder for AWS; customizations.json points manifest_output (the AMI ids) into it.
     expect(guide(GUIDE_AWS).mounts[`${H}/output`]).toBeUndefined();
     expect(renderCustomizations(ctx).manifest_output).toBe(`${H}/output/manifest.json`);
-    const expected = asKilnRunsIt(guide(GUIDE_AWS), ctx);
-    expect(k).toEqual({ ...expected, mounts: { ...expected.mounts, [`${H}/output`]: { host: TOKENS.output, readOnly: false } } });
+    expect(kilnCommands(ctx).copyOut).toEqual(['cp', `${CONTAINER_NAME}:${H}/output/.`, OUTPUT]);
+    expect(k).toEqual(asKilnRunsIt(guide(GUIDE_AWS), ctx));
   });
 
-  it('Azure: ~/.azure, azure-sig.json, --env-file; plus the declared location, gallery and resource group', () => {
+  it('Azure: azure-sig.json; plus the declared location, gallery and resource group', () => {
     const ctx = azureCtx();
     const k = kiln(ctx);
-    expect(k.envFiles).toEqual([`${TOKENS.credentials}/azure-creds.env`]);
-    expect(k.mounts[`${H}/.azure`]).toEqual({ host: `${TOKENS.home}/.azure`, readOnly: true });
+    expect(k.mounts[`${H}/azure-sig.json`]).toEqual({ host: `${TOKENS.config}/customizations.json`, readOnly: true });
     // The guide leaves these to the shell; unset, image-builder's init-sig.sh creates a random gallery per build.
     const declared = { AZURE_LOCATION: 'westeurope', GALLERY_NAME: 'my_gallery', RESOURCE_GROUP_NAME: 'rg-images' };
     const expected = asKilnRunsIt(guide(GUIDE_AZURE), ctx);
@@ -249,39 +296,101 @@ describe('guide commands vs the command Kiln runs', () => {
   it('CIS: the cis_ubuntu_2004 role folder of the bundle is mounted at /home/imagebuilder/cis_ubuntu_2004', () => {
     const ctx = fixtureContext(awsSpec({ hardening: { cis: {} } }));
     const k = kiln(ctx);
-    expect(k.mounts[`${H}/cis_ubuntu_2004`]).toEqual({ host: `${BUNDLE}/cis_ubuntu_2004`, readOnly: false });
-    const expected = asKilnRunsIt(guide(withRoleMount(GUIDE_AWS, 'cis_ubuntu_2004')), ctx);
-    expect(k).toEqual({ ...expected, mounts: { ...expected.mounts, [`${H}/output`]: { host: TOKENS.output, readOnly: false } } });
+    expect(k.mounts[`${H}/cis_ubuntu_2004`]).toEqual({ host: `${BUNDLE}/cis_ubuntu_2004`, readOnly: true });
+    expect(k).toEqual(asKilnRunsIt(guide(withRoleMount(GUIDE_AWS, 'cis_ubuntu_2004')), ctx));
   });
 
   it('STIG: the stig_ubuntu_2004 role folder of the bundle is mounted at /home/imagebuilder/stig_ubuntu_2004', () => {
     const ctx = fixtureContext(awsSpec({ hardening: { stig: {} } }));
     const k = kiln(ctx);
-    expect(k.mounts[`${H}/stig_ubuntu_2004`]).toEqual({ host: `${BUNDLE}/stig_ubuntu_2004`, readOnly: false });
-    const expected = asKilnRunsIt(guide(withRoleMount(GUIDE_AWS, 'stig_ubuntu_2004')), ctx);
-    expect(k).toEqual({ ...expected, mounts: { ...expected.mounts, [`${H}/output`]: { host: TOKENS.output, readOnly: false } } });
+    expect(k.mounts[`${H}/stig_ubuntu_2004`]).toEqual({ host: `${BUNDLE}/stig_ubuntu_2004`, readOnly: true });
+    expect(k).toEqual(asKilnRunsIt(guide(withRoleMount(GUIDE_AWS, 'stig_ubuntu_2004')), ctx));
   });
 });
 
 describe('deliberate differences from the guide', () => {
-  it('-it is dropped (unattended builds have no TTY) and the container gets a name', () => {
-    expect(guide(GUIDE_VSPHERE).flags).toEqual(['-it', '--rm']);
-    expect(guide(GUIDE_VSPHERE).name).toBeUndefined();
+  it('`docker create` (then `start --attach` and `rm --force`) instead of `run -it --rm`: no TTY, a named container', () => {
+    const g = guide(GUIDE_VSPHERE);
+    expect([g.command, g.flags, g.name]).toEqual(['run', ['-it', '--rm'], undefined]);
     const k = kiln(vsphereCtx());
-    expect(k.flags).toEqual(['--rm']);
-    expect(k.name).toBe(CONTAINER_NAME);
+    expect([k.command, k.flags, k.name]).toEqual(['create', [], CONTAINER_NAME]);
+    const commands = kilnCommands(vsphereCtx());
+    expect([commands.start, commands.remove]).toEqual([
+      ['start', '--attach', CONTAINER_NAME],
+      ['rm', '--force', CONTAINER_NAME],
+    ]);
   });
 
-  it('credentials are mounted read-only (the guide mounts them read-write)', () => {
+  it('vSphere and AWS credentials are copied into the created container from stdin, not mounted (the guide mounts them read-write)', () => {
     const cases: Array<[string, ImageContext, string, string]> = [
-      [GUIDE_VSPHERE, vsphereCtx(), `${H}/vsphere.json`, `${TOKENS.credentials}/vsphere.json`],
-      [GUIDE_AWS, awsCtx(), `${H}/.aws`, `${TOKENS.home}/.aws`],
-      [GUIDE_AZURE, azureCtx(), `${H}/.azure`, `${TOKENS.home}/.azure`],
+      [GUIDE_VSPHERE, vsphereCtx(), `${H}/vsphere.json`, '/PATH/TO/CREDENTIALS.json'],
+      [GUIDE_AWS, awsCtx(), `${H}/.aws`, `${HOME}/.aws`],
     ];
     for (const [text, ctx, container, host] of cases) {
       expect(guide(text).mounts[container]).toEqual({ host, readOnly: false });
-      expect(kiln(ctx).mounts[container]).toEqual({ host, readOnly: true });
+      expect(kiln(ctx).mounts[container]).toBeUndefined();
+      expect(planOf(ctx).credentials.into).toBe(container);
+      expect(kilnCommands(ctx).copyIn).toEqual(['cp', '-', `${CONTAINER_NAME}:${H}`]);
     }
+  });
+
+  it('the output folder is copied out after the build instead of mounted (vSphere OVA, AWS packer manifest; nothing on Azure)', () => {
+    expect(guide(GUIDE_VSPHERE).mounts[`${H}/output`]).toEqual({ host: OUTPUT, readOnly: false });
+    for (const ctx of [vsphereCtx(), awsCtx()]) {
+      const k = kiln(ctx);
+      expect(k.mounts[`${H}/output`]).toBeUndefined();
+      expect(Object.values(k.mounts).filter((m) => m.host.startsWith(OUTPUT))).toEqual([]);
+      expect(kilnCommands(ctx).copyOut).toEqual(['cp', `${CONTAINER_NAME}:${H}/output/.`, OUTPUT]);
+    }
+    expect(kilnCommands(azureCtx()).copyOut).toBeUndefined();
+  });
+
+  it("Azure: no ~/.azure mount and no --env-file; the four AZURE_* go by name and the container logs in into its own config folder", () => {
+    const g = guide(GUIDE_AZURE);
+    expect(g.mounts[`${H}/.azure`]).toEqual({ host: `${HOME}/.azure`, readOnly: false });
+    expect(g.envFiles).toEqual(['AZURE-CREDS']);
+    const k = kiln(azureCtx());
+    expect(Object.entries(k.mounts).filter(([container, m]) => container.includes('.azure') || m.host.includes('.azure'))).toEqual([]);
+    expect(k.envFiles).toEqual([]);
+    expect(AZURE_ENV.map((name) => k.env[name])).toEqual([null, null, null, null]);
+    expect(kilnCommands(azureCtx()).copyIn).toBeUndefined();
+  });
+
+  it('every mount is read-only (the guide mounts every folder and file read-write)', () => {
+    const cases: Array<[string, ImageContext]> = [
+      [GUIDE_VSPHERE, vsphereCtx()],
+      [GUIDE_VSPHERE_GPU, gpuCtx()],
+      [GUIDE_RHEL, rhelCtx()],
+      [GUIDE_AWS, awsCtx()],
+      [withRoleMount(GUIDE_AWS, 'cis_ubuntu_2004'), fixtureContext(awsSpec({ hardening: { cis: {} } }))],
+      [GUIDE_AZURE, azureCtx()],
+    ];
+    for (const [text, ctx] of cases) {
+      expect([...new Set(Object.values(guide(text).mounts).map((m) => m.readOnly))]).toEqual([false]);
+      expect([...new Set(Object.values(kiln(ctx).mounts).map((m) => m.readOnly))]).toEqual([true]);
+    }
+  });
+
+  it('IB_OVFTOOL=1 only on vSphere (the guide sets it everywhere), and PACKER_FLAGS=-force there so a rebuild replaces its leftover VM', () => {
+    for (const text of [GUIDE_AWS, GUIDE_AZURE]) expect(guide(text).env.IB_OVFTOOL).toBe('1');
+    for (const ctx of [awsCtx(), azureCtx()]) {
+      const env = kiln(ctx).env;
+      expect(['IB_OVFTOOL' in env, 'PACKER_FLAGS' in env]).toEqual([false, false]);
+    }
+    expect(guide(GUIDE_VSPHERE).env.PACKER_FLAGS).toBeUndefined();
+    for (const ctx of [vsphereCtx(), rhelCtx()]) {
+      const env = kiln(ctx).env;
+      expect([env.IB_OVFTOOL, env.PACKER_FLAGS]).toEqual(['1', '-force']);
+    }
+  });
+
+  it('vSphere always mounts customizations.json: build_version kiln-<image> names the build VM', () => {
+    expect(guide(GUIDE_VSPHERE).mounts[`${H}/customizations.json`]).toBeUndefined();
+    const ctx = vsphereCtx();
+    expect(renderCustomizations(ctx)).toEqual({ build_version: 'kiln-img' });
+    const k = kiln(ctx);
+    expect(k.mounts[`${H}/customizations.json`]).toEqual({ host: `${TOKENS.config}/customizations.json`, readOnly: true });
+    expect(k.env.PACKER_VAR_FILES).toBe('tkg.json vsphere.json customizations.json');
   });
 
   it("tkg.json comes from a per-run copy (endpoint filled in), never the bundle's own file", () => {
@@ -304,7 +413,7 @@ describe('deliberate differences from the guide', () => {
 
   it('metadata.json and customizations.json come from the rendered config folder, not the bundle folder', () => {
     const g = guide(GUIDE_VSPHERE_GPU);
-    const k = kiln(fixtureContext(vsphereSpec({ gpu: true })));
+    const k = kiln(gpuCtx());
     expect([g.mounts[`${H}/metadata.json`].host, g.mounts[`${H}/customizations.json`].host]).toEqual([`${BUNDLE}/metadata.json`, `${BUNDLE}/customizations.json`]);
     expect([k.mounts[`${H}/metadata.json`].host, k.mounts[`${H}/customizations.json`].host]).toEqual([
       `${TOKENS.config}/metadata.json`,
@@ -315,7 +424,8 @@ describe('deliberate differences from the guide', () => {
   it("customizations are mounted only when non-empty (the guide's generic command always mounts one)", () => {
     expect(GUIDE_TEMPLATE).toContain('-v /PATH/TO/CUSTOMIZATIONS.json:/home/imagebuilder/CUSTOMIZATIONS.json');
     expect(GUIDE_TEMPLATE).toContain('--env PACKER_VAR_FILES="tkg.json CUSTOMIZATIONS.json"');
-    const k = kiln(vsphereCtx());
+    // Every infra renders at least one customization today; an empty set is what the renderer must not mount.
+    const k = parseDockerRun(['docker', ...dockerCreateArgs(renderBuildPlan(vsphereCtx(), {}), TOKENS, CONTAINER_NAME)]);
     expect(Object.keys(k.mounts).filter((c) => c.includes('customizations'))).toEqual([]);
     expect(k.env.PACKER_VAR_FILES).toBe('tkg.json vsphere.json');
   });

@@ -31,7 +31,7 @@ describe('renderBuildPlan', () => {
   });
 
   it('an empty customizations.json is neither mounted nor listed in PACKER_VAR_FILES', () => {
-    const plan = planOf(fixtureContext(vsphereSpec()));
+    const plan = renderBuildPlan(fixtureContext(vsphereSpec()), {});
     expect(plan.mounts.some((m) => m.host.includes('customizations'))).toBe(false);
     expect(plan.packerVarFiles).toEqual(['tkg.json', 'vsphere.json']);
     expect(plan.env.find((e) => e.name === 'PACKER_VAR_FILES')?.value).toBe('tkg.json vsphere.json');
@@ -39,10 +39,10 @@ describe('renderBuildPlan', () => {
 
   it('a non-empty customizations.json is mounted under the infra name and listed last in PACKER_VAR_FILES', () => {
     const vsphere = planOf(fixtureContext(vsphereSpec({ gpu: true })));
-    expect(vsphere.mounts).toContainEqual({ host: '{config}/customizations.json', container: '/home/imagebuilder/customizations.json' });
+    expect(vsphere.mounts).toContainEqual({ host: '{config}/customizations.json', container: '/home/imagebuilder/customizations.json', readOnly: true });
     expect(vsphere.env.find((e) => e.name === 'PACKER_VAR_FILES')?.value).toBe('tkg.json vsphere.json customizations.json');
     const aws = planOf(fixtureContext(awsSpec()));
-    expect(aws.mounts).toContainEqual({ host: '{config}/customizations.json', container: '/home/imagebuilder/aws.json' });
+    expect(aws.mounts).toContainEqual({ host: '{config}/customizations.json', container: '/home/imagebuilder/aws.json', readOnly: true });
     expect(aws.env.find((e) => e.name === 'PACKER_VAR_FILES')?.value).toBe('tkg.json aws.json');
   });
 
@@ -51,6 +51,7 @@ describe('renderBuildPlan', () => {
     expect(plan.mounts).toContainEqual({
       host: '{workspace}/images/_bundles/TKG-Image-Builder-for-Kubernetes-v1_26_5---vmware_2-tkg_v2_3_0/stig_ubuntu_2004',
       container: '/home/imagebuilder/stig_ubuntu_2004',
+      readOnly: true,
     });
   });
 
@@ -58,7 +59,7 @@ describe('renderBuildPlan', () => {
     const rhel = { iso: 'isos/rhel-8.4-x86_64-dvd.iso', subscription: { userEnv: 'MY_RH_USER', passwordEnv: 'MY_RH_PASS' } };
     const plan = planOf(fixtureContext(vsphereSpec({ os: 'rhel-8', rhel })));
     expect(plan.network).toBe('host');
-    expect(plan.mounts).toContainEqual({ host: '{workspace}/isos/rhel-8.4-x86_64-dvd.iso', container: '/rhel-8.4-x86_64-dvd.iso' });
+    expect(plan.mounts).toContainEqual({ host: '{workspace}/isos/rhel-8.4-x86_64-dvd.iso', container: '/rhel-8.4-x86_64-dvd.iso', readOnly: true });
     expect(plan.envFromHost).toEqual([
       { name: 'RHSM_USER', from: 'MY_RH_USER' },
       { name: 'RHSM_PASS', from: 'MY_RH_PASS' },
@@ -71,18 +72,69 @@ describe('renderBuildPlan', () => {
     const plan = planOf(fixtureContext(azureSpec()));
     expect(plan.env).toEqual([
       { name: 'PACKER_VAR_FILES', value: 'tkg.json azure-sig.json' },
-      { name: 'IB_OVFTOOL', value: '1' },
       { name: 'AZURE_LOCATION', value: 'westeurope' },
       { name: 'GALLERY_NAME', value: 'my_gallery' },
       { name: 'RESOURCE_GROUP_NAME', value: 'rg-images' },
     ]);
-    expect(plan.envFile).toBe('{credentials}/azure-creds.env');
+  });
+
+  it('Azure: the service principal goes by name from the same host variables; no env file, no ~/.azure mount, nothing copied in or out', () => {
+    const plan = planOf(fixtureContext(azureSpec()));
+    expect(plan.envFromHost).toEqual([
+      { name: 'AZURE_SUBSCRIPTION_ID', from: 'AZURE_SUBSCRIPTION_ID' },
+      { name: 'AZURE_TENANT_ID', from: 'AZURE_TENANT_ID' },
+      { name: 'AZURE_CLIENT_ID', from: 'AZURE_CLIENT_ID' },
+      { name: 'AZURE_CLIENT_SECRET', from: 'AZURE_CLIENT_SECRET' },
+    ]);
+    expect(plan.credentials).toEqual({ kind: 'azure' });
+    expect('envFile' in plan).toBe(false);
+    expect(plan.mounts.filter((m) => m.container.includes('.azure') || m.host.includes('.azure'))).toEqual([]);
+    expect(plan.outputDir).toBeUndefined();
+  });
+
+  it('schemaVersion 2: every mount is read-only and host paths use only the {workspace}, {config} and {run} tokens', () => {
+    const plans = [
+      planOf(fixtureContext(vsphereSpec({ gpu: true }))),
+      planOf(fixtureContext(vsphereSpec({ os: 'rhel-8', rhel: { iso: 'isos/rhel-8.4-x86_64-dvd.iso', subscription: { userEnv: 'U', passwordEnv: 'P' } } }))),
+      planOf(fixtureContext(awsSpec({ hardening: { cis: {} } }))),
+      planOf(fixtureContext(azureSpec())),
+    ];
+    for (const plan of plans) {
+      expect(plan.schemaVersion).toBe(2);
+      expect(plan.mounts.filter((m) => m.readOnly !== true)).toEqual([]);
+      expect(plan.mounts.flatMap((m) => m.host.match(/\{[a-z]+\}/g) ?? []).filter((t) => !['{workspace}', '{config}', '{run}'].includes(t))).toEqual([]);
+      expect(plan.mounts.filter((m) => m.container.endsWith('/output') || m.container.endsWith('/vsphere.json') || m.container.endsWith('/.aws'))).toEqual([]);
+    }
+  });
+
+  it('vSphere: vsphere.json is copied into the container (never mounted) and the output folder copied out', () => {
+    const plan = planOf(fixtureContext(vsphereSpec()));
+    expect(plan.credentials).toEqual({ kind: 'vsphere-json', into: '/home/imagebuilder/vsphere.json' });
+    expect(plan.outputDir).toBe('/home/imagebuilder/output');
+    expect(plan.packerVarFiles.slice(0, 2)).toEqual(['tkg.json', 'vsphere.json']);
+  });
+
+  it('AWS: ~/.aws is copied into the container as /home/imagebuilder/.aws and the output folder (packer manifest) copied out', () => {
+    const plan = planOf(fixtureContext(awsSpec()));
+    expect(plan.credentials).toEqual({ kind: 'aws-config', into: '/home/imagebuilder/.aws' });
+    expect(plan.outputDir).toBe('/home/imagebuilder/output');
+    expect(plan.envFromHost).toEqual([]);
+  });
+
+  it('IB_OVFTOOL=1 and PACKER_FLAGS=-force (rebuilds replace the leftover build VM) only on vSphere', () => {
+    const names = (plan: ReturnType<typeof planOf>) => plan.env.map((e) => e.name);
+    expect(planOf(fixtureContext(vsphereSpec())).env).toEqual(
+      expect.arrayContaining([{ name: 'IB_OVFTOOL', value: '1' }, { name: 'PACKER_FLAGS', value: '-force' }]),
+    );
+    for (const plan of [planOf(fixtureContext(awsSpec())), planOf(fixtureContext(azureSpec()))]) {
+      expect(names(plan).filter((n) => n === 'IB_OVFTOOL' || n === 'PACKER_FLAGS')).toEqual([]);
+    }
   });
 
   it('vSphere: OVF_CUSTOM_PROPERTIES points at the mounted metadata.json and the plan records the VERSION', () => {
     const plan = planOf(fixtureContext(vsphereSpec()));
     expect(plan.env).toContainEqual({ name: 'OVF_CUSTOM_PROPERTIES', value: '/home/imagebuilder/metadata.json' });
-    expect(plan.mounts).toContainEqual({ host: '{config}/metadata.json', container: '/home/imagebuilder/metadata.json' });
+    expect(plan.mounts).toContainEqual({ host: '{config}/metadata.json', container: '/home/imagebuilder/metadata.json', readOnly: true });
     expect(plan.version).toBe('v1.26.5+vmware.1-myorg.0');
   });
 });

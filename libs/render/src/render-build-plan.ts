@@ -1,7 +1,7 @@
-// build-plan.json: the image-builder `docker run` as data. Host paths use tokens resolved at build time:
+// build-plan.json: the image-builder container as data. Host paths use tokens resolved at build time:
 // {workspace} workspace root, {config} this image's rendered config folder, {run} a private per-run
-// folder (tkg.json with the bundle endpoint filled in), {credentials} a private 0600 folder,
-// {output} the artifact folder (outside the Nx cache outputs), {home} the user's home.
+// folder (tkg.json with the bundle endpoint filled in). Every mount is read-only: credentials are
+// written into the created container (never a host file), and the output is copied out of it.
 import { HARDENING_ROLES } from '@kiln/catalog';
 import { hardeningKind, type ImageContext } from './image-context';
 import { IMAGEBUILDER_HOME } from './render-customizations';
@@ -9,7 +9,7 @@ import { IMAGEBUILDER_HOME } from './render-customizations';
 export interface Mount {
   host: string;
   container: string;
-  readOnly?: boolean;
+  readOnly: true;
 }
 
 export interface EnvFromHost {
@@ -21,7 +21,7 @@ export interface EnvFromHost {
 
 export interface BuildPlan {
   kind: 'kiln-build-plan';
-  schemaVersion: 1;
+  schemaVersion: 2;
   image: string;
   infra: string;
   os: string;
@@ -34,15 +34,22 @@ export interface BuildPlan {
   mounts: Mount[];
   env: Array<{ name: string; value: string }>;
   envFromHost: EnvFromHost[];
-  envFile?: string;
   packerVarFiles: string[];
-  credentials: { kind: 'vsphere-json' | 'aws-config' | 'azure'; file?: string };
+  /**
+   * How credentials reach the builder: vsphere-json and aws-config are copied into the created container
+   * at `into` (owned by the builder's user, mode 0600) before it starts; azure passes AZURE_* by name.
+   */
+  credentials: { kind: 'vsphere-json' | 'aws-config' | 'azure'; into?: string };
+  /** Folder copied out of the container into dist/images/<name>/output after a successful build. */
+  outputDir?: string;
   gossSpec: string;
   bundleDigests: Record<string, string>;
   version?: string;
 }
 
 const REGISTRY = 'projects.registry.vmware.com/tkg';
+/** The service principal init-sig.sh logs in with (values from the host environment, names in argv). */
+const AZURE_ENV = ['AZURE_SUBSCRIPTION_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET'];
 
 /** Applies a workspace registry relocation to a catalog image reference. */
 export function relocate(ref: string, registry?: string): string {
@@ -57,45 +64,49 @@ export function renderBuildPlan(ctx: ImageContext, customizations: Record<string
   const packerVarFiles = ['tkg.json'];
   const env: Array<{ name: string; value: string }> = [];
   const envFromHost: EnvFromHost[] = [];
-  let envFile: string | undefined;
   let credentials: BuildPlan['credentials'];
 
   if (spec.infra === 'vsphere') {
-    mounts.push({ host: '{credentials}/vsphere.json', container: `${H}/vsphere.json`, readOnly: true });
     packerVarFiles.push('vsphere.json');
-    credentials = { kind: 'vsphere-json', file: '{credentials}/vsphere.json' };
+    credentials = { kind: 'vsphere-json', into: `${H}/vsphere.json` };
   } else if (spec.infra === 'aws') {
-    mounts.push({ host: '{home}/.aws', container: `${H}/.aws`, readOnly: true });
-    credentials = { kind: 'aws-config' };
+    credentials = { kind: 'aws-config', into: `${H}/.aws` };
   } else {
-    mounts.push({ host: '{home}/.azure', container: `${H}/.azure`, readOnly: true });
-    envFile = '{credentials}/azure-creds.env';
-    credentials = { kind: 'azure', file: envFile };
+    // init-sig.sh logs in with these inside the container, into the container's own $HOME/.azure.
+    for (const name of AZURE_ENV) envFromHost.push({ name, from: name });
+    credentials = { kind: 'azure' };
   }
-  mounts.push({ host: '{run}/tkg.json', container: `${H}/tkg.json` });
-  mounts.push({ host: `{workspace}/${ctx.bundleDir}/tkg`, container: `${H}/tkg` });
+  const ro = (host: string, container: string) => mounts.push({ host, container, readOnly: true });
+  ro('{run}/tkg.json', `${H}/tkg.json`);
+  ro(`{workspace}/${ctx.bundleDir}/tkg`, `${H}/tkg`);
   const hardening = hardeningKind(spec);
   if (hardening) {
     const role = HARDENING_ROLES[hardening];
-    mounts.push({ host: `{workspace}/${ctx.bundleDir}/${role}`, container: `${H}/${role}` });
+    ro(`{workspace}/${ctx.bundleDir}/${role}`, `${H}/${role}`);
   }
-  mounts.push({ host: `{workspace}/${ctx.bundleDir}/goss/${ctx.gossSpec}`, container: `${H}/goss/goss.yaml` });
-  if (spec.infra === 'vsphere') mounts.push({ host: '{config}/metadata.json', container: `${H}/metadata.json` });
+  ro(`{workspace}/${ctx.bundleDir}/goss/${ctx.gossSpec}`, `${H}/goss/goss.yaml`);
+  if (spec.infra === 'vsphere') ro('{config}/metadata.json', `${H}/metadata.json`);
   if (Object.keys(customizations).length > 0) {
     const name = catalog.customizationsFile[spec.infra];
-    mounts.push({ host: '{config}/customizations.json', container: `${H}/${name}` });
+    ro('{config}/customizations.json', `${H}/${name}`);
     packerVarFiles.push(name);
   }
   if (spec.rhel) {
     const iso = spec.rhel.iso.split('/').pop()!;
-    mounts.push({ host: `{workspace}/${spec.rhel.iso}`, container: `/${iso}` });
+    ro(`{workspace}/${spec.rhel.iso}`, `/${iso}`);
     envFromHost.push({ name: 'RHSM_USER', from: spec.rhel.subscription.userEnv }, { name: 'RHSM_PASS', from: spec.rhel.subscription.passwordEnv });
   }
-  if (spec.infra !== 'azure') mounts.push({ host: '{output}', container: `${H}/output` });
 
   env.push({ name: 'PACKER_VAR_FILES', value: packerVarFiles.join(' ') });
-  if (spec.infra === 'vsphere') env.push({ name: 'OVF_CUSTOM_PROPERTIES', value: `${H}/metadata.json` });
-  env.push({ name: 'IB_OVFTOOL', value: '1' });
+  if (spec.infra === 'vsphere') {
+    env.push(
+      { name: 'OVF_CUSTOM_PROPERTIES', value: `${H}/metadata.json` },
+      { name: 'IB_OVFTOOL', value: '1' },
+      // The build VM (named kiln-<image>, see render-customizations) stays in the folder after a build;
+      // -force lets the next build of this image replace it instead of stopping with "already exists".
+      { name: 'PACKER_FLAGS', value: '-force' },
+    );
+  }
   if (spec.infra === 'azure') {
     // image-builder's init-sig.sh reads these; unset, it creates a new random gallery on every build.
     const azure = spec.upload.azure!;
@@ -108,7 +119,7 @@ export function renderBuildPlan(ctx: ImageContext, customizations: Record<string
 
   return {
     kind: 'kiln-build-plan',
-    schemaVersion: 1,
+    schemaVersion: 2,
     image: ctx.name,
     infra: spec.infra,
     os: spec.os,
@@ -121,9 +132,9 @@ export function renderBuildPlan(ctx: ImageContext, customizations: Record<string
     mounts,
     env,
     envFromHost,
-    envFile,
     packerVarFiles,
     credentials,
+    outputDir: spec.infra === 'azure' ? undefined : `${H}/output`,
     gossSpec: ctx.gossSpec,
     bundleDigests: ctx.bundleDigests,
     version: spec.infra === 'vsphere' ? spec.vsphere?.version : undefined,

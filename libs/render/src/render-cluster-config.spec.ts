@@ -1,6 +1,8 @@
 // Cluster configs for every way of selecting a custom image, as golden files, plus one test per rule.
 // Regenerate the golden files after an intended change with: UPDATE_GOLDEN=1 npx vitest run src/render-cluster-config.spec.ts
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KilnError } from '@kiln/errors';
@@ -188,6 +190,25 @@ describe('renderClusterConfig rules', () => {
     const out = renderClusterConfig(input({ infra: 'azure', tkr: TKR }));
     expect(out.warnings).toEqual([`TKr ${TKR_NAME} adds no azure image, so OS_NAME/OS_VERSION/OS_ARCH are left as they are`]);
     expect(out.files['cluster-config.yaml']).not.toContain('OS_VERSION');
+  });
+
+  it('writes base-config values into create.sh comments as one line of data: newline, quotes, $(...) and backticks never run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kiln-create-sh-'));
+    try {
+      const marker = join(dir, 'ran');
+      for (const evil of [`vsphere\ntouch ${marker}`, `vsphere\rtouch ${marker}`, `x"; touch ${marker}; "`, `$(touch ${marker})`, `\`touch ${marker}\``]) {
+        const out = renderClusterConfig(input({ infra: 'azure', tkr: TKR, base: `INFRASTRUCTURE_PROVIDER: ${JSON.stringify(evil)}\n` }));
+        const script = out.files['create.sh']!;
+        const warnings = script.split('\n').filter((l) => l.includes('adds no'));
+        expect(warnings, evil).toEqual([`# warning: TKr ${TKR_NAME} adds no ${evil.replace(/[\r\n]/g, ' ')} image, so OS_NAME/OS_VERSION/OS_ARCH are left as they are`]);
+        // Run the script up to its exec line with a stub `tanzu`: the comments must not execute anything.
+        writeFileSync(join(dir, 'create.sh'), script.replace(/^exec .*$/m, 'exit 0'));
+        const r = spawnSync('sh', [join(dir, 'create.sh')], { encoding: 'utf8' });
+        expect([r.status, existsSync(marker)], evil).toEqual([0, false]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('gives byte-identical files for the same inputs', () => {

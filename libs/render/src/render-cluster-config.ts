@@ -76,6 +76,11 @@ exec {{{command}}}
   { noEscape: true },
 );
 
+/** Text for a `#` comment line of a script: control characters (a newline would end the comment) become spaces. */
+export function commentText(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : value.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+}
+
 function fail(input: ClusterConfigInput, code: string, message: string, hint?: string): never {
   throw new KilnError(code, message, { file: input.clusterFile, hint });
 }
@@ -172,7 +177,16 @@ export function renderClusterConfig(input: ClusterConfigInput): ClusterConfigOut
   const command = `${shellQuote(tanzu)} --file "$(dirname "$0")/cluster-config.yaml"${tkrArgs.length ? ' ' + shellQuote(tkrArgs) : ''}`;
   const files: Record<string, string> = {
     'cluster-config.yaml': text,
-    'create.sh': createScript({ ...input, tkrName: input.tkr?.tkrName, tkrProject: input.tkr?.project, warnings, command }),
+    // Every value in the script's comments is one line of data; the command itself is shell-quoted.
+    'create.sh': createScript({
+      clusterFile: commentText(input.clusterFile),
+      kind: commentText(input.kind),
+      name: commentText(input.name),
+      tkrName: commentText(input.tkr?.tkrName),
+      tkrProject: commentText(input.tkr?.project),
+      warnings: warnings.map(commentText),
+      command,
+    }),
   };
   if (annotation) {
     files['annotations.yaml'] = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderCustomizations } from './render-customizations';
+import { azureImageDefinition, buildVmName, renderCustomizations } from './render-customizations';
 import { FIXTURE_TKG_JSON, awsSpec, azureSpec, fixtureContext, vsphereSpec } from './test-fixtures';
 
 const WITH_FIPS_OFF = { ...FIXTURE_TKG_JSON, ansible_user_vars: 'install_fips=no' };
@@ -23,7 +23,8 @@ describe('renderCustomizations', () => {
     const ctx = fixtureContext(awsSpec({ hardening: { cis: { aide: true, systemdTimesyncd: true } } }));
     const out = renderCustomizations(ctx);
     expect(out.ansible_user_vars).toBe('install_aide=true install_clamav=false install_systemd_timesyncd=true install_protect_kernel_defaults=false');
-    expect(out.custom_role).toBe('true');
+    // custom_role does nothing for these targets: custom_role_names alone selects the roles.
+    expect('custom_role' in out).toBe(false);
     expect(out.custom_role_names).toBe('/home/imagebuilder/tkg /home/imagebuilder/cis_ubuntu_2004');
   });
 
@@ -31,7 +32,8 @@ describe('renderCustomizations', () => {
     const ctx = fixtureContext(awsSpec({ hardening: { stig: { sshdLoginBanner: true, audispdPlugins: true } } }));
     const out = renderCustomizations(ctx);
     expect(out.ansible_user_vars).toBe('install_aide=false install_sshd_login_banner=true remove_existing_ca_certs=false install_audispd_plugins=true');
-    expect(out.custom_role).toBe('true');
+    // custom_role does nothing for these targets: custom_role_names alone selects the roles.
+    expect('custom_role' in out).toBe(false);
     expect(out.custom_role_names).toBe('/home/imagebuilder/tkg /home/imagebuilder/stig_ubuntu_2004');
   });
 
@@ -63,15 +65,39 @@ describe('renderCustomizations', () => {
   it('proxy: http_proxy, https_proxy and a comma-joined no_proxy', () => {
     const proxy = { http: 'http://proxy.acme.com:80', https: 'http://proxy.acme.com:443', noProxy: ['localhost', '127.0.0.1', 'acme.com', '10.0.0.0/8'] };
     expect(renderCustomizations(fixtureContext(vsphereSpec({ proxy })))).toEqual({
+      build_version: 'kiln-img',
       http_proxy: 'http://proxy.acme.com:80',
       https_proxy: 'http://proxy.acme.com:443',
       no_proxy: 'localhost,127.0.0.1,acme.com,10.0.0.0/8',
     });
   });
 
-  it('GPU: vmx_version "17" (and nothing else for a plain vSphere image)', () => {
-    expect(renderCustomizations(fixtureContext(vsphereSpec({ gpu: true })))).toEqual({ vmx_version: '17' });
-    expect(renderCustomizations(fixtureContext(vsphereSpec()))).toEqual({});
+  it('GPU: vmx_version "17" (and only the build VM name for a plain vSphere image)', () => {
+    expect(renderCustomizations(fixtureContext(vsphereSpec({ gpu: true })))).toEqual({ build_version: 'kiln-img', vmx_version: '17' });
+    expect(renderCustomizations(fixtureContext(vsphereSpec()))).toEqual({ build_version: 'kiln-img' });
+  });
+
+  it('vSphere: build_version is kiln-<image>, so each image has its own build VM name (and -force replaces only that VM)', () => {
+    expect(buildVmName('ubuntu-2004-vsphere-class')).toBe('kiln-ubuntu-2004-vsphere-class');
+    expect(renderCustomizations(fixtureContext(vsphereSpec(), { name: 'ubuntu-2004-vsphere-class' })).build_version).toBe('kiln-ubuntu-2004-vsphere-class');
+    expect(renderCustomizations(fixtureContext(vsphereSpec({ os: 'photon-3' }), { name: 'photon-3-vsphere' })).build_version).toBe('kiln-photon-3-vsphere');
+    // Not on AWS or Azure: there the VM name is not left behind.
+    expect('build_version' in renderCustomizations(fixtureContext(awsSpec()))).toBe(false);
+    expect('build_version' in renderCustomizations(fixtureContext(azureSpec()))).toBe(false);
+  });
+
+  it('RHEL with rhel.isoSha256: iso_url file:///<iso name>, iso_checksum and iso_checksum_type sha256', () => {
+    const isoSha256 = 'ab'.repeat(32);
+    const rhel = { iso: 'isos/rhel-8.6-x86_64-dvd.iso', isoSha256, subscription: { userEnv: 'RHSM_USER', passwordEnv: 'RHSM_PASS' } };
+    const out = renderCustomizations(fixtureContext(vsphereSpec({ os: 'rhel-8', rhel })));
+    expect([out.iso_url, out.iso_checksum, out.iso_checksum_type]).toEqual(['file:///rhel-8.6-x86_64-dvd.iso', isoSha256, 'sha256']);
+  });
+
+  it("RHEL without rhel.isoSha256 (the upstream ISO): no iso_* variables, image-builder's pinned URL and checksum apply", () => {
+    const rhel = { iso: 'isos/rhel-8.4-x86_64-dvd.iso', subscription: { userEnv: 'RHSM_USER', passwordEnv: 'RHSM_PASS' } };
+    const out = renderCustomizations(fixtureContext(vsphereSpec({ os: 'rhel-8', rhel })));
+    expect(Object.keys(out).filter((k) => k.startsWith('iso_'))).toEqual([]);
+    expect(out).toEqual({ build_version: 'kiln-img' });
   });
 
   it('AWS safe defaults: private (no groups, no users), built and kept in one region, manifest in the output mount', () => {
@@ -96,10 +122,10 @@ describe('renderCustomizations', () => {
     expect(out.snapshot_groups).toBe('');
   });
 
-  it('Azure uses the declared gallery, resource group and location (image name defaults to kiln-<name>)', () => {
+  it("Azure uses the declared gallery, resource group and location, and init-sig.sh's image definition capi-<os>", () => {
     expect(renderCustomizations(fixtureContext(azureSpec(), { name: 'az-img' }))).toEqual({
       azure_location: 'westeurope',
-      image_name: 'kiln-az-img',
+      image_name: 'capi-ubuntu-2004',
       replication_regions: 'westeurope',
       resource_group_name: 'rg-images',
       shared_image_gallery_name: 'my_gallery',
@@ -107,8 +133,15 @@ describe('renderCustomizations', () => {
     });
   });
 
+  it('Azure image_name is always capi-<os> (the definition init-sig.sh creates), never named after the image', () => {
+    expect(azureImageDefinition('ubuntu-1804')).toBe('capi-ubuntu-1804');
+    expect(renderCustomizations(fixtureContext(azureSpec({ os: 'ubuntu-1804' }), { name: 'az-1804' })).image_name).toBe('capi-ubuntu-1804');
+    const withName = azureSpec({ upload: { azure: { ...azureSpec().upload.azure!, imageName: 'my-definition' } } });
+    expect(renderCustomizations(fixtureContext(withName, { name: 'az-img' })).image_name).toBe('capi-ubuntu-2004');
+  });
+
   it('packerVars are merged last and win over every option', () => {
     const spec = vsphereSpec({ gpu: true, proxy: { http: 'http://p:80' }, packerVars: { vmx_version: '19', http_proxy: 'http://q:81', disk_size: '40960' } });
-    expect(renderCustomizations(fixtureContext(spec))).toEqual({ disk_size: '40960', http_proxy: 'http://q:81', vmx_version: '19' });
+    expect(renderCustomizations(fixtureContext(spec))).toEqual({ build_version: 'kiln-img', disk_size: '40960', http_proxy: 'http://q:81', vmx_version: '19' });
   });
 });

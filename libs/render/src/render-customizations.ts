@@ -37,7 +37,6 @@ function hardeningVars(ctx: ImageContext): Record<string, string> {
   ]);
   return {
     ansible_user_vars: [...baseAnsibleUserVars(ctx), ...hardening].join(' '),
-    custom_role: 'true',
     custom_role_names: roles.join(' '),
   };
 }
@@ -60,13 +59,34 @@ function proxyVars(ctx: ImageContext): Record<string, string> {
   return out;
 }
 
+/** Name of the vSphere build VM (and OVA) of an image: kiln-<image>. */
+export function buildVmName(image: string): string {
+  return `kiln-${image}`;
+}
+
+/** The gallery image definition image-builder's init-sig.sh creates (and packer builds into): capi-<os>. */
+export function azureImageDefinition(os: string): string {
+  return `capi-${os}`;
+}
+
+/** iso_url/iso_checksum for the image's RHEL ISO when image.yaml declares its checksum. */
+function rhelIsoVars(ctx: ImageContext): Record<string, string> {
+  const rhel = ctx.spec.rhel;
+  if (!rhel?.isoSha256) return {};
+  return { iso_checksum: rhel.isoSha256, iso_checksum_type: 'sha256', iso_url: `file:///${rhel.iso.split('/').pop()!}` };
+}
+
 /**
  * Safe, explicit per-infra defaults: private AMIs built in the build region only (upload copies them
  * to the declared regions and shares them with the declared accounts), a declared Azure gallery.
  */
 function infraVars(ctx: ImageContext): Record<string, string> {
   const { spec } = ctx;
-  if (spec.infra === 'vsphere') return spec.gpu ? { vmx_version: '17' } : {};
+  if (spec.infra === 'vsphere') {
+    // The build VM keeps this name in the folder after the build: one per image, so parallel builds of
+    // one OS and Kubernetes version never collide and -force replaces only this image's leftover VM.
+    return { build_version: buildVmName(ctx.name), ...rhelIsoVars(ctx), ...(spec.gpu ? { vmx_version: '17' } : {}) };
+  }
   if (spec.infra === 'aws') {
     const aws = spec.upload.aws!;
     return {
@@ -82,7 +102,7 @@ function infraVars(ctx: ImageContext): Record<string, string> {
   const azure = spec.upload.azure!;
   return {
     azure_location: azure.location,
-    image_name: azure.imageName ?? `kiln-${ctx.name}`,
+    image_name: azureImageDefinition(spec.os),
     replication_regions: azure.location,
     resource_group_name: azure.resourceGroup,
     shared_image_gallery_name: azure.gallery,

@@ -42,10 +42,18 @@ describe('renderImageConfig', () => {
       expect({ name, crlf: text.includes('\r'), final: text.endsWith('}\n') && !text.endsWith('\n\n') }).toEqual({ name, crlf: false, final: true });
       for (const keys of keyOrders(JSON.parse(text))) expect(keys).toEqual([...keys].sort());
     }
-    expect(files['customizations.json']).toBe('{\n  "aa": "2",\n  "vmx_version": "17",\n  "zz": "1"\n}\n');
+    expect(files['customizations.json']).toBe('{\n  "aa": "2",\n  "build_version": "kiln-img",\n  "vmx_version": "17",\n  "zz": "1"\n}\n');
   });
 
-  it('an empty customizations.json is still written as {} so the config folder is complete', () => {
-    expect(renderImageConfig(fixtureContext(vsphereSpec()))['customizations.json']).toBe('{}\n');
+  it('build-plan.json is schemaVersion 2 and names no host credentials, output or home folder', () => {
+    for (const spec of [vsphereSpec(), awsSpec(), azureSpec()]) {
+      const text = renderImageConfig(fixtureContext(spec))['build-plan.json'];
+      expect(JSON.parse(text).schemaVersion).toBe(2);
+      expect(text.match(/\{(credentials|output|home)\}|envFile|azure-creds|~\//g)).toBeNull();
+    }
+  });
+
+  it('a plain vSphere customizations.json holds only the build VM name', () => {
+    expect(renderImageConfig(fixtureContext(vsphereSpec()))['customizations.json']).toBe('{\n  "build_version": "kiln-img"\n}\n');
   });
 });

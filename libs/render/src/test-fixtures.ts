@@ -16,7 +16,7 @@ export const FIXTURE_TKG_JSON: Readonly<Record<string, string>> = {
 };
 
 const VSPHERE_UPLOAD: KilnImage['upload'] = {
-  vsphere: { datacenter: '/dc0', folder: '/dc0/vm/t', datastore: 'ds0', resourcePool: '/dc0/host/c0/Resources', templateName: 't0' },
+  vsphere: { datacenter: '/dc0', folder: '/dc0/vm/t', datastore: 'ds0', resourcePool: '/dc0/host/c0/Resources', cluster: 'c0', templateName: 't0' },
 };
 
 /** A vSphere Ubuntu 20.04 image (plan-based VERSION), with `extra` fields laid over it. */

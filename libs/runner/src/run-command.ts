@@ -27,7 +27,7 @@ export interface RunOptions {
   onLine?: (line: string) => void;
   /** Resolve instead of throwing when the exit code is not 0. */
   allowFailure?: boolean;
-  input?: string;
+  input?: string | Uint8Array;
 }
 
 export interface RunResult {
@@ -40,6 +40,13 @@ export interface RunResult {
 
 const ERROR_LINE = /error|fail|fatal|denied|cannot|can't|unable|refused|not found|no such|panic|exception|invalid/i;
 const TAIL_LINES = 200;
+/** ANSI/VT escape sequences: CSI (ESC [ ... final byte), OSC (ESC ] ... BEL or ESC \\) and two-byte ESC sequences. */
+const TERMINAL_CODE = /\x1b\[[0-?]*[ -\/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+
+/** `text` without terminal escape sequences (colours, clear-line, cursor moves). */
+export function stripTerminalCodes(text: string): string {
+  return text.replace(TERMINAL_CODE, '');
+}
 
 /** The last lines that look like errors (or simply the last lines), for failure messages. */
 export function errorLines(lines: string[], max = 10): string[] {
@@ -53,6 +60,11 @@ export function showCommand(file: string, args: string[], redactor?: Redactor): 
   return redactor ? redactor.redact(text) : text;
 }
 
+/** The error lines of stderr when it has any, else of the whole output (some tools report on stdout). */
+function failureLines(stderrTail: string[], tail: string[]): string[] {
+  return stderrTail.some((l) => ERROR_LINE.test(l)) ? errorLines(stderrTail) : errorLines(tail);
+}
+
 export async function runCommand(options: RunOptions): Promise<RunResult> {
   const redactor = options.redactor ?? new Redactor();
   const command = showCommand(options.file, options.args, redactor);
@@ -63,6 +75,8 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
     log.write(`$ ${command}\n`);
   }
   const tail: string[] = [];
+  /** The last stderr lines: where a failing tool says why, so they are searched for errors first. */
+  const errTail: string[] = [];
   const out = { stdout: [] as string[], stderr: [] as string[] };
 
   const child = execa(options.file, options.args, {
@@ -78,20 +92,25 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
     input: options.input,
   });
 
-  const pump = (stream: NodeJS.ReadableStream | null, sink: string[]) =>
+  const pump = (stream: NodeJS.ReadableStream | null, sink: string[], own?: string[]) =>
     new Promise<void>((resolve) => {
       if (!stream) return resolve();
       const lines = new LineRedactor(redactor);
-      const emit = (text: string) => {
+      const emit = (raw: string) => {
+        // Terminal control sequences (govc's progress lines: CR + ESC[K) never reach the echo or the log.
+        const text = stripTerminalCodes(raw);
         if (!text) return;
-        log?.write(text);
-        for (const raw of text.split(/\r?\n|\r/)) {
-          if (raw === '') continue;
-          sink.push(raw);
-          tail.push(raw);
-          if (tail.length > TAIL_LINES) tail.shift();
-          options.onLine?.(raw);
-          options.echo?.write(`${options.prefix ?? ''}${raw}\n`);
+        // The log gets plain lines: every CR (a progress redraw, or half of a CRLF) becomes a line break.
+        log?.write(text.replace(/\r\n?/g, '\n'));
+        for (const line of text.split(/\r?\n|\r/)) {
+          if (line === '') continue;
+          sink.push(line);
+          for (const t of own ? [tail, own] : [tail]) {
+            t.push(line);
+            if (t.length > TAIL_LINES) t.shift();
+          }
+          options.onLine?.(line);
+          options.echo?.write(`${options.prefix ?? ''}${line}\n`);
         }
       };
       stream.setEncoding('utf8');
@@ -104,7 +123,7 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
       stream.on('error', () => resolve());
     });
 
-  const [result] = await Promise.all([child, pump(child.stdout, out.stdout), pump(child.stderr, out.stderr)]);
+  const [result] = await Promise.all([child, pump(child.stdout, out.stdout), pump(child.stderr, out.stderr, errTail)]);
   await new Promise<void>((resolve) => (log ? log.end(resolve) : resolve()));
 
   const context = { command, exitCode: result.exitCode ?? null, ...(options.logFile ? { log: options.logFile } : {}) };
@@ -125,7 +144,7 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
     const why = result.signal ? ` (${result.signal})` : exitCode === 130 || exitCode === 143 ? ' (interrupted)' : '';
     throw new KilnError('COMMAND_FAILED', `${options.file} exited with code ${exitCode}${why}`, {
       hint: options.logFile ? `see the full log: ${options.logFile}` : 'see the output above',
-      context: { ...context, errors: errorLines(tail).join('\n') },
+      context: { ...context, errors: failureLines(errTail, tail).join('\n') },
     });
   }
   return { exitCode, stdout: out.stdout.join('\n'), stderr: out.stderr.join('\n') };

@@ -133,7 +133,25 @@ const noCredentialPackerVars: Rule = (image) =>
       path: '/packerVars',
       key: k,
       message: `/packerVars/${k} looks like a credential; credentials are never written in spec files`,
-      hint: 'provide credentials through the environment (see README: credentials); Kiln writes them to a private file at build time',
+      hint: 'provide credentials through the environment (see README: credentials); Kiln hands them to the build container at build time, never through a file in the workspace',
+    }));
+
+/** packer variables Kiln sets itself and depends on after the build; overriding them breaks it. */
+const RESERVED_VARS: Record<string, string> = {
+  build_version: 'the vSphere build VM and OVA are named kiln-<image>, and PACKER_FLAGS=-force replaces only that VM on a rebuild',
+  image_name: "Azure builds publish into capi-<os>, the gallery image definition image-builder's init-sig.sh creates",
+  manifest_output: 'Kiln reads the AMI ids from the packer manifest it places in the output folder',
+};
+
+const noReservedPackerVars: Rule = (image) =>
+  Object.keys(image.packerVars ?? {})
+    .filter((k) => k in RESERVED_VARS)
+    .map((k) => ({
+      code: 'PACKER_VAR_RESERVED',
+      path: '/packerVars',
+      key: k,
+      message: `/packerVars/${k} is set by Kiln: ${RESERVED_VARS[k]}`,
+      hint: `remove ${k} from packerVars`,
     }));
 
 const noProxyNeedsProxy: Rule = (image) => {
@@ -141,7 +159,45 @@ const noProxyNeedsProxy: Rule = (image) => {
   return [{ code: 'PROXY_INCOMPLETE', path: '/proxy', message: '/proxy/noProxy is set without /proxy/http or /proxy/https', hint: 'add the proxy URL(s) or remove /proxy' }];
 };
 
-const rules: Rule[] = [releaseKnown, osOnInfra, vsphereBlock, hardeningUbuntu2004Only, oneHardeningKind, gpuOnVsphere, rhelInputs, uploadMatchesInfra, noCredentialPackerVars, noProxyNeedsProxy];
+/** The ISO upstream packer/ova/rhel-8.json pins by name and sha256. */
+const UPSTREAM_RHEL_ISO = 'rhel-8.4-x86_64-dvd.iso';
+
+const rhelIsoChecksum: Rule = (image) => {
+  if (!image.rhel || image.rhel.isoSha256 || image.rhel.iso.split('/').pop() === UPSTREAM_RHEL_ISO) return [];
+  return [{
+    code: 'RHEL_ISO_CHECKSUM',
+    path: '/rhel',
+    message: `/rhel/isoSha256 is required for ${image.rhel.iso}: image-builder's rhel-8 template pins ${UPSTREAM_RHEL_ISO} and its checksum, so another ISO needs its own`,
+    hint: 'add isoSha256: <the output of sha256sum on the ISO> (Kiln then sets iso_url and iso_checksum)',
+  }];
+};
+
+const azureImageNameUnsupported: Rule = (image) => {
+  if (!image.upload.azure?.imageName) return [];
+  return [{
+    code: 'AZURE_IMAGE_NAME',
+    path: '/upload/azure',
+    key: 'imageName',
+    message: `/upload/azure/imageName is not supported: image-builder's init-sig.sh creates the gallery image definition capi-${image.os} and packer builds into it; a definition named ${image.upload.azure.imageName} would not exist`,
+    hint: 'remove imageName (the image version is published under capi-' + image.os + ')',
+  }];
+};
+
+const rules: Rule[] = [
+  releaseKnown,
+  osOnInfra,
+  vsphereBlock,
+  hardeningUbuntu2004Only,
+  oneHardeningKind,
+  gpuOnVsphere,
+  rhelInputs,
+  rhelIsoChecksum,
+  uploadMatchesInfra,
+  azureImageNameUnsupported,
+  noCredentialPackerVars,
+  noReservedPackerVars,
+  noProxyNeedsProxy,
+];
 
 export function imageProblems(image: KilnImage, catalog: Catalog): Problem[] {
   return rules.flatMap((rule) => rule(image, catalog));

@@ -3,3 +3,4 @@ export * from './load-spec';
 export * from './problem';
 export { schemaFor, schemaProblems, valueAt, type SpecKind } from './schema-validator';
 export { parseYamlSource, positionAt, type YamlSource, type Position } from './yaml-source';
+export * from './project-name-clash';

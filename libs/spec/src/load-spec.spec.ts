@@ -27,4 +27,38 @@ describe('loadImageSpec', () => {
     ].join('\n');
     expect(errorOf(text)).toBe('images/x/image.yaml:6:13: /hardening/cis/clamav must be boolean (got "yes")\n  hint: write true or false, without quotes');
   });
+
+  describe('RHEL ISO checksum (RHEL_ISO_CHECKSUM)', () => {
+    const rhelImage = (rhelLines: string[]) =>
+      [
+        'infra: vsphere',
+        'os: rhel-8',
+        'release: v2.3.0',
+        'vsphere: { clusterType: plan, version: v1.26.5+vmware.1-myorg-rhel.0 }',
+        'rhel:',
+        ...rhelLines,
+        '  subscription: { userEnv: RHSM_USER, passwordEnv: RHSM_PASS }',
+        'upload:',
+        '  vsphere: { datacenter: /dc0, folder: /dc0/vm/t, datastore: ds0, resourcePool: /dc0/host/c0/Resources, cluster: c0, templateName: t0 }',
+        '',
+      ].join('\n');
+
+    it('accepts the upstream rhel-8.4-x86_64-dvd.iso without isoSha256 (image-builder pins its checksum)', () => {
+      const loaded = loadImageSpec('images/x/image.yaml', rhelImage(['  iso: isos/rhel-8.4-x86_64-dvd.iso']), loadCatalog());
+      expect(loaded.spec.rhel).toEqual({ iso: 'isos/rhel-8.4-x86_64-dvd.iso', subscription: { userEnv: 'RHSM_USER', passwordEnv: 'RHSM_PASS' } });
+    });
+
+    it('accepts another ISO when isoSha256 is declared', () => {
+      const sha = '0123456789abcdef'.repeat(4);
+      const loaded = loadImageSpec('images/x/image.yaml', rhelImage(['  iso: isos/rhel-8.6-x86_64-dvd.iso', `  isoSha256: ${sha}`]), loadCatalog());
+      expect(loaded.spec.rhel?.isoSha256).toBe(sha);
+    });
+
+    it('refuses another ISO without isoSha256, with the reason and the fix', () => {
+      expect(errorOf(rhelImage(['  iso: isos/rhel-8.6-x86_64-dvd.iso']))).toBe(
+        "images/x/image.yaml:5:1: /rhel/isoSha256 is required for isos/rhel-8.6-x86_64-dvd.iso: image-builder's rhel-8 template pins rhel-8.4-x86_64-dvd.iso and its checksum, so another ISO needs its own\n" +
+          '  hint: add isoSha256: <the output of sha256sum on the ISO> (Kiln then sets iso_url and iso_checksum)',
+      );
+    });
+  });
 });

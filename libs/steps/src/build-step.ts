@@ -1,17 +1,18 @@
-// build: run the image-builder container exactly as build-plan.json says, with a private per-run
-// tkg.json (bundle endpoint filled in) and private credentials; Ctrl-C/SIGTERM removes the container.
+// build: create the image-builder container exactly as build-plan.json says, copy the credentials into
+// it, run it attached, copy its output out; Ctrl-C/SIGTERM removes the container.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { KilnError } from '@kiln/errors';
-import { dockerRunArgs, stableJson } from '@kiln/render';
+import { dockerBuildCommands, stableJson } from '@kiln/render';
 import { armReaper, ensureImage, removeContainer, requireDocker, runCommand } from '@kiln/runner';
 import { amisFromLog, amisFromManifest, contentKey, findFiles, sha256File, sigVersionFromLog, type ArtifactRecord } from './artifact-record';
 import { writeFileAtomic } from './atomic-write';
 import { readEndpoint } from './bundle-endpoint';
 import { prepareCredentials } from './build-credentials';
 import { BuildProgress } from './build-progress';
+import { envNumber } from './kiln-env';
 import { loadImageContext } from './load-image-context';
 import { bundleContainerName, readBuildPlan } from './plan-image-steps';
 import { pullBundleStep } from './pull-bundle-step';
@@ -43,9 +44,12 @@ export async function buildStep(input: BuildInput): Promise<string> {
   const plan = readBuildPlan(workspaceRoot, input.configPath);
   const artifactFile = join(workspaceRoot, input.outputPath, 'artifact.json');
   rmSync(artifactFile, { force: true });
+  const timeoutMs = input.timeoutMs ?? buildTimeoutMs();
 
   return withInterrupts(async (signal, interrupted) => {
     await requireDocker(signal);
+    // Checked before anything starts: a missing credential costs no bundle and no container.
+    const credentials = prepareCredentials(plan, ctx.spec, workspaceRoot);
     echo.write(prefix + (await pullBundleStep({ workspaceRoot, project, configPath: input.configPath, settings, signal, echo })) + '\n');
     const endpoint = readEndpoint(workspaceRoot, bundleContainerName(plan.bundleImage), project);
     await ensureImage(plan.builderImage, settings.pullPolicy, { signal, echo, prefix });
@@ -54,48 +58,32 @@ export async function buildStep(input: BuildInput): Promise<string> {
     const container = `kiln-build-${project}-${runId}`;
     const logFile = join(workspaceRoot, 'dist', 'images', project, 'logs', `build-${runId}.log`);
     const runDir = mkdtempSync(join(tmpdir(), 'kiln-run-'));
-    const credentials = prepareCredentials(plan, ctx.spec, workspaceRoot);
     const output = join(workspaceRoot, outputDir(project));
-    const timeoutMs = input.timeoutMs ?? Number(process.env.KILN_BUILD_TIMEOUT_MINUTES ?? 240) * 60_000;
     // Nx answers Ctrl-C by signalling the docker CLI and SIGKILLing this process a few seconds later, so
-    // finally blocks may never run: a detached reaper removes the container and private folders then.
-    const reaper = armReaper({ containers: [container], paths: [credentials.dir, runDir], leaseDir: runDir, maxLifetimeMs: timeoutMs + 3_600_000 });
-    const dropSecrets = () => credentials.cleanup();
-    signal.addEventListener('abort', dropSecrets, { once: true });
-    let started = false;
+    // finally blocks may never run: a detached reaper removes the container and the run folder then.
+    const reaper = armReaper({ containers: [container], paths: [runDir], leaseDir: runDir, maxLifetimeMs: timeoutMs + 3_600_000 });
+    let created = false;
     const progress = new BuildProgress((t) => echo.write(t), prefix);
     const timer = setInterval(() => progress.heartbeat(), input.heartbeatMs ?? 60_000);
     timer.unref();
+    const docker = (args: string[], extra: Partial<Parameters<typeof runCommand>[0]> = {}) =>
+      runCommand({ file: 'docker', args, timeoutMs: 10 * 60_000, signal, logFile, redactor: credentials.redactor, ...extra });
     try {
       const tkgJson = readFileSync(join(workspaceRoot, input.configPath, 'tkg.json'), 'utf8');
-      writeFileSync(join(runDir, 'tkg.json'), tkgJson.split('<IP>:<PORT>').join(`${endpoint.address}:${endpoint.hostPort}`));
+      writeFileSync(join(runDir, 'tkg.json'), tkgJson.split('<IP>:<PORT>').join(`${endpoint.address}:${endpoint.hostPort}`), { mode: 0o644 });
+      // Every build starts from an empty output folder: a stale OVA is never picked up.
       rmSync(output, { recursive: true, force: true });
-      mkdirSync(output, { recursive: true });
-      const args = dockerRunArgs(
-        plan,
-        {
-          workspace: workspaceRoot,
-          config: join(workspaceRoot, input.configPath),
-          run: runDir,
-          credentials: credentials.dir,
-          output,
-          home: process.env.HOME ?? homedir(),
-        },
-        container,
-      );
+      const commands = dockerBuildCommands(plan, { workspace: workspaceRoot, config: join(workspaceRoot, input.configPath), run: runDir }, container, output);
       echo.write(`${prefix}running ${plan.makeTarget} in ${container} (log: ${relative(workspaceRoot, logFile)})\n`);
-      started = true;
+      created = true;
+      await docker(commands.create);
+      if (commands.copyIn && credentials.archive) await docker(commands.copyIn, { input: credentials.archive });
       const lines: string[] = [];
-      await runCommand({
-        file: 'docker',
-        args,
+      await docker(commands.start, {
         env: credentials.env,
         timeoutMs,
-        signal,
         prefix,
         echo,
-        logFile,
-        redactor: credentials.redactor,
         onLine: (l) => {
           lines.push(l);
           if (lines.length > 5000) lines.shift();
@@ -107,18 +95,26 @@ export async function buildStep(input: BuildInput): Promise<string> {
         }
         throw e;
       });
+      if (commands.copyOut) {
+        mkdirSync(output, { recursive: true });
+        // docker cp writes the files as the user running Kiln: they stay theirs to read and remove.
+        await docker(commands.copyOut, { timeoutMs: 60 * 60_000 });
+      }
       const record = await artifactRecord(input, plan, lines, output);
       writeFileAtomic(artifactFile, stableJson(record));
       return `${prefix}built ${describe(record)} in ${progress.elapsed()} → ${input.outputPath}/artifact.json`;
     } finally {
       clearInterval(timer);
-      signal.removeEventListener('abort', dropSecrets);
-      credentials.cleanup();
-      if (started) await removeContainer(container);
+      if (created) await removeContainer(container);
       rmSync(runDir, { recursive: true, force: true });
       reaper.disarm();
     }
   });
+}
+
+/** KILN_BUILD_TIMEOUT_MINUTES (default 240) in milliseconds. */
+export function buildTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  return envNumber(env, 'KILN_BUILD_TIMEOUT_MINUTES', 240, { min: 1, max: 7 * 24 * 60, unit: 'minutes' }) * 60_000;
 }
 
 function describe(record: ArtifactRecord): string {

@@ -1,14 +1,22 @@
 // A cross-process lock (a folder that only one process can create), freed when its owner dies.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { KilnError } from '@kiln/errors';
+
+/** How long a lock folder without an owner file counts as being created (then it is stale). */
+export const OWNERLESS_LOCK_GRACE_MS = 10_000;
 
 function ownerAlive(lockDir: string): boolean {
   let pid: number;
   try {
     pid = Number(readFileSync(join(lockDir, 'owner'), 'utf8').trim());
   } catch {
-    return true; // being created right now: treat as held
+    // Being created right now (mkdir, then the owner file): held, unless its creator died in between.
+    try {
+      return Date.now() - statSync(lockDir).mtimeMs < OWNERLESS_LOCK_GRACE_MS;
+    } catch {
+      return false;
+    }
   }
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
@@ -21,7 +29,7 @@ function ownerAlive(lockDir: string): boolean {
 
 /** Waits for and takes the lock; returns its release function. */
 export async function acquireLock(lockDir: string, timeoutMs = 10 * 60_000, signal?: AbortSignal): Promise<() => void> {
-  mkdirSync(dirname(lockDir), { recursive: true });
+  mkdirSync(dirname(lockDir), { recursive: true, mode: 0o700 });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

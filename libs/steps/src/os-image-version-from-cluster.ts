@@ -1,5 +1,5 @@
 // The OVA VERSION of a TKr's default OS image, read from a running management cluster:
-// TKr spec.osImages → each OSImage → the OVA OSImage of the wanted OS → spec.image.ref.version.
+// TKr spec.osImages → each OSImage → the OVA OSImage of the wanted OS (and OS version) → spec.image.ref.version.
 import { KilnError } from '@kiln/errors';
 import { isNotFound, kubectl, kubectlError, parseKubectlJson } from './kubectl-command';
 
@@ -23,9 +23,10 @@ function describe(name: string, image: OSImageObject): string {
   return `${name}: ${type} ${os.name ?? '?'} ${os.version ?? '?'} ${os.arch ?? '?'}${what ? ` ${what}` : ''}`;
 }
 
-export async function osImageVersionFromCluster(opts: { context: string; tkr: string; os?: string }): Promise<string> {
-  const { context, tkr } = opts;
+export async function osImageVersionFromCluster(opts: { context: string; tkr: string; os?: string; osVersion?: string }): Promise<string> {
+  const { context, tkr, osVersion } = opts;
   const os = opts.os ?? 'ubuntu';
+  const wanted = `os ${os}${osVersion ? ` ${osVersion}` : ''}`;
   const got = await kubectl(context, ['get', 'tkr', tkr, '-o', 'json']);
   if (isNotFound(got)) {
     throw new KilnError('TKR_NOT_FOUND', `TKr ${tkr} does not exist on context ${context}`, {
@@ -42,7 +43,7 @@ export async function osImageVersionFromCluster(opts: { context: string; tkr: st
   }
 
   const found: string[] = [];
-  const versions = new Set<string>();
+  const versions = new Map<string, string>();
   for (const name of names) {
     const r = await kubectl(context, ['get', 'osimage', name, '-o', 'json']);
     if (isNotFound(r)) {
@@ -53,18 +54,23 @@ export async function osImageVersionFromCluster(opts: { context: string; tkr: st
     const image = parseKubectlJson<OSImageObject>(r);
     found.push(describe(name, image));
     const version = image.spec?.image?.ref?.version;
-    if (image.spec?.os?.name === os && image.spec?.image?.type === 'ova' && typeof version === 'string' && version !== '') versions.add(version);
+    const osMatches = image.spec?.os?.name === os && (osVersion === undefined || image.spec?.os?.version === osVersion);
+    if (osMatches && image.spec?.image?.type === 'ova' && typeof version === 'string' && version !== '') versions.set(version, image.spec?.os?.version ?? '?');
   }
 
-  if (versions.size === 1) return [...versions][0]!;
+  if (versions.size === 1) return [...versions.keys()][0]!;
   if (versions.size > 1) {
-    throw new KilnError('OSIMAGE_AMBIGUOUS', `TKr ${tkr} has ${versions.size} OVA OSImages for os ${os} with different versions: ${[...versions].join(', ')}`, {
-      hint: `pick the VERSION yourself from: kubectl --context ${context} get osimages`,
+    const osVersions = [...new Set(versions.values())].sort();
+    throw new KilnError('OSIMAGE_AMBIGUOUS', `TKr ${tkr} has ${versions.size} OVA OSImages for ${wanted} with different versions: ${[...versions.keys()].join(', ')}`, {
+      hint:
+        osVersions.length > 1 && osVersion === undefined
+          ? `choose the OS version with --os-version (${osVersions.join(' or ')})`
+          : `pick the VERSION yourself from: kubectl --context ${context} get osimages`,
       context: { osImages: found.join('\n') },
     });
   }
-  throw new KilnError('OSIMAGE_NOT_FOUND', `TKr ${tkr} has no OVA OSImage for os ${os}`, {
-    hint: `choose --os from the OSImages the TKr lists, or inspect them with: kubectl --context ${context} get osimages`,
+  throw new KilnError('OSIMAGE_NOT_FOUND', `TKr ${tkr} has no OVA OSImage for ${wanted}`, {
+    hint: `choose --os${osVersion ? ' and --os-version' : ''} from the OSImages the TKr lists, or inspect them with: kubectl --context ${context} get osimages`,
     context: { osImages: found.join('\n') },
   });
 }

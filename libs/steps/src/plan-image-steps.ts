@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KilnError } from '@kiln/errors';
-import { dockerRunArgs, type BuildPlan } from '@kiln/render';
+import { dockerBuildCommands, type BuildPlan } from '@kiln/render';
 import type { KilnImage } from '@kiln/spec';
 import { AZURE_CREDENTIAL_ENV, VSPHERE_CREDENTIAL_ENV, VSPHERE_CREDENTIALS_FILE_ENV } from './credential-env';
 import type { PlanRecord } from './plan-record';
@@ -42,34 +42,33 @@ export function planPullBundle(project: string, plan: BuildPlan): PlanRecord {
 }
 
 export function planBuild(workspaceRoot: string, project: string, plan: BuildPlan, realConfigPath: string): PlanRecord {
-  const args = dockerRunArgs(
-    plan,
-    {
-      workspace: workspaceRoot,
-      config: join(workspaceRoot, realConfigPath),
-      run: '$KILN_RUN_DIR',
-      credentials: '$KILN_CREDENTIALS_DIR',
-      output: join(workspaceRoot, `dist/images/${project}/output`),
-      home: '~',
-    },
-    `kiln-build-${project}-<run-id>`,
-  );
+  const container = `kiln-build-${project}-<run-id>`;
+  const output = join(workspaceRoot, `dist/images/${project}/output`);
+  const commands = dockerBuildCommands(plan, { workspace: workspaceRoot, config: join(workspaceRoot, realConfigPath), run: '$KILN_RUN_DIR' }, container, output);
   const notes = [
     `$KILN_RUN_DIR/tkg.json = ${realConfigPath}/tkg.json with <IP>:<PORT> replaced by the bundle endpoint`,
+    'every mount is read-only; the container runs as the image\'s own user (image-builder: imagebuilder, uid 1000)',
   ];
+  const into = plan.credentials.into;
   if (plan.credentials.kind === 'vsphere-json') {
-    notes.push(`$KILN_CREDENTIALS_DIR/vsphere.json (mode 0600, deleted after) from ${VSPHERE_CREDENTIAL_ENV.join(', ')} or the file named by ${VSPHERE_CREDENTIALS_FILE_ENV}`);
-  } else if (plan.credentials.kind === 'azure') {
-    notes.push(`$KILN_CREDENTIALS_DIR/azure-creds.env (mode 0600, deleted after) from ${AZURE_CREDENTIAL_ENV.join(', ')}`);
+    notes.push(`${into} (owner uid KILN_BUILDER_UID, mode 0600) is streamed into the container from ${VSPHERE_CREDENTIAL_ENV.join(', ')} or the file named by ${VSPHERE_CREDENTIALS_FILE_ENV}; no host file holds it`);
+  } else if (plan.credentials.kind === 'aws-config') {
+    notes.push(`${into}/config and ${into}/credentials (owner uid KILN_BUILDER_UID, mode 0600) are streamed into the container from ~/.aws`);
   } else {
-    notes.push('AWS credentials come from ~/.aws (mounted read-only)');
+    notes.push(`init-sig.sh logs in with ${AZURE_CREDENTIAL_ENV.join(', ')} into the container's own Azure config folder (never ~/.azure), removed with the container`);
   }
   for (const e of plan.envFromHost) notes.push(`--env ${e.name} takes its value from the host variable ${e.from} (never in argv)`);
   return {
     target: 'build',
     project,
     summary: `${plan.makeTarget} with ${plan.builderImage}`,
-    commands: [{ argv: ['docker', ...args] }],
+    commands: [
+      { argv: ['docker', ...commands.create] },
+      ...(commands.copyIn ? [{ argv: ['docker', ...commands.copyIn], when: 'stdin: a tar stream of the private credential files' }] : []),
+      { argv: ['docker', ...commands.start] },
+      ...(commands.copyOut ? [{ argv: ['docker', ...commands.copyOut], when: 'after a successful build (files owned by the user running Kiln)' }] : []),
+      { argv: ['docker', ...commands.remove], when: 'always, also on failure or interrupt' },
+    ],
     notes,
   };
 }
@@ -91,7 +90,7 @@ export function planUpload(input: UploadPlanInput): PlanRecord {
       ? planVsphere(project, upload.vsphere!, contentKey, plan.version)
       : plan.infra === 'aws'
         ? planAws(upload.aws!, tags)
-        : planAzure(project, upload.azure!, tags);
+        : planAzure(project, plan.os, upload.azure!, tags);
   return {
     target: 'upload',
     project,

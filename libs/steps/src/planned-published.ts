@@ -1,6 +1,7 @@
 // Plan mode's stand-in for published.json: what upload will publish, with clearly marked placeholders for ids
 // only a real upload knows (AMI ids, the Azure image version).
 import type { KilnImage } from '@kiln/spec';
+import { azureImageDefinition } from '@kiln/render';
 import type { PublishedRecord } from './published-record';
 
 /** Placeholder for a value upload will publish (plain YAML, clearly not a real id). */
@@ -28,7 +29,7 @@ export function plannedPublished(image: string, spec: KilnImage): PublishedRecor
       subscriptionId: up.azure.subscriptionId,
       resourceGroup: up.azure.resourceGroup,
       gallery: up.azure.gallery,
-      imageName: up.azure.imageName ?? plannedValue(image),
+      imageName: azureImageDefinition(spec.os),
       version: plannedValue(image),
     };
   }

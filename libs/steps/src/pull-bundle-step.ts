@@ -54,7 +54,8 @@ export async function pullBundleStep(input: PullBundleInput): Promise<string> {
   await requireDocker(signal);
 
   // Host-wide lock: the container name is host-wide too, so every workspace on this Docker host shares it.
-  const release = await acquireLock(join(tmpdir(), 'kiln-locks', `${name}.lock`), 10 * 60_000, signal);
+  // Per user (a shared /tmp folder would belong to whoever made it first; other users could not lock).
+  const release = await acquireLock(join(tmpdir(), `kiln-locks-${process.getuid?.() ?? 'user'}`, `${name}.lock`), 10 * 60_000, signal);
   try {
     const existing = await containerState(name, signal);
     if (existing?.running && existing.hostPort && (settings.bundlePort === undefined || settings.bundlePort === existing.hostPort) && (await httpAnswers(healthUrl(existing.hostPort)))) {

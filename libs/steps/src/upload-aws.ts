@@ -6,6 +6,7 @@ import { KilnError } from '@kiln/errors';
 import { showCommand } from '@kiln/runner';
 import type { KilnImage } from '@kiln/spec';
 import type { PlannedCommand } from './plan-record';
+import { envNumber } from './kiln-env';
 import type { PublishedRecord } from './published-record';
 import { sleep } from './upload-cli';
 import { kilnTags, replaceHint, shortKey, type UploadContext } from './upload-context';
@@ -130,10 +131,17 @@ function missingTags(have: Record<string, string>, want: Array<[string, string]>
   return want.some(([k, v]) => have[k] !== v);
 }
 
+/** KILN_AWS_POLL_SECONDS and KILN_AWS_COPY_TIMEOUT_MINUTES, checked (a bad value is KILN_ENV_INVALID). */
+export function awsWaitSettings(env: NodeJS.ProcessEnv): { pollMs: number; timeoutMs: number } {
+  return {
+    pollMs: envNumber(env, 'KILN_AWS_POLL_SECONDS', 15, { min: 0.01, max: 3600, unit: 'seconds', decimal: true }) * 1000,
+    timeoutMs: envNumber(env, 'KILN_AWS_COPY_TIMEOUT_MINUTES', 60, { min: 0.001, max: 7 * 24 * 60, unit: 'minutes', decimal: true }) * 60_000,
+  };
+}
+
 /** Waits until an AMI is available (bounded), polling describe-images. */
 async function waitAvailable(api: Ec2, ctx: UploadContext, region: string, id: string, first?: Ec2Image): Promise<Ec2Image> {
-  const pollMs = Number(ctx.env.KILN_AWS_POLL_SECONDS ?? 15) * 1000;
-  const timeoutMs = Number(ctx.env.KILN_AWS_COPY_TIMEOUT_MINUTES ?? 60) * 60_000;
+  const { pollMs, timeoutMs } = awsWaitSettings(ctx.env);
   const deadline = Date.now() + timeoutMs;
   let image = first;
   for (;;) {
@@ -215,6 +223,7 @@ async function converge(api: Ec2, ctx: UploadContext, region: string, image: Ec2
 }
 
 export async function uploadAws(ctx: UploadContext): Promise<NonNullable<PublishedRecord['aws']>> {
+  awsWaitSettings(ctx.env); // checked before any call, so a bad value never stops a half-done upload
   const up = ctx.upload.aws!;
   const api = new Ec2(ctx);
   const home = up.region;

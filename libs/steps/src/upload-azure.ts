@@ -1,9 +1,11 @@
 // Azure upload: the build already created the Shared Image Gallery image version; upload checks it is this build
 // (tags), tags it and replicates it to the declared regions (keeping the build location), with the az CLI.
 import { KilnError } from '@kiln/errors';
+import { azureImageDefinition } from '@kiln/render';
 import { showCommand } from '@kiln/runner';
 import type { KilnImage } from '@kiln/spec';
 import type { PlannedCommand } from './plan-record';
+import { envNumber } from './kiln-env';
 import type { PublishedRecord } from './published-record';
 import { kilnTags, replaceHint, shortKey, type UploadContext } from './upload-context';
 
@@ -17,7 +19,7 @@ export interface SigVersionRef {
   version: string;
 }
 
-interface TargetRegion {
+export interface TargetRegion {
   name: string;
   regionalReplicaCount?: number;
   storageAccountType?: string | null;
@@ -39,9 +41,9 @@ export function parseSigVersionId(id: string): SigVersionRef | undefined {
   return m ? { subscriptionId: m[1]!, resourceGroup: m[2]!, gallery: m[3]!, imageName: m[4]!, version: m[5]! } : undefined;
 }
 
-/** The gallery image definition name the build used (render-customizations' default is kiln-<image>). */
-export function galleryImageName(image: string, up: AzureUpload): string {
-  return up.imageName ?? `kiln-${image}`;
+/** The gallery image definition the build used: the one image-builder's init-sig.sh creates for the OS. */
+export function galleryImageName(os: string): string {
+  return azureImageDefinition(os);
 }
 
 /** Azure answers target regions with display names ("West Europe"); compare as `westeurope`. */
@@ -79,9 +81,14 @@ export const azArgs = {
   ],
 };
 
-function keepRegion(t: TargetRegion): string {
+/**
+ * An existing target region as `name[=replicas[=storage]]`. The storage type is lower-cased: az 2.45 compares the
+ * three-part form case-sensitively against `standard_lrs, standard_zrs, premium_lrs` (the API answers `Standard_LRS`),
+ * later versions compare case-insensitively, and Azure accepts either casing.
+ */
+export function keepRegion(t: TargetRegion): string {
   const count = t.regionalReplicaCount ? `=${t.regionalReplicaCount}` : '';
-  return `${regionKey(t.name)}${count}${count && t.storageAccountType ? `=${t.storageAccountType}` : ''}`;
+  return `${regionKey(t.name)}${count}${count && t.storageAccountType ? `=${t.storageAccountType.toLowerCase()}` : ''}`;
 }
 
 function expectedRef(ctx: UploadContext): SigVersionRef {
@@ -93,7 +100,7 @@ function expectedRef(ctx: UploadContext): SigVersionRef {
       hint: `rebuild: nx run ${ctx.image}:build --skip-nx-cache`,
     });
   }
-  const want = { subscriptionId: up.subscriptionId, resourceGroup: up.resourceGroup, gallery: up.gallery, imageName: galleryImageName(ctx.image, up) };
+  const want = { subscriptionId: up.subscriptionId, resourceGroup: up.resourceGroup, gallery: up.gallery, imageName: galleryImageName(ctx.artifact.os) };
   for (const [k, v] of Object.entries(want) as Array<[keyof typeof want, string]>) {
     if (ref[k].toLowerCase() !== v.toLowerCase()) {
       throw new KilnError('ARTIFACT_MISMATCH', `the built image version ${id} is in ${k} ${ref[k]}, but image.yaml declares ${v}`, {
@@ -130,7 +137,7 @@ export async function uploadAzure(ctx: UploadContext): Promise<NonNullable<Publi
   const have = version.tags ?? {};
   if (have['kiln:content-key'] && have['kiln:content-key'] !== key && !ctx.replace) {
     throw new KilnError('SIG_VERSION_CONFLICT', `Shared Image Gallery image version ${version.id} already carries other content (content key ${shortKey(have['kiln:content-key'])}, this build ${shortKey(key)})`, {
-      hint: replaceHint(ctx.image, 'tag it as this build', 'upload.azure.imageName'),
+      hint: replaceHint(ctx.image, 'tag it as this build', 'upload.azure.gallery'),
     });
   }
   const tags = kilnTags(ctx.image, ctx.artifact.version, ctx.kubernetesSemver, key);
@@ -144,7 +151,7 @@ export async function uploadAzure(ctx: UploadContext): Promise<NonNullable<Publi
   } else {
     if (needTags && have['kiln:content-key'] && have['kiln:content-key'] !== key) ctx.say(`--replace: overwriting the Kiln tags of ${version.id}`);
     const regions = missing.length ? [...current.map(keepRegion), ...missing] : undefined;
-    const timeoutMs = Number(ctx.env.KILN_AZURE_REPLICATION_TIMEOUT_MINUTES ?? 180) * 60_000;
+    const timeoutMs = envNumber(ctx.env, 'KILN_AZURE_REPLICATION_TIMEOUT_MINUTES', 180, { min: 0.001, max: 7 * 24 * 60, unit: 'minutes', decimal: true }) * 60_000;
     const out = await ctx.cli.json<SigImageVersion>('az', azArgs.update(ref, regions, needTags ? tags : undefined), { echoOutput: true, timeoutMs });
     if (out) version = out;
     ctx.say(`image version ${version.id}${missing.length ? ` replicated to ${missing.join(', ')}` : ''}${needTags ? ', tagged' : ''}`);
@@ -159,8 +166,8 @@ export async function uploadAzure(ctx: UploadContext): Promise<NonNullable<Publi
   };
 }
 
-export function planAzure(image: string, up: AzureUpload, tags: Array<[string, string]>): { commands: PlannedCommand[]; notes: string[] } {
-  const ref: SigVersionRef = { subscriptionId: up.subscriptionId, resourceGroup: up.resourceGroup, gallery: up.gallery, imageName: galleryImageName(image, up), version: '<version>' };
+export function planAzure(image: string, os: string, up: AzureUpload, tags: Array<[string, string]>): { commands: PlannedCommand[]; notes: string[] } {
+  const ref: SigVersionRef = { subscriptionId: up.subscriptionId, resourceGroup: up.resourceGroup, gallery: up.gallery, imageName: galleryImageName(os), version: '<version>' };
   const regions = [...new Set([up.location, ...(up.replicationRegions ?? [])].map(regionKey))];
   return {
     commands: [

@@ -10,6 +10,8 @@ export interface CliCallOptions {
   echoOutput?: boolean;
   /** Run even after an interrupt (cleanup). */
   ignoreAbort?: boolean;
+  /** Environment for this call, laid over the CLI's own (e.g. govc's private GOVMOMI_HOME). */
+  env?: Record<string, string>;
 }
 
 export interface CloudCli {
@@ -36,7 +38,7 @@ export function cloudCli(o: CloudCliOptions): CloudCli {
       file,
       args,
       cwd: o.cwd,
-      env: o.env,
+      env: options.env ? { ...o.env, ...options.env } : o.env,
       signal: options.ignoreAbort ? undefined : o.signal,
       timeoutMs: options.timeoutMs,
       prefix: o.prefix + '  ',

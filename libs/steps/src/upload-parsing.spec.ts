@@ -9,7 +9,7 @@ import { parseVmInfo, templatePath } from './upload-vsphere';
 
 const samples = join(__dirname, '..', '..', '..', 'test', 'fakes', 'samples');
 const VERSION = 'v1.26.5+vmware.1-tkg.1-765d418b72c247c2310384e640ee075e';
-const UP = { datacenter: '/dc0', folder: '/dc0/vm/tkg-templates', datastore: 'ds', resourcePool: '/dc0/host/c/Resources', templateName: 'tpl' };
+const UP = { datacenter: '/dc0', folder: '/dc0/vm/tkg-templates', datastore: 'ds', resourcePool: '/dc0/host/c/Resources', cluster: 'c', templateName: 'tpl' };
 
 describe('parseVmInfo', () => {
   it('reads template flag, annotation and VERSION from govc ≤ v0.30 PascalCase output', () => {

@@ -6,12 +6,17 @@ import { KilnError } from '@kiln/errors';
 import { stableJson } from '@kiln/render';
 import type { KilnImage } from '@kiln/spec';
 import { sha256File } from './artifact-record';
+import { envNumber } from './kiln-env';
 import { writeFileAtomic } from './atomic-write';
 import { VSPHERE_CREDENTIAL_ENV, VSPHERE_CREDENTIALS_FILE_ENV } from './credential-env';
+import { govcFailureReason, openGovcSession } from './govc-session';
 import type { PlannedCommand } from './plan-record';
 import type { PublishedRecord } from './published-record';
 import { replaceHint, shortKey, type UploadContext } from './upload-context';
+import { ovaMissingOnRunner, templateFromVcenter } from './upload-vsphere-cached';
 import { readVsphereCredentialsFile } from './vsphere-credentials-file';
+
+export { govcFailureReason, openGovcSession, type GovcSession } from './govc-session';
 
 export type VsphereUpload = NonNullable<KilnImage['upload']['vsphere']>;
 
@@ -113,7 +118,10 @@ export function parseVmInfo(text: string): VmFacts {
   };
 }
 
-/** govc's environment: GOVC_* as given, or mapped from VSPHERE_* / the vsphere.json named by KILN_VSPHERE_CREDENTIALS_FILE. */
+/**
+ * govc's environment: GOVC_* as given, or mapped from VSPHERE_* / the vsphere.json named by KILN_VSPHERE_CREDENTIALS_FILE.
+ * The one resolver of vSphere credentials (upload and os-image-version --from-vsphere).
+ */
 export function govcEnvironment(env: NodeJS.ProcessEnv, workspaceRoot: string): { env: Record<string, string>; secrets: string[] } {
   if (env.GOVC_URL) {
     const secrets = [env.GOVC_PASSWORD ?? '', env.GOVC_USERNAME ?? ''];
@@ -182,19 +190,42 @@ async function destroyHalfImported(ctx: UploadContext, path: string): Promise<vo
   else if (!/not found/i.test(r.stderr + r.stdout)) ctx.say(`could not remove ${path} (govc exited ${r.exitCode}): remove it by hand with govc vm.destroy ${path}`);
 }
 
+/** The hint of a govc failure: a login failure names the credentials, anything else also the inventory path. */
+function govcHint(reason: string): string {
+  return /login|password|user name|not authenticated|unauthorized|401/i.test(reason)
+    ? 'check GOVC_USERNAME and GOVC_PASSWORD (or VSPHERE_USERNAME, VSPHERE_PASSWORD); Kiln never reuses a cached govc session'
+    : 'check GOVC_URL (GOVC_INSECURE=1 for self-signed certificates), the credentials and the inventory paths in upload.vsphere';
+}
+
 export async function uploadVsphere(ctx: UploadContext): Promise<NonNullable<PublishedRecord['vsphere']>> {
+  // A build record from the Nx cache whose OVA is on another runner: vCenter must already hold the build.
+  const fromCache = ovaMissingOnRunner(ctx);
+  const ova = fromCache ? '' : await checkOva(ctx);
+  // Every govc call of this run: a private GOVMOMI_HOME, no persisted session (removed afterwards).
+  const session = openGovcSession();
+  const cli: UploadContext['cli'] = {
+    run: (file, args, options) => ctx.cli.run(file, args, { ...options, env: { ...options?.env, ...session.env } }),
+    json: (file, args, options) => ctx.cli.json(file, args, { ...options, env: { ...options?.env, ...session.env } }),
+  };
+  try {
+    if (fromCache) return await templateFromVcenter({ ...ctx, cli });
+    return await importTemplate({ ...ctx, cli }, ova);
+  } finally {
+    session.dispose();
+  }
+}
+
+async function importTemplate(ctx: UploadContext, ova: string): Promise<NonNullable<PublishedRecord['vsphere']>> {
   const up = ctx.upload.vsphere!;
   const path = templatePath(up);
   const { contentKey, version } = ctx.artifact;
-  const ova = await checkOva(ctx);
+  // govc vm.info exits 0 with {"VirtualMachines": null} when no VM is at the path; any failure is a real one.
   const info = await ctx.cli.run('govc', govcArgs.vmInfo(path), { allowFailure: true });
-  if (info.exitCode !== 0 && !/not found/i.test(info.stderr)) {
-    throw new KilnError('GOVC_FAILED', `govc vm.info ${path} failed (exit code ${info.exitCode})`, {
-      hint: 'check GOVC_URL, GOVC_USERNAME, GOVC_PASSWORD (and GOVC_INSECURE for self-signed certificates)',
-      context: { errors: info.stderr.split('\n').slice(-5).join('\n') },
-    });
+  if (info.exitCode !== 0) {
+    const reason = govcFailureReason(info.stderr, info.stdout);
+    throw new KilnError('GOVC_FAILED', `govc vm.info ${path} failed (exit code ${info.exitCode}): ${reason}`, { hint: govcHint(reason) });
   }
-  const facts = info.exitCode === 0 ? parseVmInfo(info.stdout) : { exists: false };
+  const facts = parseVmInfo(info.stdout);
   if (facts.exists) {
     const same = facts.contentKey === contentKey && facts.version === version && facts.template;
     if (same) {
@@ -225,7 +256,7 @@ export async function uploadVsphere(ctx: UploadContext): Promise<NonNullable<Pub
 }
 
 function importTimeoutMs(env: NodeJS.ProcessEnv): number {
-  return Number(env.KILN_GOVC_IMPORT_TIMEOUT_MINUTES ?? 120) * 60_000;
+  return envNumber(env, 'KILN_GOVC_IMPORT_TIMEOUT_MINUTES', 120, { min: 0.001, max: 7 * 24 * 60, unit: 'minutes', decimal: true }) * 60_000;
 }
 
 export function planVsphere(image: string, up: VsphereUpload, contentKey: string, version: string | undefined): { commands: PlannedCommand[]; notes: string[] } {
@@ -256,6 +287,7 @@ export function planVsphere(image: string, up: VsphereUpload, contentKey: string
       `<ova> = ova.path in dist/images/${image}/build/artifact.json (its size and sha256 are checked first)`,
       `${options} = the govc import.spec output with ${JSON.stringify(overlay)}`,
       `govc reads GOVC_URL, GOVC_USERNAME, GOVC_PASSWORD, GOVC_INSECURE from the environment (else mapped from ${VSPHERE_CREDENTIAL_ENV.join(', ')}, VSPHERE_INSECURE or ${VSPHERE_CREDENTIALS_FILE_ENV}); never from argv`,
+      'every govc call runs with a private GOVMOMI_HOME (0700, removed afterwards) and GOVC_PERSIST_SESSION=false: no cached session is reused or left behind',
     ],
   };
 }

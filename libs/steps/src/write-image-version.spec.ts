@@ -27,6 +27,7 @@ function image(vsphere: string[], infra = 'vsphere'): string {
     '    folder: /dc0/vm/tkg-templates',
     '    datastore: vsanDatastore',
     '    resourcePool: /dc0/host/cluster0/Resources',
+    '    cluster: cluster0',
     '    templateName: ubuntu-2004-kube-v1.26.5-class',
     '',
   ].join('\n');

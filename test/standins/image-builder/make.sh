@@ -10,21 +10,30 @@
 #     from the container);
 #   - /home/imagebuilder/tkg is a directory, /home/imagebuilder/goss/goss.yaml exists, and every
 #     custom_role_names path in the var files is a directory;
+#   - it runs as the image's user (imagebuilder, uid 1000) and everything it reads is readable by that user;
 #   - vSphere (build-node-ova-*): vsphere.json exists, is in PACKER_VAR_FILES and has vcenter_server,
-#     username, password and datacenter; OVF_CUSTOM_PROPERTIES=/home/imagebuilder/metadata.json and that
-#     file has a VERSION; IB_OVFTOOL=1; /home/imagebuilder/output is a writable directory;
-#   - RHEL (*-rhel-*): RHSM_USER and RHSM_PASS are set and an ISO is mounted at /rhel-*.iso;
-#   - AWS (build-ami-*): /home/imagebuilder/.aws is a directory and manifest_output is set to a path in a
-#     writable directory;
+#     username, password, datacenter and cluster (this image-builder version ignores resource_pool:
+#     "'host' or 'cluster' is required"); OVF_CUSTOM_PROPERTIES=/home/imagebuilder/metadata.json and that
+#     file has a VERSION; IB_OVFTOOL=1; /home/imagebuilder/output is writable by the builder's user;
+#     the build VM (named build_version) must not exist in the folder yet unless PACKER_FLAGS has -force
+#     (the VM inventory is kept by the resource-bundle stand-in's /cgi-bin/vcenter, test-only);
+#   - RHEL (*-rhel-*): RHSM_USER and RHSM_PASS are set; the ISO iso_url names (default, as upstream
+#     rhel-8.json: file:///rhel-8.4-x86_64-dvd.iso) is mounted, and a non-default iso_url has an iso_checksum;
+#   - AWS (build-ami-*): /home/imagebuilder/.aws holds a config or credentials file readable by the
+#     builder's user, and manifest_output is set to a path it can write;
 #   - Azure (build-azure-sig-*): AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_SUBSCRIPTION_ID and
-#     AZURE_TENANT_ID are set (from --env-file) and /home/imagebuilder/.azure is a directory.
+#     AZURE_TENANT_ID are set; like init-sig.sh it "logs in" by writing the service principal into its
+#     config folder ($AZURE_CONFIG_DIR or $HOME/.azure; fails when it cannot), creates the gallery image
+#     definition capi-<os>, and packer's image_name must name that definition; subscription_id must be
+#     AZURE_SUBSCRIPTION_ID.
 # Like real packer it echoes secrets (vSphere password, RHSM_PASS) in DEBUG lines, so redaction can be tested.
 # KILN_STANDIN_SLEEP=<seconds> pauses during provisioning; KILN_STANDIN_FAIL=<text> fails there (exit 2).
 # KILN_STANDIN_STOP_DELAY=<seconds>: on SIGTERM/SIGINT, "clean up" that long before exiting (like packer
 # destroying the build VM). Production never passes these in the container environment, so the packer
 # variables kiln_standin_sleep, kiln_standin_fail and kiln_standin_stop_delay (e.g. image.yaml packerVars,
 # which land in customizations.json) do the same; env wins.
-# Artifacts: vSphere → output/<build_version>/<build_version>.ova (+ .ova.sha256, .ovf, .mf);
+# Artifacts (inside the container; Kiln copies them out): vSphere →
+# output/<build_version>/<build_version>.ova (+ .ova.sha256);
 # AWS → packer manifest at manifest_output; Azure → stdout only. Ids are derived from sha256 checksums.
 
 HOME_DIR=/home/imagebuilder
@@ -91,11 +100,23 @@ require_env() {
   done
 }
 
+# require_writable_dir DIR WHY: fails unless DIR exists and the builder's user can write there (packer's
+# manifest post-processor and the OVA export do not create the output folder).
 require_writable_dir() {
-  [ -d "$1" ] || fail "$1 is not a directory ($2)"
+  [ -d "$1" ] || fail "$1 does not exist ($2)"
   _probe="$1/.kiln-standin-write-probe"
-  (: > "$_probe") 2>/dev/null || fail "$1 is not writable ($2)"
+  (: > "$_probe") 2>/dev/null || fail "$1 is not writable by uid $(id -u) ($2)"
   rm -f "$_probe"
+}
+
+# require_readable FILE: the builder's user must be able to read FILE (packer/ansible do not run as root).
+require_readable() {
+  [ -r "$1" ] || fail "$1 is not readable by uid $(id -u) (owner $(stat -c %u:%g "$1" 2>/dev/null), mode $(stat -c %a "$1" 2>/dev/null))"
+}
+
+# vcenter OP VM: the test vCenter inventory kept by the resource-bundle stand-in (see the header).
+vcenter() {
+  timeout 15 wget -q -O - "$VCENTER_URL?op=$1&vm=$2" 2>/dev/null || fail "the stand-in vCenter inventory at $VCENTER_URL does not answer"
 }
 
 # ---- checks ------------------------------------------------------------------------------------
@@ -114,6 +135,7 @@ BUILD_NAME=${BUILD_NAME#build-azure-sig-}
 for f in $PACKER_VAR_FILES; do
   p=$(var_path "$f")
   require_file "$p" "PACKER_VAR_FILES lists $f but $p does not exist"
+  require_readable "$p"
   text=$(tr -d ' \t\r\n' < "$p")
   case "$text" in
     \{*\}) ;;
@@ -142,31 +164,51 @@ case "$INFRA" in
     for key in vcenter_server username password datacenter; do
       json_has "$HOME_DIR/vsphere.json" "$key" || fail "$HOME_DIR/vsphere.json has no \"$key\""
     done
+    [ -n "$(json_get "$HOME_DIR/vsphere.json" cluster)" ] || fail "vsphere-iso: 'host' or 'cluster' is required (vsphere.json cluster is empty or missing)"
     [ "${OVF_CUSTOM_PROPERTIES:-}" = "$HOME_DIR/metadata.json" ] ||
       fail "OVF_CUSTOM_PROPERTIES must be $HOME_DIR/metadata.json, got \"${OVF_CUSTOM_PROPERTIES:-}\""
     require_file "$HOME_DIR/metadata.json" "$HOME_DIR/metadata.json does not exist (OVF_CUSTOM_PROPERTIES names it)"
     VERSION=$(json_get "$HOME_DIR/metadata.json" VERSION)
     [ -n "$VERSION" ] || fail "$HOME_DIR/metadata.json has no VERSION"
     [ "${IB_OVFTOOL:-}" = "1" ] || fail "IB_OVFTOOL must be 1, got \"${IB_OVFTOOL:-}\""
-    require_writable_dir "$HOME_DIR/output" "mount the output folder there"
+    require_writable_dir "$HOME_DIR/output" "packer writes the OVA there"
     ;;
   aws)
-    [ -d "$HOME_DIR/.aws" ] || fail "$HOME_DIR/.aws is not a directory (mount ~/.aws there)"
+    [ -d "$HOME_DIR/.aws" ] || fail "$HOME_DIR/.aws is not a directory (the AWS config must be there)"
+    [ -f "$HOME_DIR/.aws/config" ] || [ -f "$HOME_DIR/.aws/credentials" ] || fail "$HOME_DIR/.aws has neither config nor credentials"
+    for f in "$HOME_DIR/.aws/config" "$HOME_DIR/.aws/credentials"; do [ -f "$f" ] && require_readable "$f"; done
     MANIFEST=$(var_get manifest_output)
     [ -n "$MANIFEST" ] || fail "manifest_output is not set in the var files (the AMI ids would only be in the log)"
     require_writable_dir "$(dirname "$MANIFEST")" "manifest_output is $MANIFEST"
     ;;
   azure)
     require_env AZURE_CLIENT_ID AZURE_CLIENT_SECRET AZURE_SUBSCRIPTION_ID AZURE_TENANT_ID
-    [ -d "$HOME_DIR/.azure" ] || fail "$HOME_DIR/.azure is not a directory (mount ~/.azure there)"
+    # init-sig.sh: az login --service-principal (output to /dev/null) stores the login in the config folder.
+    AZ_CONFIG=${AZURE_CONFIG_DIR:-$HOME/.azure}
+    if ! { mkdir -p "$AZ_CONFIG" && printf '[{"client_id": "%s", "tenant": "%s", "client_secret": "%s"}]\n' \
+      "$AZURE_CLIENT_ID" "$AZURE_TENANT_ID" "$AZURE_CLIENT_SECRET" > "$AZ_CONFIG/service_principal_entries.json" &&
+      printf '{"subscriptions": [{"id": "%s", "isDefault": true, "tenantId": "%s"}]}\n' \
+      "$AZURE_SUBSCRIPTION_ID" "$AZURE_TENANT_ID" > "$AZ_CONFIG/azureProfile.json"; } 2>/dev/null; then
+      fail "az login: cannot write the Azure CLI config folder $AZ_CONFIG as uid $(id -u) (every later az call of init-sig.sh fails)"
+    fi
+    SIG_DEFINITION="capi-$BUILD_NAME"
+    [ "$(var_get image_name)" = "$SIG_DEFINITION" ] ||
+      fail "Build 'azure-arm' errored: the Shared Gallery Image '$(var_get image_name)' to which to publish does not exist (init-sig.sh created $SIG_DEFINITION)"
+    [ "$(var_get subscription_id)" = "$AZURE_SUBSCRIPTION_ID" ] ||
+      fail "subscription_id $(var_get subscription_id) is not AZURE_SUBSCRIPTION_ID $AZURE_SUBSCRIPTION_ID (init-sig.sh prepared the gallery in the other one)"
     ;;
 esac
 case "$TARGET" in
   *-rhel-*)
     require_env RHSM_USER RHSM_PASS
-    ISO=""
-    for iso in /rhel-*.iso; do [ -f "$iso" ] && ISO=$iso; done
-    [ -n "$ISO" ] || fail "no RHEL ISO is mounted at /rhel-*.iso"
+    ISO_URL=$(var_get iso_url)
+    [ -n "$ISO_URL" ] || ISO_URL=file:///rhel-8.4-x86_64-dvd.iso
+    if [ "$ISO_URL" != file:///rhel-8.4-x86_64-dvd.iso ] && [ -z "$(var_get iso_checksum)" ]; then
+      fail "iso_url is $ISO_URL but iso_checksum is not set (the upstream checksum is for rhel-8.4-x86_64-dvd.iso)"
+    fi
+    ISO=${ISO_URL#file://}
+    [ -f "$ISO" ] || fail "Build 'vsphere-iso' errored: ISO $ISO_URL not found (is the ISO mounted there?)"
+    require_readable "$ISO"
     ;;
 esac
 
@@ -211,10 +253,19 @@ trap cancelled TERM INT
 
 var_args=""
 for f in $PACKER_VAR_FILES; do var_args="$var_args -var-file=\"$f\""; done
-echo "packer build$var_args $TEMPLATE"
+echo "packer build ${PACKER_FLAGS:+$PACKER_FLAGS }$var_args $TEMPLATE"
 echo "$BUILDER: output will be in this color."
 echo "==> $BUILDER: Creating build VM for $BUILD_VERSION..."
 if [ "$INFRA" = vsphere ]; then
+  VCENTER_URL="$(var_get kubernetes_http_source | sed -E 's#^(http://[^/]+).*#\1#')/cgi-bin/vcenter"
+  VM="$(json_get "$HOME_DIR/vsphere.json" folder)/$BUILD_VERSION"
+  EXISTS=$(vcenter exists "$VM") || exit 2
+  if [ "$EXISTS" = yes ]; then
+    case " ${PACKER_FLAGS:-} " in
+      *" -force "*) echo "==> $BUILDER: the VM $VM already exists, destroying it (-force)"; vcenter destroy "$VM" > /dev/null ;;
+      *) fail "Build '$BUILDER' errored: error creating vm: the virtual machine $VM already exists (a leftover build VM; packer -force replaces it)" ;;
+    esac
+  fi
   echo "==> $BUILDER: Connecting to vCenter $(json_get "$HOME_DIR/vsphere.json" vcenter_server) as $(json_get "$HOME_DIR/vsphere.json" username)"
   echo "DEBUG: vsphere password: $(json_get "$HOME_DIR/vsphere.json" password)"
 fi
@@ -237,38 +288,20 @@ fi
 echo "==> $BUILDER: Running goss tests..."
 echo "    $BUILDER: Total Duration: 0.001s Count: 1, Failed: 0, Skipped: 0"
 
-xml_escape() {
-  printf '%s' "$1" | sed 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g; s/"/\&quot;/g'
-}
 
 case "$INFRA" in
   vsphere)
+    vcenter create "$VM" > /dev/null
     echo "==> $BUILDER: Exporting OVA..."
     OUT="$HOME_DIR/output/$BUILD_VERSION"
     mkdir -p "$OUT" || fail "cannot create $OUT"
+    # A real OVA (OVF with References, DiskSection, NetworkSection, VirtualHardwareSection, ProductSection
+    # and a streamOptimized VMDK) that govc/vcsim can import; see write-ova.sh.
+    grep -oE '"[A-Za-z0-9_.-]+"[[:space:]]*:[[:space:]]*"([^"\\]|\\.)*"' "$HOME_DIR/metadata.json" | while read -r pair; do
+      key=$(printf '%s' "$pair" | sed -E 's/^"([^"]*)".*/\1/')
+      printf '%s=%s\n' "$key" "$(json_get "$HOME_DIR/metadata.json" "$key")"
+    done | /usr/bin/write-ova "$OUT" "$BUILD_VERSION" || fail "cannot write $OUT/$BUILD_VERSION.ova"
     cd "$OUT" || exit 2
-    printf 'stand-in disk of %s\n' "$BUILD_VERSION" > "$BUILD_VERSION-disk-0.vmdk"
-    {
-      echo '<?xml version="1.0" encoding="UTF-8"?>'
-      echo '<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1">'
-      echo "  <References><File ovf:href=\"$BUILD_VERSION-disk-0.vmdk\" ovf:id=\"file1\"/></References>"
-      echo "  <VirtualSystem ovf:id=\"$BUILD_VERSION\">"
-      echo '    <ProductSection>'
-      grep -oE '"[A-Za-z0-9_.-]+"[[:space:]]*:[[:space:]]*"([^"\\]|\\.)*"' "$HOME_DIR/metadata.json" | while read -r pair; do
-        key=$(printf '%s' "$pair" | sed -E 's/^"([^"]*)".*/\1/')
-        value=$(json_get "$HOME_DIR/metadata.json" "$key")
-        echo "      <Property ovf:key=\"$key\" ovf:type=\"string\" ovf:userConfigurable=\"false\" ovf:value=\"$(xml_escape "$value")\"/>"
-      done
-      echo '    </ProductSection>'
-      echo '  </VirtualSystem>'
-      echo '</Envelope>'
-    } > "$BUILD_VERSION.ovf"
-    {
-      echo "SHA256($BUILD_VERSION.ovf)= $(sha256sum "$BUILD_VERSION.ovf" | cut -d' ' -f1)"
-      echo "SHA256($BUILD_VERSION-disk-0.vmdk)= $(sha256sum "$BUILD_VERSION-disk-0.vmdk" | cut -d' ' -f1)"
-    } > "$BUILD_VERSION.mf"
-    tar -cf "$BUILD_VERSION.ova" "$BUILD_VERSION.ovf" "$BUILD_VERSION.mf" "$BUILD_VERSION-disk-0.vmdk" || fail "cannot write $OUT/$BUILD_VERSION.ova"
-    rm -f "$BUILD_VERSION-disk-0.vmdk"
     sha256sum "$BUILD_VERSION.ova" > "$BUILD_VERSION.ova.sha256"
     echo "Build '$BUILDER' finished."
     echo

@@ -6,6 +6,9 @@ import { parseArgs } from 'node:util';
 import { KilnError } from '@kiln/errors';
 import { bomReleaseVersion } from '@kiln/render';
 import { writeFileAtomic } from '@kiln/steps';
+import { checkNameFreeAcrossKinds } from '@kiln/nx/src/generators/new-project-checks';
+import { tkrYaml } from '@kiln/nx/src/generators/spec-text';
+import { diskView } from '@kiln/nx/src/generators/tree-view';
 import { workspaceRoot } from './workspace-root';
 
 export const BOM_IMPORT_USAGE = `usage: kiln bom import <tkr-name> [--from FILE | --version VERSION] [--force] [--root DIR]
@@ -45,19 +48,9 @@ export function tanzuBomDir(home: string): string {
   return join(home, '.config', 'tanzu', 'tkg', 'bom');
 }
 
+/** The starter is the tkr generator's tkr.yaml with no images yet (validation then names the one thing left to fill in). */
 function starterTkrYaml(bomFile: string, version: string): string {
-  return `# yaml-language-server: $schema=../../libs/spec/src/schemas/tkr.schema.json
-# Custom TKr based on ${bomFile} (release.version ${version}); starter written by kiln bom import.
-bom: ${bomFile}
-# release.version becomes ${version}-<suffix> (never a prefix): lowercase letters, digits and '-'.
-suffix: custom
-# Image projects (folders under images/) whose published images this TKr adds: list at least one.
-images: []
-managementCluster:
-  # kubeconfig context of the management cluster the TKr is registered in
-  context: CHANGE-ME
-  namespace: tkr-system
-`;
+  return tkrYaml({ bom: bomFile, version, suffix: 'custom', images: [], context: 'CHANGE-ME', writtenBy: 'starter written by kiln bom import' });
 }
 
 function sourceOf(o: BomImportOptions): string {
@@ -83,6 +76,8 @@ export function bomImport(o: BomImportOptions): BomImportResult {
   if (!NAME.test(o.tkr)) {
     throw new KilnError('BOM_IMPORT_NAME', `tkr name ${JSON.stringify(o.tkr)} is not a valid project name`, { hint: "use lowercase letters, digits and '-' (it becomes the folder tkrs/<name>/)" });
   }
+  // Same rule as nx g @kiln/nx:tkr: a tkr may not take the name of an image or cluster project.
+  checkNameFreeAcrossKinds(diskView(o.root), 'tkr', o.tkr);
   const source = sourceOf(o);
   const bytes = readFileSync(source);
   const version = bomReleaseVersion(bytes.toString('utf8'), source);

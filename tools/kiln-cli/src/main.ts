@@ -2,7 +2,11 @@
 import { formatError } from '@kiln/errors';
 import { bomImportCommand } from './bom-import-command';
 import { bundleCommand } from './bundle-command';
+import { cacheCheckCommand } from './cache-check-command';
+import { ciMatrixCommand } from './ci-matrix-command';
+import { doctorCommand } from './doctor-command';
 import { osImageVersionCommand } from './os-image-version-command';
+import { reviewCommand } from './review-command';
 import { validateCommand } from './validate-command';
 
 const USAGE = `usage: kiln <command>
@@ -12,15 +16,23 @@ commands:
   bundle stop [--root DIR]     stop and remove the resource-bundle containers Kiln started
   bom import <tkr-name> [--from FILE | --version V] [--root DIR]   copy a TKr BoM into tkrs/<tkr-name>/ (+ starter tkr.yaml)
   os-image-version SOURCE [--write images/NAME]   print (and record) the default OVA's OS image VERSION
+  review --base REF [--head REF]      Markdown report of what a change rebuilds and why (also dist/review/report.{md,json})
+  ci-matrix --base REF [--head REF]   JSON for a CI matrix: the rebuilt images, then the tkrs and clusters
+  cache-check [--expect read-only|read-write]   preflight of the Nx remote cache (run before any build)
+  doctor [--json]              check tools, Docker, credentials (names only), config bundles, remote cache, disk space
 `;
 
 export type Command = (args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
+export const COMMANDS: Record<string, Command> = {
   validate: validateCommand,
   bundle: bundleCommand,
   bom: bomImportCommand,
   'os-image-version': osImageVersionCommand,
+  review: reviewCommand,
+  'ci-matrix': ciMatrixCommand,
+  'cache-check': cacheCheckCommand,
+  doctor: doctorCommand,
 };
 
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {

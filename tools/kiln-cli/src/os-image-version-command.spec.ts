@@ -30,14 +30,25 @@ async function kiln(...argv: string[]): Promise<Run> {
   return { code, stdout, stderr };
 }
 
-/** Runs `fn` with `binDir` first on PATH (or alone on it), restoring PATH afterwards. */
-async function withPath<T>(binDir: string, fn: () => Promise<T>, alone = false): Promise<T> {
-  const saved = process.env.PATH;
-  process.env.PATH = alone ? binDir : `${binDir}${delimiter}${saved ?? ''}`;
+/** Test vSphere credentials (--from-vsphere needs them like upload does); the fake govc ignores them. */
+const GOVC_CREDENTIALS = { GOVC_URL: 'vcenter.example.com', GOVC_USERNAME: 'administrator@vsphere.local', GOVC_PASSWORD: 'S3cret-vsphere-pw' };
+
+/** Runs `fn` with `binDir` first on PATH (or alone on it) and `env` set, restoring both afterwards. */
+async function withPath<T>(binDir: string, fn: () => Promise<T>, alone = false, env: Record<string, string | undefined> = GOVC_CREDENTIALS): Promise<T> {
+  const names = ['PATH', ...Object.keys(env)];
+  const saved = Object.fromEntries(names.map((k) => [k, process.env[k]]));
+  process.env.PATH = alone ? binDir : `${binDir}${delimiter}${saved.PATH ?? ''}`;
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
   try {
     return await fn();
   } finally {
-    process.env.PATH = saved;
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   }
 }
 
@@ -126,10 +137,18 @@ describe('kiln os-image-version: sources', () => {
       code: 1,
       stdout: '',
       stderr:
-        'kiln os-image-version: govc vm.info -json /dc0/vm/nope failed (exit code 1)\n' +
-        '  hint: check GOVC_URL, GOVC_USERNAME, GOVC_PASSWORD (GOVC_INSECURE for self-signed certificates) and the VM path\n' +
-        "  stderr: govc: vm '/dc0/vm/nope' not found\n",
+        "kiln os-image-version: govc vm.info -json /dc0/vm/nope failed (exit code 1): vm '/dc0/vm/nope' not found\n" +
+        '  hint: check GOVC_URL, GOVC_USERNAME, GOVC_PASSWORD (or VSPHERE_SERVER, VSPHERE_USERNAME, VSPHERE_PASSWORD; GOVC_INSECURE for self-signed certificates) and the VM path\n',
     });
+  });
+
+  it('--from-vsphere stops before govc when no vSphere credentials are set (GOVC_* or VSPHERE_*, as for upload)', async () => {
+    const govc = fakeGovc('vm-info-govc-0.30-pascal.json');
+    const none = Object.fromEntries(['GOVC_URL', 'GOVC_USERNAME', 'GOVC_PASSWORD', 'VSPHERE_SERVER', 'VSPHERE_USERNAME', 'VSPHERE_PASSWORD', 'KILN_VSPHERE_CREDENTIALS_FILE'].map((k) => [k, undefined]));
+    const r = await withPath(govc.bin, () => kiln('os-image-version', '--from-vsphere', VM), false, none);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')[0]).toBe('kiln os-image-version: vSphere credentials are missing: set GOVC_URL, GOVC_USERNAME and GOVC_PASSWORD (or VSPHERE_SERVER, VSPHERE_USERNAME, VSPHERE_PASSWORD)');
+    expect(existsSync(join(govc.bin, 'args'))).toBe(false);
   });
 
   it('reports a source error on stderr with exit code 1 and nothing on stdout', async () => {

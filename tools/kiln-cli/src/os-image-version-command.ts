@@ -3,15 +3,17 @@ import { readFileSync } from 'node:fs';
 import { basename, isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KilnError } from '@kiln/errors';
-import { requireTool, runCommand } from '@kiln/runner';
-import { checkImageVersionTarget, govcVmVersion, osImageVersionFromCluster, ovaVersion, writeImageVersion } from '@kiln/steps';
+import { Redactor, requireTool, runCommand } from '@kiln/runner';
+import { checkImageVersionTarget, govcEnvironment, govcFailureReason, govcVmVersion, openGovcSession, osImageVersionFromCluster, ovaVersion, writeImageVersion } from '@kiln/steps';
 
 export const OS_IMAGE_VERSION_USAGE = `usage: kiln os-image-version SOURCE [--write images/NAME]
 
 Prints the OS image VERSION of the default Ubuntu OVA (class-based vSphere clusters) on stdout.
 
 SOURCE is exactly one of:
-  --from-cluster --context C --tkr T [--os O]   the TKr's OSImage on a management cluster (kubectl)
+  --from-cluster --context C --tkr T [--os O] [--os-version V]
+                                                the TKr's OSImage on a management cluster (kubectl);
+                                                --os-version (e.g. 20.04) picks one of two OVAs of an OS
   --from-ova FILE.ova                           the VERSION property of the OVA's .ovf descriptor
   --from-vsphere VM_PATH                        the VERSION vApp property (govc vm.info -json VM_PATH)
   --govc-json FILE                              saved output of govc vm.info -json VM_PATH
@@ -24,6 +26,7 @@ const OPTIONS = {
   context: { type: 'string' },
   tkr: { type: 'string' },
   os: { type: 'string' },
+  'os-version': { type: 'string' },
   'from-ova': { type: 'string' },
   'from-vsphere': { type: 'string' },
   'govc-json': { type: 'string' },
@@ -34,7 +37,7 @@ const OPTIONS = {
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
 const SOURCES = ['from-cluster', 'from-ova', 'from-vsphere', 'govc-json'] as const;
-const CLUSTER_ONLY = ['context', 'tkr', 'os'] as const;
+const CLUSTER_ONLY = ['context', 'tkr', 'os', 'os-version'] as const;
 
 class UsageError extends Error {}
 
@@ -74,7 +77,7 @@ function checkUsage(args: string[]): Values {
 
 async function readVersion(values: Values): Promise<string> {
   if (values['from-cluster']) {
-    return osImageVersionFromCluster({ context: values.context!, tkr: values.tkr!, ...(values.os ? { os: values.os } : {}) });
+    return osImageVersionFromCluster({ context: values.context!, tkr: values.tkr!, ...(values.os ? { os: values.os } : {}), ...(values['os-version'] ? { osVersion: values['os-version'] } : {}) });
   }
   if (values['from-ova']) return ovaVersion(resolve(values['from-ova']), values['from-ova']);
   if (values['govc-json']) {
@@ -92,11 +95,19 @@ async function readVersion(values: Values): Promise<string> {
   }
   const vm = values['from-vsphere']!;
   requireTool('govc');
-  const result = await runCommand({ file: 'govc', args: ['vm.info', '-json', vm], timeoutMs: 120_000, allowFailure: true });
+  // The same credentials as upload (GOVC_* or VSPHERE_* / KILN_VSPHERE_CREDENTIALS_FILE) and a private govc session.
+  const govc = govcEnvironment(process.env, process.cwd());
+  const session = openGovcSession();
+  let result;
+  try {
+    result = await runCommand({ file: 'govc', args: ['vm.info', '-json', vm], env: { ...govc.env, ...session.env }, redactor: new Redactor(govc.secrets), timeoutMs: 120_000, allowFailure: true });
+  } finally {
+    session.dispose();
+  }
   if (result.exitCode !== 0) {
-    throw new KilnError('GOVC_FAILED', `govc vm.info -json ${vm} failed (exit code ${result.exitCode})`, {
-      hint: 'check GOVC_URL, GOVC_USERNAME, GOVC_PASSWORD (GOVC_INSECURE for self-signed certificates) and the VM path',
-      context: { stderr: result.stderr.split('\n').slice(-5).join('\n') },
+    const reason = govcFailureReason(result.stderr, result.stdout);
+    throw new KilnError('GOVC_FAILED', `govc vm.info -json ${vm} failed (exit code ${result.exitCode}): ${reason}`, {
+      hint: 'check GOVC_URL, GOVC_USERNAME, GOVC_PASSWORD (or VSPHERE_SERVER, VSPHERE_USERNAME, VSPHERE_PASSWORD; GOVC_INSECURE for self-signed certificates) and the VM path',
     });
   }
   return govcVmVersion(result.stdout, `govc vm.info -json ${vm}`);

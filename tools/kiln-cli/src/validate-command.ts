@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCatalog } from '@kiln/catalog';
 import { formatError } from '@kiln/errors';
-import { loadClusterSpec, loadImageSpec, loadTkrSpec, readWorkspaceFile } from '@kiln/spec';
+import { loadClusterSpec, loadImageSpec, loadTkrSpec, projectNameClashes, readWorkspaceFile } from '@kiln/spec';
 import { workspaceRoot } from './workspace-root';
 
 const KINDS = [
@@ -18,6 +18,7 @@ export async function validateCommand(args: string[], out: NodeJS.WritableStream
   const root = workspaceRoot(values.root);
   let checked = 0;
   let failed = 0;
+  const specFiles: string[] = [];
   for (const kind of KINDS) {
     const dir = join(root, kind.dir);
     if (!existsSync(dir)) continue;
@@ -25,6 +26,7 @@ export async function validateCommand(args: string[], out: NodeJS.WritableStream
       const file = `${kind.dir}/${name}/${kind.file}`;
       if (!existsSync(join(root, file))) continue;
       checked++;
+      specFiles.push(file);
       try {
         kind.load(file, readWorkspaceFile(root, file));
       } catch (e) {
@@ -32,6 +34,10 @@ export async function validateCommand(args: string[], out: NodeJS.WritableStream
         out.write(formatError(e) + '\n');
       }
     }
+  }
+  for (const clash of projectNameClashes(specFiles)) {
+    failed++;
+    out.write(formatError(clash) + '\n');
   }
   out.write(`${checked - failed} valid, ${failed} invalid\n`);
   return failed > 0 ? 1 : 0;

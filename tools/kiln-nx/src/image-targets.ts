@@ -22,6 +22,9 @@ export function rendererInputs(opts: NormalizedPluginOptions) {
   ];
 }
 
+// Every target says `continuous: false` (Nx's default) explicitly: otherwise Nx reads each executor's schema while
+// it builds the project graph, and for a workspace plugin that loads the TypeScript compiler on every command.
+
 function planConfig(name: string, target: string, extra: Record<string, unknown> = {}) {
   return { plan: { plan: true, outputPath: `dist/plan/images/${name}/${target}`, ...extra } };
 }
@@ -30,6 +33,7 @@ export function renderConfigTarget(name: string, opts: NormalizedPluginOptions):
   return {
     executor: `${EXECUTOR}:render-config`,
     cache: true,
+    continuous: false,
     inputs: ['{projectRoot}/image.yaml', ...rendererInputs(opts)],
     outputs: ['{options.outputPath}'],
     options: { outputPath: `dist/images/${name}/config`, ...(opts.registry ? { registry: opts.registry } : {}) },
@@ -42,6 +46,7 @@ export function pullBundleTarget(name: string): TargetConfiguration {
   return {
     executor: `${EXECUTOR}:pull-bundle`,
     cache: false,
+    continuous: false,
     dependsOn: ['render-config'],
     options: { configPath: `dist/images/${name}/config` },
     configurations: planConfig(name, 'pull-bundle', { configPath: `dist/plan/images/${name}/config` }),
@@ -53,14 +58,13 @@ export function buildTarget(name: string): TargetConfiguration {
   return {
     executor: `${EXECUTOR}:build`,
     cache: true,
+    continuous: false,
     // build ensures the bundle itself (the pull-bundle step, in-process), so a cached build starts nothing.
     dependsOn: ['render-config'],
-    // Keyed on the rendered bytes (which name the builder and bundle images), never on renderer source,
-    // plus the freshness window: builds apply the latest OS updates, so old builds expire.
-    inputs: [
-      { dependentTasksOutputFiles: '**/*', transitive: false },
-      { runtime: `node tools/kiln-nx/bin/freshness-window.js images/${name}/image.yaml` },
-    ],
+    // Keyed on the rendered bytes (which name the builder and bundle images), never on renderer source; the
+    // build hasher (executors.json) adds the freshness token: builds apply the latest OS updates, so they expire
+    // `refresh` after they ran (src/freshness.ts).
+    inputs: [{ dependentTasksOutputFiles: '**/*', transitive: false }],
     outputs: ['{options.outputPath}'],
     options: { outputPath: `dist/images/${name}/build`, configPath: `dist/images/${name}/config` },
     configurations: planConfig(name, 'build', { configPath: `dist/plan/images/${name}/config` }),
@@ -72,6 +76,7 @@ export function uploadTarget(name: string): TargetConfiguration {
   return {
     executor: `${EXECUTOR}:upload`,
     cache: false,
+    continuous: false,
     dependsOn: ['build'],
     // Not cached, but declared so that gen-bom's dependentTasksOutputFiles input hashes published.json.
     outputs: ['{options.outputPath}'],

@@ -58,6 +58,7 @@ describe('createNodes', () => {
                 'render-config': {
                   executor: '@kiln/nx:render-config',
                   cache: true,
+                  continuous: false,
                   inputs: ['{projectRoot}/image.yaml', ...RENDERER_INPUTS],
                   outputs: ['{options.outputPath}'],
                   options: { outputPath: 'dist/images/ubuntu/config' },
@@ -67,6 +68,7 @@ describe('createNodes', () => {
                 'pull-bundle': {
                   executor: '@kiln/nx:pull-bundle',
                   cache: false,
+                  continuous: false,
                   dependsOn: ['render-config'],
                   options: { configPath: 'dist/images/ubuntu/config' },
                   configurations: { plan: { plan: true, outputPath: 'dist/plan/images/ubuntu/pull-bundle', configPath: 'dist/plan/images/ubuntu/config' } },
@@ -75,11 +77,9 @@ describe('createNodes', () => {
                 build: {
                   executor: '@kiln/nx:build',
                   cache: true,
+                  continuous: false,
                   dependsOn: ['render-config'],
-                  inputs: [
-                    { dependentTasksOutputFiles: '**/*', transitive: false },
-                    { runtime: 'node tools/kiln-nx/bin/freshness-window.js images/ubuntu/image.yaml' },
-                  ],
+                  inputs: [{ dependentTasksOutputFiles: '**/*', transitive: false }],
                   outputs: ['{options.outputPath}'],
                   options: { outputPath: 'dist/images/ubuntu/build', configPath: 'dist/images/ubuntu/config' },
                   configurations: { plan: { plan: true, outputPath: 'dist/plan/images/ubuntu/build', configPath: 'dist/plan/images/ubuntu/config' } },
@@ -88,6 +88,7 @@ describe('createNodes', () => {
                 upload: {
                   executor: '@kiln/nx:upload',
                   cache: false,
+                  continuous: false,
                   dependsOn: ['build'],
                   outputs: ['{options.outputPath}'],
                   options: { outputPath: 'dist/images/ubuntu/upload', configPath: 'dist/images/ubuntu/config' },

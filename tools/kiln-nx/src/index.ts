@@ -3,11 +3,14 @@
 import type { CreateDependencies, CreateNodes, DependencyType, ProjectConfiguration, RawProjectGraphDependency } from '@nx/devkit';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatError } from '@kiln/errors';
+import { projectNameClashes } from '@kiln/spec/src/project-name-clash';
 import { buildTarget, pullBundleTarget, renderConfigTarget, uploadTarget } from './image-targets';
 import { normalizePluginOptions, type KilnPluginOptions } from './plugin-options';
 import { applyTkrTarget, genBomTarget, genClusterConfigTarget } from './tkr-cluster-targets';
 
 export type { KilnPluginOptions } from './plugin-options';
+export { preTasksExecution } from './plan-batch';
 
 const SPEC_GLOB = '{images/*/image.yaml,tkrs/*/tkr.yaml,clusters/*/cluster.yaml}';
 
@@ -52,6 +55,8 @@ export const createNodes: CreateNodes<KilnPluginOptions> = [
   SPEC_GLOB,
   (files, rawOptions) => {
     const options = normalizePluginOptions(rawOptions);
+    const clashes = projectNameClashes(files);
+    if (clashes.length > 0) throw new Error(clashes.map(formatError).join('\n'));
     return files.map((file) => {
       const project = projectFor(file, options);
       return [file, { projects: { [project.root]: project } }] as const;

@@ -14,6 +14,7 @@ export function genBomTarget(name: string): TargetConfiguration {
   return {
     executor: `${EXECUTOR}:gen-bom`,
     cache: true,
+    continuous: false,
     dependsOn: [{ target: 'upload', dependencies: true }],
     inputs: ['{projectRoot}/**/*', { input: 'kilnSpec', dependencies: true }, { dependentTasksOutputFiles: '**/published.json', transitive: true }, ...PURE_SOURCE],
     outputs: ['{options.outputPath}'],
@@ -27,6 +28,7 @@ export function applyTkrTarget(name: string): TargetConfiguration {
   return {
     executor: `${EXECUTOR}:apply-tkr`,
     cache: false,
+    continuous: false,
     dependsOn: ['gen-bom'],
     options: { outputPath: `dist/applied/tkrs/${name}` },
     configurations: { plan: { plan: true, outputPath: `dist/plan/tkrs/${name}/apply-tkr` } },
@@ -38,6 +40,7 @@ export function genClusterConfigTarget(name: string): TargetConfiguration {
   return {
     executor: `${EXECUTOR}:gen-cluster-config`,
     cache: true,
+    continuous: false,
     dependsOn: [
       { target: 'apply-tkr', dependencies: true },
       { target: 'upload', dependencies: true },

@@ -60,6 +60,8 @@ export interface KilnImageRhelSubscription {
 export interface KilnImageRhel {
   /** Path of the RHEL DVD ISO, relative to the workspace root (e.g. isos/rhel-8.4-x86_64-dvd.iso). */
   iso: string;
+  /** sha256 of the ISO. Required unless the ISO is the upstream rhel-8.4-x86_64-dvd.iso, whose checksum image-builder pins; sets iso_url and iso_checksum. */
+  isoSha256?: string;
   /** Names of the environment variables holding the Red Hat Subscription Manager credentials (never the values). */
   subscription: KilnImageRhelSubscription;
 }
@@ -74,9 +76,12 @@ export interface KilnImageImages {
 
 export interface KilnImageUploadVsphere {
   datacenter: string;
+  /** Compute cluster the build VM is placed in (image-builder's vsphere.json cluster; this image-builder version ignores resource_pool). */
+  cluster: string;
   /** VM folder for the template. */
   folder: string;
   datastore: string;
+  /** Resource pool the template is imported into (upload only: the build places its VM by cluster). */
   resourcePool: string;
   /** Network of the imported VM. */
   network?: string;
@@ -99,7 +104,7 @@ export interface KilnImageUploadAzure {
   resourceGroup: string;
   /** Shared Image Gallery name (never a random one). */
   gallery: string;
-  /** Gallery image definition name. */
+  /** Not supported: the build always uses the definition image-builder's init-sig.sh creates, capi-<os>. */
   imageName?: string;
   /** Region the image is built in. */
   location: string;

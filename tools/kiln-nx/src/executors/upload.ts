@@ -3,10 +3,9 @@
 import { join } from 'node:path';
 import { contentKey, loadImageContext, planUpload, uploadStep } from '@kiln/steps';
 import { imageTarget } from './image-plan-target';
-import { toExecutor } from './task-runner';
+import { toBatchExecutor, toExecutor, type KilnTaskFn } from './task-runner';
 
-export default toExecutor(
-  imageTarget(
+const run: KilnTaskFn = imageTarget(
     'upload',
     (task, plan) => {
       const { spec } = loadImageContext(task.workspaceRoot, task.project, task.settings);
@@ -20,7 +19,9 @@ export default toExecutor(
         outputPath: task.options.outputPath ?? `dist/images/${task.project}/upload`,
         configPath: task.options.configPath ?? `dist/images/${task.project}/config`,
         replace: task.options.replace === true,
-        echo: process.stdout,
+        echo: task.echo,
       }),
-  ),
-);
+  );
+
+export default toExecutor(run);
+export const batch = toBatchExecutor(run);
