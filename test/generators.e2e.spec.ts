@@ -46,7 +46,7 @@ describe('nx g @kiln/nx:image', () => {
     for (const [name, opts] of cases) {
       const r = generate(['@kiln/nx:image', name, ...opts]);
       expect(r.code, r.all).toBe(0);
-      expect(ws.read(`images/${name}/image.yaml`).split('\n')[0]).toBe('# yaml-language-server: $schema=../../libs/spec/src/schemas/image.schema.json');
+      expect(ws.read(`images/${name}/image.yaml`).split('\n')[0]).toBe('# yaml-language-server: $schema=../../libs/schema/src/schemas/image.schema.json');
     }
     const text = ws.read('images/gen-vsphere-cis/image.yaml');
     expect(text).toContain('infra: vsphere\nos: ubuntu-2004\nrelease: v2.3.0\nvsphere:\n  clusterType: class\n  version: v1.26.5+vmware.1-tkg.1-765d418b72c247c2310384e640ee075e\n');

@@ -23,7 +23,7 @@ const CLOUD_CONFIG = ['build-plan.json', 'customizations.json', 'tkg.json'];
 const CONFIG_FILES: Record<string, string[]> = Object.fromEntries(
   IMAGES.map((name) => [name, name.includes('vsphere') ? VSPHERE_CONFIG : CLOUD_CONFIG]),
 );
-const LIBS = ['catalog', 'errors', 'kiln-nx', 'render', 'spec', 'steps'];
+const LIBS = ['catalog', 'errors', 'kiln-nx', 'image-version', 'render', 'runner', 'schema', 'steps'];
 const STACK_FRAME = '    at ';
 /** A Docker endpoint that cannot answer: real-mode builds fail at their preflight, before any pull. */
 const NO_DOCKER_HOST = 'unix:///nonexistent/kiln-e2e-docker.sock';

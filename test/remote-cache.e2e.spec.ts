@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { listTarEntries } from '@kiln/steps';
+import { listTarEntries } from '@kiln/image-version';
 import { requireDockerOrSkip } from './support/docker-engine';
 import { bridgeGateway, dockerEvents } from './support/docker-watch';
 import { kiln, kilnAsync } from './support/kiln-cli';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadCatalog } from '@kiln/catalog';
 import { formatError } from '@kiln/errors';
-import { loadImageSpec } from '@kiln/spec';
+import { loadImageSpec } from '@kiln/schema';
 import { contentKey, formatPlan, planUpload, uploadStep, type PublishedRecord } from '@kiln/steps';
 import { Ec2TestServer } from './support/ec2-test-server';
 import {

@@ -3,7 +3,7 @@ import { dockerBuildCommands, dockerCreateArgs, resolveTokens, shellQuote, type 
 import { renderBuildPlan } from './render-build-plan';
 import { renderCustomizations } from './render-customizations';
 import type { ImageContext } from './image-context';
-import { awsSpec, azureSpec, fixtureContext, vsphereSpec } from './test-fixtures';
+import { awsSpec, azureSpec, fixtureContext, vsphereSpec } from '../test/test-fixtures';
 
 const TOKENS: PathTokens = {
   workspace: '/ws',

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { KilnError } from '@kiln/errors';
 import { editTkrBom } from './edit-tkr-bom';
-import { AMI, CLASS_VERSION, FIXTURES, OVA, SIG, UBUNTU, fixturesDir, readBomFixture, removeOnce } from './tkr-bom-test-images';
+import { AMI, CLASS_VERSION, FIXTURES, OVA, SIG, UBUNTU, fixturesDir, readBomFixture, removeOnce } from '../test/tkr-bom-test-images';
 import type { BomImage } from './tkr-bom-images';
 
 const goldenDir = join(fixturesDir, 'golden', 'tkr-bom');

@@ -1,12 +1,12 @@
 // The TKG 2.3 guide's image-builder `docker run` commands, compared with the `docker create` (and cp/start/rm) Kiln runs for the same image.
 import { describe, expect, it } from 'vitest';
 import { gossSpecName, loadCatalog } from '@kiln/catalog';
-import { parseDockerCommand, parseDockerRun, type ParsedDockerRun, type ParsedMount } from './docker-command-parser';
+import { parseDockerCommand, parseDockerRun, type ParsedDockerRun, type ParsedMount } from '../test/docker-command-parser';
 import { dockerBuildCommands, dockerCreateArgs, type BuildCommands, type PathTokens } from './docker-run-args';
 import type { ImageContext } from './image-context';
 import { renderBuildPlan } from './render-build-plan';
 import { renderCustomizations } from './render-customizations';
-import { awsSpec, azureSpec, fixtureContext, vsphereSpec } from './test-fixtures';
+import { awsSpec, azureSpec, fixtureContext, vsphereSpec } from '../test/test-fixtures';
 
 // ---- The guide's commands, as printed (seed guide, "build a Linux custom machine image", TKG 2.3). ----
 

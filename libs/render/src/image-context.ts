@@ -1,6 +1,6 @@
 // Everything a renderer needs about one image, gathered by the caller (renderers never touch fs/env/clock).
 import type { Catalog, Release } from '@kiln/catalog';
-import type { KilnImage } from '@kiln/spec';
+import type { KilnImage } from '@kiln/schema';
 
 export interface ImageContext {
   /** Image project name (folder under images/). */

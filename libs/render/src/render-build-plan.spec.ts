@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderBuildPlan } from './render-build-plan';
 import { renderCustomizations } from './render-customizations';
 import type { ImageContext } from './image-context';
-import { awsSpec, azureSpec, fixtureContext, vsphereSpec } from './test-fixtures';
+import { awsSpec, azureSpec, fixtureContext, vsphereSpec } from '../test/test-fixtures';
 
 function planOf(ctx: ImageContext) {
   return renderBuildPlan(ctx, renderCustomizations(ctx));

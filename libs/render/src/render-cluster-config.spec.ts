@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KilnError } from '@kiln/errors';
 import { renderClusterConfig, resolveOsImageValue, type ClusterConfigInput, type ClusterImage } from './render-cluster-config';
-import { UBUNTU, fixturesDir } from './tkr-bom-test-images';
+import { UBUNTU, fixturesDir } from '../test/tkr-bom-test-images';
 
 const TKR_NAME = 'v1.26.5---vmware.2-tkg.1-myorg';
 const VSPHERE_CLASS: ClusterImage = { image: 'ubuntu-2004-vsphere-class', infra: 'vsphere', osinfo: UBUNTU, clusterType: 'class', templateName: 'ubuntu-2004-kube-v1.26.5-class' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { azureImageDefinition, buildVmName, renderCustomizations } from './render-customizations';
-import { FIXTURE_TKG_JSON, awsSpec, azureSpec, fixtureContext, vsphereSpec } from './test-fixtures';
+import { FIXTURE_TKG_JSON, awsSpec, azureSpec, fixtureContext, vsphereSpec } from '../test/test-fixtures';
 
 const WITH_FIPS_OFF = { ...FIXTURE_TKG_JSON, ansible_user_vars: 'install_fips=no' };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderImageConfig } from './render-image-config';
-import { FIXTURE_TKG_JSON, awsSpec, azureSpec, fixtureContext, vsphereSpec } from './test-fixtures';
+import { FIXTURE_TKG_JSON, awsSpec, azureSpec, fixtureContext, vsphereSpec } from '../test/test-fixtures';
 
 /** Every object's keys, at every depth, in document order. */
 function keyOrders(value: unknown, out: string[][] = []): string[][] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderTkgJson } from './render-tkg-json';
-import { FIXTURE_TKG_JSON, awsSpec, fixtureContext, vsphereSpec } from './test-fixtures';
+import { FIXTURE_TKG_JSON, awsSpec, fixtureContext, vsphereSpec } from '../test/test-fixtures';
 
 describe('renderTkgJson', () => {
   it('FIPS removes install_fips=no from ansible_user_vars and keeps the other tokens', () => {

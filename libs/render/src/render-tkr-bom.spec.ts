@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderTkrBom, type TkrBomInput } from './render-tkr-bom';
-import { AMI, OVA, SIG, fixturesDir, readBomFixture } from './tkr-bom-test-images';
+import { AMI, OVA, SIG, fixturesDir, readBomFixture } from '../test/tkr-bom-test-images';
 
 const NAME = 'v1.26.5---vmware.2-tkg.1-myorg';
 const input = (): TkrBomInput => ({

@@ -4,3 +4,6 @@ export * from './preflight';
 export * from './tool-hints';
 export * from './docker-cli';
 export * from './cleanup-reaper';
+export * from './kubectl-command';
+export * from './free-port';
+export * from './http-probe';

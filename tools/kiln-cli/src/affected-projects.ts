@@ -2,7 +2,7 @@
 // An image is rebuilt when it is new or its rendered config changed (build is keyed on the rendered bytes);
 // tkrs and clusters when their folder or rendered output changed, or when something they use is rebuilt.
 import { configBundleDir } from '@kiln/catalog';
-import type { ProjectKind } from '@kiln/spec';
+import type { ProjectKind } from '@kiln/schema';
 import { releaseOf, type ProjectSnapshot, type Snapshot } from './workspace-snapshot';
 
 export interface AffectedProject {

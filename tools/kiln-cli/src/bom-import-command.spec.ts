@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KilnError } from '@kiln/errors';
-import { loadTkrSpec } from '@kiln/spec';
+import { loadTkrSpec } from '@kiln/schema';
 import { bomImport, tanzuBomDir } from './bom-import-command';
 import { main } from './main';
 
@@ -57,7 +57,7 @@ describe('kiln bom import', () => {
     bomImport({ root, tkr: 'custom', version: V, home });
     const text = readFileSync(join(root, 'tkrs/custom/tkr.yaml'), 'utf8');
     expect(text.split('\n').slice(0, 3)).toEqual([
-      '# yaml-language-server: $schema=../../libs/spec/src/schemas/tkr.schema.json',
+      '# yaml-language-server: $schema=../../libs/schema/src/schemas/tkr.schema.json',
       `# Custom TKr based on tkr-bom-${V}.yaml (release.version ${V}); starter written by kiln bom import.`,
       `bom: tkr-bom-${V}.yaml`,
     ]);

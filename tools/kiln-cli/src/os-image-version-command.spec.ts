@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { main } from './main';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const GOVC_FIXTURES = join(ROOT, 'libs', 'steps', 'fixtures', 'govc');
+const GOVC_FIXTURES = join(ROOT, 'libs', 'image-version', 'fixtures', 'govc');
 const V = 'v1.26.5+vmware.1-tkg.1-765d418b72c247c2310384e640ee075e';
 const VM = '/dc0/vm/ubuntu-2004-kube-v1.26.5+vmware.1-tkg.1';
 const dir = mkdtempSync(join(tmpdir(), 'kiln-os-image-version-spec-'));

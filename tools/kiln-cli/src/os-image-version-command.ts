@@ -4,7 +4,9 @@ import { basename, isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KilnError } from '@kiln/errors';
 import { Redactor, requireTool, runCommand } from '@kiln/runner';
-import { checkImageVersionTarget, govcEnvironment, govcFailureReason, govcVmVersion, openGovcSession, osImageVersionFromCluster, ovaVersion, writeImageVersion } from '@kiln/steps';
+import { govcVmVersion, osImageVersionFromCluster, ovaVersion } from '@kiln/image-version';
+import { govcEnvironment, govcFailureReason, openGovcSession } from '@kiln/steps';
+import { checkImageVersionTarget, writeImageVersion } from './write-image-version';
 
 export const OS_IMAGE_VERSION_USAGE = `usage: kiln os-image-version SOURCE [--write images/NAME]
 

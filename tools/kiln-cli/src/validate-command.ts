@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCatalog } from '@kiln/catalog';
 import { formatError } from '@kiln/errors';
-import { loadClusterSpec, loadImageSpec, loadTkrSpec, projectNameClashes, readWorkspaceFile } from '@kiln/spec';
+import { loadClusterSpec, loadImageSpec, loadTkrSpec, projectNameClashes, readWorkspaceFile } from '@kiln/schema';
 import { workspaceRoot } from './workspace-root';
 
 const KINDS = [

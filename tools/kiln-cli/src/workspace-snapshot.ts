@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { CATALOG_FILE, parseCatalog, type Catalog, type Release } from '@kiln/catalog';
 import { formatError, isKilnError } from '@kiln/errors';
 import { renderImageConfig, type BuildPlan } from '@kiln/render';
-import { PROJECT_KINDS, type ProjectKind } from '@kiln/spec';
+import { PROJECT_KINDS, type ProjectKind } from '@kiln/schema';
 import { genBomStep, genClusterConfigStep, loadImageContext, settingsFromNxJson, type KilnSettings } from '@kiln/steps';
 
 export interface ProjectSnapshot {

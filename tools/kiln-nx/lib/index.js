@@ -5,7 +5,7 @@ exports.createDependencies = exports.createNodes = exports.preTasksExecution = v
 const node_fs_1 = require("node:fs");
 const node_path_1 = require("node:path");
 const errors_1 = require("./_workspace/libs/errors/src/index.js");
-const project_name_clash_1 = require("./_workspace/libs/spec/src/project-name-clash.js");
+const project_name_clash_1 = require("./_workspace/libs/schema/src/project-name-clash.js");
 const image_targets_1 = require("./image-targets.js");
 const plugin_options_1 = require("./plugin-options.js");
 const tkr_cluster_targets_1 = require("./tkr-cluster-targets.js");

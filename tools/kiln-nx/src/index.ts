@@ -4,7 +4,7 @@ import type { CreateDependencies, CreateNodes, DependencyType, ProjectConfigurat
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatError } from '@kiln/errors';
-import { projectNameClashes } from '@kiln/spec/src/project-name-clash';
+import { projectNameClashes } from '@kiln/schema/src/project-name-clash';
 import { buildTarget, pullBundleTarget, renderConfigTarget, uploadTarget } from './image-targets';
 import { normalizePluginOptions, type KilnPluginOptions } from './plugin-options';
 import { applyTkrTarget, genBomTarget, genClusterConfigTarget } from './tkr-cluster-targets';

@@ -1,6 +1,6 @@
 // apply-tkr executor: apply the TKr ConfigMap (--force-conflicts takes fields over from another field manager), restart
 // the TKr controller and wait for the TKr (plan mode: the commands).
-import { loadTkrSpec, readWorkspaceFile } from '@kiln/spec';
+import { loadTkrSpec, readWorkspaceFile } from '@kiln/schema';
 import { applyTkrStep, planApplyTkr, writePlan } from '@kiln/steps';
 import { toBatchExecutor, toExecutor, type KilnTaskFn } from './task-runner';
 

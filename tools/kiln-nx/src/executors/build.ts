@@ -1,7 +1,7 @@
 // build executor: ensure the bundle, then run the image-builder container from build-plan.json; both modes
 // record the freshness token of the build's hash (freshness.json) so the build is reused until refresh old.
 import { join } from 'node:path';
-import { readWorkspaceFile } from '@kiln/spec';
+import { readWorkspaceFile } from '@kiln/schema';
 import { stableJson } from '@kiln/render';
 import { buildStep, planBuild, planPullBundle, writeFileAtomic } from '@kiln/steps';
 import { FRESHNESS_FILE, freshnessRecord, freshnessToken, nowMs, readFreshnessRecord, refreshOf } from '../freshness';

@@ -1,6 +1,6 @@
 // Checks every generator runs before writing a new project folder: a valid, unused name across all kinds.
 import { KilnError } from '@kiln/errors';
-import { PROJECT_KINDS, type ProjectKind } from '@kiln/spec/src/project-name-clash';
+import { PROJECT_KINDS, type ProjectKind } from '@kiln/schema/src/project-name-clash';
 
 /** What a generator may look at: an Nx Tree or the file system (kiln bom import). */
 export interface WorkspaceView {

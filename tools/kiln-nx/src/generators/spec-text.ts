@@ -37,7 +37,7 @@ const HARDENING: Record<'cis' | 'stig', string[]> = {
 
 export function imageYaml(o: ImageYamlOptions): string {
   const lines = [
-    '# yaml-language-server: $schema=../../libs/spec/src/schemas/image.schema.json',
+    '# yaml-language-server: $schema=../../libs/schema/src/schemas/image.schema.json',
     `# ${o.os} ${o.infra} image for TKG ${o.release} (written by nx g @kiln/nx:image; see README: images/<name>/image.yaml).`,
     `infra: ${o.infra}`,
     `os: ${o.os}`,
@@ -86,7 +86,7 @@ export interface TkrYamlOptions {
 export function tkrYaml(o: TkrYamlOptions): string {
   const images = o.images.length > 0 ? ['images:', ...o.images.map((i) => `  - ${q(i)}`)] : ['# Image projects (folders under images/) whose published images this TKr adds: list at least one.', 'images: []'];
   return [
-    '# yaml-language-server: $schema=../../libs/spec/src/schemas/tkr.schema.json',
+    '# yaml-language-server: $schema=../../libs/schema/src/schemas/tkr.schema.json',
     `# Custom TKr based on ${o.bom}${o.version ? ` (release.version ${o.version})` : ''}; ${o.writtenBy ?? 'written by nx g @kiln/nx:tkr'}.`,
     `bom: ${q(o.bom)}`,
     `# release.version becomes ${o.version ?? '<base version>'}-<suffix> (never a prefix): lowercase letters, digits and '-'.`,
@@ -111,7 +111,7 @@ export interface ClusterYamlOptions {
 
 export function clusterYaml(o: ClusterYamlOptions): string {
   return [
-    '# yaml-language-server: $schema=../../libs/spec/src/schemas/cluster.schema.json',
+    '# yaml-language-server: $schema=../../libs/schema/src/schemas/cluster.schema.json',
     `# Cluster configuration ${o.clusterName} (written by nx g @kiln/nx:cluster).`,
     ...(o.kind === 'management' ? ['kind: management'] : ['# kind: management          # the custom image for the management cluster itself']),
     `base: ${q(o.base)}`,

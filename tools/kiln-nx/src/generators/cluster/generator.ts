@@ -1,7 +1,7 @@
 // nx g @kiln/nx:cluster <name>: writes clusters/<name>/cluster.yaml (and copies the base config with --baseFrom), or refuses.
 import type { Tree } from '@nx/devkit';
 import { KilnError } from '@kiln/errors';
-import { loadClusterSpec } from '@kiln/spec';
+import { loadClusterSpec } from '@kiln/schema';
 import { refused } from '../image/generator';
 import { checkNewProjectName, existingSpecFiles, type WorkspaceView } from '../new-project-checks';
 import { clusterYaml } from '../spec-text';

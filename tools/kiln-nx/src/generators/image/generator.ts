@@ -2,7 +2,7 @@
 import type { Tree } from '@nx/devkit';
 import { CATALOG_FILE, getRelease, parseCatalog, type Catalog, type Infra, type OsName } from '@kiln/catalog';
 import { KilnError } from '@kiln/errors';
-import { loadImageSpec } from '@kiln/spec';
+import { loadImageSpec } from '@kiln/schema';
 import { parse } from 'yaml';
 import { checkNewProjectName, type WorkspaceView } from '../new-project-checks';
 import { imageYaml, type ImageYamlOptions } from '../spec-text';

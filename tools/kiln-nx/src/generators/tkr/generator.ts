@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { Tree } from '@nx/devkit';
 import { KilnError } from '@kiln/errors';
 import { bomReleaseVersion } from '@kiln/render';
-import { loadImageSpec, loadTkrSpec } from '@kiln/spec';
+import { loadImageSpec, loadTkrSpec } from '@kiln/schema';
 import { readCatalog, refused } from '../image/generator';
 import { checkNewProjectName, existingSpecFiles, type WorkspaceView } from '../new-project-checks';
 import { tkrYaml } from '../spec-text';
