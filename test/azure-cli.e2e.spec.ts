@@ -5,18 +5,20 @@
 //    az login --identity against the server's managed identity endpoint), as the AWS tests point the real aws CLI
 //    at the EC2 test server. The az fake (upload.e2e.spec.ts) stays for the same flows with recorded output.
 // Under CI=true a missing az (or openssl, for the test server's certificate) fails here.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { formatError } from '@kiln/errors';
 import { azArgs, keepRegion, kilnTags, uploadStep, type SigVersionRef, type TargetRegion } from '@kiln/steps';
 import { ArmTestServer } from './support/arm-test-server';
-import { Capture, copySampleImage, createUploadWorkspace, key, writeArtifact, type UploadWorkspace } from './support/upload-fixtures';
+import { Capture, commitOf, copySampleImage, createUploadWorkspace, key, revokeImage, writeArtifact, writeProvenance, type UploadWorkspace } from './support/upload-fixtures';
 import { requireTools, toolsOrSkip } from './support/vcsim';
 
 const tools = toolsOrSkip(['az', 'openssl']);
+const execFileAsync = promisify(execFile);
 
 describe.skipIf(tools.skip)('the real az accepts every az command line Kiln produces', () => {
   let config = '';
@@ -56,6 +58,8 @@ describe.skipIf(tools.skip)('the real az accepts every az command line Kiln prod
     ['update: existing regions kept, a new one added, tags', azArgs.update(ref, [...existing.map(keepRegion), 'westus2'], tags)],
     ['update: tags only', azArgs.update(ref, undefined, tags)],
     ['update: regions only', azArgs.update(ref, [...existing.map(keepRegion), 'westus2'], undefined)],
+    ['update: exclude from latest (a revocation)', azArgs.exclude(ref, '2026-02-20')],
+    ['update: back in latest (a restore)', azArgs.restore(ref)],
   ])('%s: az validates the arguments and stops only for the missing login', (_name, args) => {
     const r = az(args);
     expect(r.stderr).toContain("Please run 'az login' to setup account.");
@@ -171,5 +175,80 @@ describe.skipIf(tools.skip)('Azure upload through the real az against a local AR
     expect(message.split('\n')[0]).toBe('az exited with code 1');
     expect(message).toContain('GalleryImageVersionReplicationFailed');
     expect(ws.exists(`dist/images/${IMAGE}/upload/published.json`)).toBe(false);
+  });
+  it('tags the version with kiln:commit when the build recorded a commit', async () => {
+    server.addVersion(REF, 'westeurope');
+    writeProvenance(ws, IMAGE, commitOf('azure'));
+    await uploadStep({ workspaceRoot: ws.root, project: IMAGE, echo: new Capture(), env: env() });
+    expect(stored().tags['kiln:commit']).toBe(commitOf('azure'));
+  });
+
+  describe('a revoked image: the version published.json lists is excluded from latest, nothing is replicated', () => {
+    const REASON = 'CVE-2026-0001 in the kernel';
+    const PUBLISHED = {
+      azure: { gallery: 'tkg_gallery', imageName: 'capi-ubuntu-2004', resourceGroup: 'tkg-images', sigImageVersionId: PATH_, subscriptionId: server.subscriptionId, version: '0.1.123456' },
+      contentKey: KEY,
+      image: IMAGE,
+      infra: 'azure',
+      os: 'ubuntu-2004',
+    };
+    let before = '';
+
+    /** The real az's show of the version (spawned asynchronously: the server runs in this process). */
+    const azShow = async () => {
+      const args = ['sig', 'image-version', 'show', '--resource-group', 'tkg-images', '--gallery-name', 'tkg_gallery', '--gallery-image-definition', 'capi-ubuntu-2004', '--gallery-image-version', '0.1.123456', '-o', 'json'];
+      const { stdout } = await execFileAsync('az', args, { env: { ...process.env, ...env() }, encoding: 'utf8' });
+      return JSON.parse(stdout) as { publishingProfile: { excludeFromLatest: boolean; targetRegions: unknown[] }; tags: Record<string, string> };
+    };
+
+    /** The version and published.json as an earlier upload left them: replicated to both regions, tagged. */
+    beforeEach(() => {
+      const version = server.addVersion(REF, 'westeurope', TAGS);
+      version.properties.publishingProfile.targetRegions.push({ name: 'North Europe', regionalReplicaCount: 1, storageAccountType: 'Standard_LRS' });
+      ws.write(`dist/images/${IMAGE}/upload/published.json`, JSON.stringify(PUBLISHED, null, 2) + '\n');
+      before = revokeImage(ws, IMAGE, REASON, '2026-02-20');
+    });
+
+    it('az sets excludeFromLatest (a JSON boolean) and the kiln:revoked tag in one update, and changes nothing else', async () => {
+      await uploadStep({ workspaceRoot: ws.root, project: IMAGE, echo: new Capture(), env: env() });
+      expect(calls()).toEqual([`GET ${PATH_}`, `GET ${PATH_}`, `PUT ${PATH_}`]);
+      const put = server.calls[2]!.body as { tags: Record<string, string>; properties: { publishingProfile: { excludeFromLatest: unknown; targetRegions: unknown[] } } };
+      expect(put.properties.publishingProfile.excludeFromLatest).toBe(true);
+      expect(put.tags).toEqual({ ...stored().tags, 'kiln:revoked': '2026-02-20' });
+      expect(stored().properties.publishingProfile.targetRegions.map((t) => t.name)).toEqual(['West Europe', 'North Europe']);
+    });
+
+    it('the real az shows the version excluded from latest afterwards', async () => {
+      await uploadStep({ workspaceRoot: ws.root, project: IMAGE, echo: new Capture(), env: env() });
+      const shown = await azShow();
+      expect([shown.publishingProfile.excludeFromLatest, shown.tags['kiln:revoked']]).toEqual([true, '2026-02-20']);
+    });
+
+    it('records the revocation in published.json, keeping what was published', async () => {
+      const report = await uploadStep({ workspaceRoot: ws.root, project: IMAGE, echo: new Capture(), env: env() });
+      expect(JSON.parse(ws.read(`dist/images/${IMAGE}/upload/published.json`))).toEqual({
+        ...PUBLISHED,
+        revoked: { reason: REASON, at: '2026-02-20', applied: [{ object: PATH_, lifecycle: 'excludeFromLatest' }] },
+      });
+      expect(report).toBe(`[${IMAGE}] revoked image version ${PATH_}: ${PATH_} excludeFromLatest → dist/images/${IMAGE}/upload/published.json`);
+    });
+
+    it('running it again only reads the version', async () => {
+      await uploadStep({ workspaceRoot: ws.root, project: IMAGE, echo: new Capture(), env: env() });
+      server.clearCalls();
+      await uploadStep({ workspaceRoot: ws.root, project: IMAGE, echo: new Capture(), env: env() });
+      expect(calls()).toEqual([`GET ${PATH_}`]);
+    });
+
+    it('restoring (revoked: removed) puts the version back in latest and removes the tag on the next upload', async () => {
+      await uploadStep({ workspaceRoot: ws.root, project: IMAGE, echo: new Capture(), env: env() });
+      ws.write(`images/${IMAGE}/image.yaml`, before);
+      server.clearCalls();
+      await uploadStep({ workspaceRoot: ws.root, project: IMAGE, echo: new Capture(), env: env() });
+      expect(calls()).toEqual([`GET ${PATH_}`, `GET ${PATH_}`, `PUT ${PATH_}`]);
+      const shown = await azShow();
+      expect([shown.publishingProfile.excludeFromLatest, 'kiln:revoked' in shown.tags]).toEqual([false, false]);
+      expect(JSON.parse(ws.read(`dist/images/${IMAGE}/upload/published.json`))).toEqual(PUBLISHED);
+    });
   });
 });

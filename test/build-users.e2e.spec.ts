@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { requireDockerOrSkip } from './support/docker-engine';
 import { bridgeGateway, containersNamed, waitForRunningContainer } from './support/docker-watch';
@@ -135,7 +136,7 @@ async function dockerExec(container: string, command: string[], withinMs: number
     const r = spawnSync('docker', ['exec', container, ...command], { encoding: 'utf8', timeout: 30_000 });
     if (r.status === 0) return r.stdout;
     if (Date.now() - start > withinMs) throw new Error(`docker exec ${command.join(' ')} failed for ${withinMs} ms: ${r.stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
   }
 }
 

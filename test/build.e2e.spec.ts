@@ -6,11 +6,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '@kiln/catalog';
+import { parsePackageList, publishedObjectDigest, validateSbom } from '@kiln/provenance';
 import { dockerBuildCommands, type BuildPlan } from '@kiln/render';
 import { showCommand } from '@kiln/runner';
+import { digestPath } from '@kiln/steps';
 import { requireDockerOrSkip } from './support/docker-engine';
 import {
   bridgeGateway,
@@ -115,6 +118,29 @@ function configContentKey(project: string): string {
   return hash.digest('hex');
 }
 
+/** A build's provenance.json (an in-toto statement, the fields this file checks). */
+interface Provenance {
+  subject: Array<{ name: string; digest: { sha256: string } }>;
+  predicate: {
+    buildDefinition: { resolvedDependencies: Array<{ name: string; digest: Record<string, string>; annotations?: Record<string, unknown> }> };
+    runDetails: { builder: { version: { kiln: string } }; metadata: { startedOn: string; finishedOn: string } };
+  };
+}
+
+function provenance(project: string): Provenance {
+  return JSON.parse(ws.read(`dist/images/${project}/build/provenance.json`)) as Provenance;
+}
+
+/** name → digest of each material (resolvedDependency) of a provenance statement. */
+function materials(p: Provenance): Record<string, Record<string, string>> {
+  return Object.fromEntries(p.predicate.buildDefinition.resolvedDependencies.map((d) => [d.name, d.digest]));
+}
+
+/** `docker image inspect`'s Id and RepoDigests of an image. */
+function inspectImage(ref: string): { Id: string; RepoDigests: string[] } {
+  return JSON.parse(docker(['image', 'inspect', '--format', '{{json .}}', ref]).stdout) as { Id: string; RepoDigests: string[] };
+}
+
 function buildPlan(project: string): BuildPlan {
   return JSON.parse(ws.read(`dist/images/${project}/config/build-plan.json`));
 }
@@ -177,6 +203,10 @@ requireDockerOrSkip('build with real Nx, Docker and the stand-in images', () => 
       'slow-stop-int': imageFrom('ubuntu-2004-vsphere-plan', sleepVars(120, '  kiln_standin_stop_delay: "15"\n')),
       'slow-stop-term-nx': imageFrom('ubuntu-2004-vsphere-plan', sleepVars(120, '  kiln_standin_stop_delay: "15"\n')),
       'fail-vsphere': imageFrom('ubuntu-2004-vsphere-plan', 'packerVars:\n  kiln_standin_fail: "disk full on /dev/sda1"\n'),
+      'fail-task': imageFrom('ubuntu-2004-vsphere-plan', 'packerVars:\n  kiln_standin_fail: "disk full on /dev/sda1"\n'),
+      'fail-goss': imageFrom('ubuntu-2004-aws-cis', 'packerVars:\n  kiln_standin_fail_goss: "aide auditd"\n'),
+      // Points the package-list role outside the output folder Kiln copies out: the build leaves no packages.tsv.
+      'no-package-list': imageFrom('ubuntu-2004-vsphere-plan', 'packerVars:\n  ansible_user_vars: "kiln_package_list_dest=/home/imagebuilder/elsewhere/packages.tsv"\n'),
       'missing-builder': imageFrom('ubuntu-2004-vsphere-plan', `images:\n  builder: ${MISSING_IMAGE}\n`),
       'secrets-vsphere': imageFrom('ubuntu-2004-vsphere-plan'),
       'secrets-rhel': imageFrom('rhel-8-vsphere'),
@@ -255,7 +285,7 @@ requireDockerOrSkip('build with real Nx, Docker and the stand-in images', () => 
       const output = join(ws.root, 'dist/images', project, 'output');
       const commands = dockerBuildCommands(
         plan,
-        { workspace: ws.root, config: join(ws.root, 'dist/images', project, 'config'), run: folders.find((f) => f.includes('/kiln-run-')) ?? '(none)' },
+        { workspace: ws.root, config: join(ws.root, 'dist/images', project, 'config'), run: folders.find((f) => f.includes('/kiln-run-')) ?? '(none)', kiln: ws.root },
         `kiln-build-${project}-${runId}`,
         output,
       );
@@ -305,6 +335,88 @@ requireDockerOrSkip('build with real Nx, Docker and the stand-in images', () => 
     });
   });
 
+  describe('provenance.json and sbom.cdx.json of those builds', () => {
+    it("names exactly artifact.json's outputs as subjects: the OVA by its sha256, the AMIs and the SIG version by id", () => {
+      const subjects = Object.fromEntries(ARTIFACT_IMAGES.map((p) => [p, provenance(p).subject]));
+      const expected = Object.fromEntries(
+        ARTIFACT_IMAGES.map((p) => {
+          const record = artifact(p) as { ova?: { path: string; sha256: string }; amis?: Record<string, string>; sigImageVersionId?: string };
+          if (record.ova) return [p, [{ name: basename(record.ova.path), digest: { sha256: sha256(readFileSync(join(ws.root, record.ova.path))) } }]];
+          if (record.amis) {
+            return [p, Object.entries(record.amis).map(([region, id]) => ({ name: id, digest: { sha256: publishedObjectDigest({ kind: 'aws-ami', region, id }) } }))];
+          }
+          const id = record.sigImageVersionId!;
+          return [p, [{ name: id, digest: { sha256: publishedObjectDigest({ kind: 'azure-sig-image-version', id }) } }]];
+        }),
+      );
+      expect(subjects).toEqual(expected);
+    });
+
+    it('records the commit the workspace was at, and that no tracked file differed from it', () => {
+      const head = ws.git(['rev-parse', 'HEAD']).trim();
+      for (const p of ARTIFACT_IMAGES) {
+        const source = provenance(p).predicate.buildDefinition.resolvedDependencies.find((d) => d.name === 'source');
+        expect(source, p).toEqual({ name: 'source', digest: { gitCommit: head }, annotations: { dirty: false } });
+      }
+    });
+
+    it('records the sha256 of image.yaml and of every rendered config file, as this test computes them', () => {
+      for (const p of ARTIFACT_IMAGES) {
+        const config = `dist/images/${p}/config`;
+        const files = [`images/${p}/image.yaml`, ...readdirSync(join(ws.root, config)).map((f) => `${config}/${f}`)];
+        const recorded = materials(provenance(p));
+        expect(Object.fromEntries(files.map((f) => [f, recorded[f]])), p).toEqual(Object.fromEntries(files.map((f) => [f, { sha256: sha256(readFileSync(join(ws.root, f))) }])));
+      }
+    });
+
+    it("records every bundle part the builder mounted and Kiln's package-list role, by content digest", () => {
+      for (const p of ARTIFACT_IMAGES) {
+        const plan = buildPlan(p);
+        const parts = plan.mounts.filter((m) => m.host.startsWith('{workspace}/images/_bundles/') || m.host.startsWith('{kiln}/')).map((m) => m.host);
+        const recorded = materials(provenance(p));
+        const name = (host: string) => host.replace('{workspace}/', '');
+        expect(Object.fromEntries(parts.map((h) => [name(h), recorded[name(h)]])), p).toEqual(
+          Object.fromEntries(parts.map((h) => [name(h), { sha256: digestPath(h.replace('{workspace}', ws.root).replace('{kiln}', ws.root)) }])),
+        );
+        expect(parts.filter((h) => h.startsWith('{kiln}/')), p).toEqual(['{kiln}/libs/provenance/ansible/kiln-package-list']);
+      }
+    });
+
+    it('records the release pins and the builder and bundle images by the digests `docker image inspect` reports', () => {
+      const builder = inspectImage(BUILDER);
+      const bundle = inspectImage(BUNDLE);
+      for (const p of ARTIFACT_IMAGES) {
+        const deps = provenance(p).predicate.buildDefinition.resolvedDependencies;
+        const image = (ref: string) => deps.find((d) => d.name === ref);
+        // The stand-ins are imported locally, so they have no RepoDigests and are named by their Id.
+        expect([builder.RepoDigests, bundle.RepoDigests]).toEqual([[], []]);
+        expect([image(BUILDER)?.digest.sha256, image(BUILDER)?.annotations?.imageId], p).toEqual([builder.Id.replace('sha256:', ''), builder.Id]);
+        expect([image(BUNDLE)?.digest.sha256, image(BUNDLE)?.annotations?.imageId], p).toEqual([bundle.Id.replace('sha256:', ''), bundle.Id]);
+        expect(deps.find((d) => d.name === 'catalog/releases/v2.3.0')?.annotations?.pins, p).toEqual(RELEASE);
+      }
+    });
+
+    it("records Kiln's version and start and finish times around the container run", () => {
+      const version = (JSON.parse(ws.read('package.json')) as { version: string }).version;
+      for (const p of ARTIFACT_IMAGES) {
+        const { runDetails } = provenance(p).predicate;
+        const [started, finished] = [Date.parse(runDetails.metadata.startedOn), Date.parse(runDetails.metadata.finishedOn)];
+        expect([runDetails.builder.version.kiln, started <= finished, finished], p).toEqual([version, true, Date.parse(String(artifact(p).builtAt))]);
+      }
+    });
+
+    it("writes an SBOM that passes the CycloneDX library's validator and lists the packages the stand-in's role wrote", async () => {
+      for (const p of ARTIFACT_IMAGES) {
+        const text = ws.read(`dist/images/${p}/build/sbom.cdx.json`);
+        await validateSbom(text, p);
+        const listed = parsePackageList(ws.read(`dist/images/${p}/output/packages.tsv`)).packages.map((pkg) => pkg.name);
+        const components = (JSON.parse(text) as { components: Array<{ name: string; type: string }> }).components.filter((c) => c.type === 'library');
+        expect(components.map((c) => c.name).sort(), p).toEqual([...listed].sort());
+        expect(listed, p).toContain(p.startsWith('rhel') ? 'glibc' : 'openssh-server');
+      }
+    });
+  });
+
   it('serves a repeated build from the Nx cache and starts no container', async () => {
     const before = ARTIFACT_IMAGES.map((p) => ws.read(`dist/images/${p}/build/artifact.json`));
     const t0 = Date.now();
@@ -315,6 +427,16 @@ requireDockerOrSkip('build with real Nx, Docker and the stand-in images', () => 
     const ours = (name: string) => name.startsWith('kiln-bundle-') || ARTIFACT_IMAGES.some((p) => name.startsWith(`kiln-build-${p}-`));
     expect(dockerEvents('container', t0, t1).filter((e) => ours(e.name))).toEqual([]);
     expect(ARTIFACT_IMAGES.map((p) => ws.read(`dist/images/${p}/build/artifact.json`))).toEqual(before);
+  });
+
+  it('a cached re-run restores provenance.json and sbom.cdx.json with artifact.json', async () => {
+    const files = ['artifact.json', 'provenance.json', 'sbom.cdx.json'];
+    const before = ARTIFACT_IMAGES.flatMap((p) => files.map((f) => ws.read(`dist/images/${p}/build/${f}`)));
+    for (const p of ARTIFACT_IMAGES) for (const f of files) ws.remove(`dist/images/${p}/build/${f}`);
+    const r = await nx(['run-many', '-t', 'build', '--projects', ARTIFACT_IMAGES.join(','), '--parallel', '3']);
+    expectOk(r);
+    expect(buildStatuses(r.stdout)).toEqual(allWithStatus(builds(ARTIFACT_IMAGES), 'local cache'));
+    expect(ARTIFACT_IMAGES.flatMap((p) => files.map((f) => ws.read(`dist/images/${p}/build/${f}`)))).toEqual(before);
   });
 
   it('a second build of the same image replaces its leftover build VM (-force) and starts from an empty output folder', async () => {
@@ -367,7 +489,7 @@ requireDockerOrSkip('build with real Nx, Docker and the stand-in images', () => 
           return Date.now() - start;
         } catch (e) {
           if (Date.now() - start > withinMs) throw e;
-          await new Promise((resolve) => setTimeout(resolve, 250));
+          await sleep(250);
         }
       }
     }
@@ -463,6 +585,60 @@ requireDockerOrSkip('build with real Nx, Docker and the stand-in images', () => 
       expect(readFileSync(log, 'utf8')).toContain(`\n${error}\n`);
       expect(statSync(log).mode & 0o777).toBe(0o600);
       expect(ws.exists(`dist/images/${project}/build/artifact.json`)).toBe(false);
+    }
+  });
+
+  describe('the failure summary before the log tail', () => {
+    /** The task's output lines from the summary's first line to the error line, and the log the summary names. */
+    function summaryOf(stdout: string, project: string): { lines: string[]; log: string } {
+      const out = taskOutput(stdout, `${project}:build`).split('\n');
+      const start = out.findIndex((l) => l.startsWith(`[${project}] build failed while `));
+      const error = out.indexOf(`${project}: docker exited with code 2`);
+      expect([start >= 0, error > start], out.join('\n')).toEqual([true, true]);
+      const lines = out.slice(start, out.findIndex((l, i) => i > start && l.startsWith(`[${project}]   log: `)) + 1);
+      return { lines, log: lines[lines.length - 1]!.slice(`[${project}]   log: `.length) };
+    }
+
+    it('a failed Ansible task: the phase, the task and its msg, and packer\'s error, before the error and its log tail', async () => {
+      const project = 'fail-task';
+      const r = await nx(['run', `${project}:build`]);
+      expect(r.code).toBe(1);
+      const { lines, log } = summaryOf(r.stdout, project);
+      expect(lines).toEqual([
+        `[${project}] build failed while provisioning with ansible`,
+        `[${project}]   ansible task: tkg : Install containerd v1.6.18+vmware.1 (host default)`,
+        `[${project}]     disk full on /dev/sda1`,
+        `[${project}]   packer: Error executing Ansible: Non-zero exit status: exit status 2`,
+        `[${project}]   log: ${log}`,
+      ]);
+      expect([log, ws.exists(log)]).toEqual([`dist/images/${project}/logs/${buildLogs(project)[0]}`, true]);
+    });
+
+    it('failed goss checks: the goss phase and each failed check with what goss says about it', async () => {
+      const project = 'fail-goss';
+      const r = await nx(['run', `${project}:build`]);
+      expect(r.code).toBe(1);
+      expect(summaryOf(r.stdout, project).lines.slice(0, 5)).toEqual([
+        `[${project}] build failed while running goss`,
+        `[${project}]   goss: 2 of 3 checks failed`,
+        `[${project}]     Package: aide: installed: Expected <bool>: false to equal <bool>: true`,
+        `[${project}]     Package: auditd: installed: Expected <bool>: false to equal <bool>: true`,
+        `[${project}]   packer: goss validate failed`,
+      ]);
+    });
+  });
+
+  it('a build that leaves no package list fails naming the role contract, writes no artifact.json and caches nothing', async () => {
+    const project = 'no-package-list';
+    for (const attempt of [1, 2]) {
+      const r = await nx(['run', `${project}:build`]);
+      expect(r.code, `attempt ${attempt}`).toBe(1);
+      expect(buildStatuses(r.stdout)).toEqual({ [`${project}:build`]: 'ran' });
+      const out = taskOutput(r.stdout, `${project}:build`).split('\n');
+      const at = out.indexOf(`${project}: the build finished but wrote no package list (dist/images/${project}/output/packages.tsv), so there is no sbom.cdx.json to make`);
+      expect(at, out.join('\n')).toBeGreaterThanOrEqual(0);
+      expect(out[at + 1]).toContain("hint: image-builder must run Kiln's kiln-package-list role: custom_role_names lists /home/imagebuilder/kiln-package-list last");
+      expect(['artifact.json', 'provenance.json', 'sbom.cdx.json'].filter((f) => ws.exists(`dist/images/${project}/build/${f}`))).toEqual([]);
     }
   });
 

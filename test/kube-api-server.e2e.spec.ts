@@ -2,10 +2,11 @@
 // kubectl: apply conflicts between field managers, kubectl's client-side → server-side migration, namespaces that
 // must exist, pods that linger Terminating while the Deployment replaces them, the TKr controller's asynchronous and
 // create-only work, per-verb RBAC answered the same by SelfSubjectAccessReview, and an OpenAPI v2-only server.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '@kiln/testing';
 import { startKubeApiServer, type KubeApiServer, type KubeApiServerOptions } from './support/kube-api-server';
 import { pollUntil, runKubectl } from './support/kubectl-run';
 
@@ -22,15 +23,13 @@ let server: KubeApiServer | undefined;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'kiln-kube-server-'));
+  tmp = tempDir('kiln-kube-server-');
 });
 
 afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 async function setUp(options: KubeApiServerOptions = {}): Promise<KubeApiServer> {
   server = await startKubeApiServer(options);
@@ -168,7 +167,7 @@ describe('the tkr-controller-manager Deployment and the TKr controller', () => {
       const pod = s.controllerPod()!;
       await kubectl('-n', 'tkr-system', 'delete', 'pod', pod, '--wait=false');
       await pollUntil(() => s.controllerPod() !== undefined && s.controllerPod() !== pod, 3000, 'the replacement pod');
-      await new Promise((r) => setTimeout(r, 400));
+      await sleep(400);
     };
     const ovaOf = () => s.osImage((s.tkr(CM)!.spec.osImages as { name: string }[])[0]!.name)!.spec.image.ref.version;
     await apply('v-first');

@@ -1,14 +1,14 @@
 // Real kubectl against the test API server: apply-tkr (permissions, apply and its conflicts, controller restart, wait,
 // the TKr's images, errors), the OS image version from a management cluster, and apply-tkr through Nx.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { formatError, isKilnError, type KilnError } from '@kiln/errors';
+import { formatError } from '@kiln/errors';
 import type { KilnTkr } from '@kiln/schema';
 import { osImageVersionFromCluster } from '@kiln/image-version';
 import { applyTkrStep, type ApplyTkrInput } from '@kiln/steps';
+import { kilnRejectionOf, tempDir } from '@kiln/testing';
 import { startKubeApiServer, type KubeApiServer, type KubeApiServerOptions } from './support/kube-api-server';
 import { runKubectl } from './support/kubectl-run';
 import { taskOutput } from './support/nx-output';
@@ -64,23 +64,13 @@ function recorder(): { stream: NodeJS.WritableStream; lines: () => string[] } {
   return { stream, lines: () => chunks.join('').split('\n').filter((l) => l !== '') };
 }
 
-async function failure(promise: Promise<unknown>): Promise<KilnError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isKilnError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a KilnError, but it succeeded');
-}
-
 let tmp: string;
 let workspace: string;
 let server: KubeApiServer | undefined;
 const savedEnv = { KUBECONFIG: process.env.KUBECONFIG, KUBECACHEDIR: process.env.KUBECACHEDIR };
 
 beforeAll(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'kiln-kubectl-'));
+  tmp = tempDir('kiln-kubectl-');
   // kubectl caches discovery per server address: keep it out of ~/.kube.
   process.env.KUBECACHEDIR = join(tmp, 'kube-cache');
 });
@@ -96,7 +86,6 @@ afterAll(() => {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
-  rmSync(tmp, { recursive: true, force: true });
 });
 
 /** A fresh server, KUBECONFIG pointing at it, and a workspace holding gen-bom's ConfigMap. */
@@ -215,7 +204,7 @@ describe('apply-tkr against a management cluster', () => {
 
   it('names the missing kubeconfig context and the command that lists the contexts', async () => {
     const s = await setUp();
-    const error = await failure(applyTkrStep(input(tkrSpec({ context: 'mgmt-typo' }))));
+    const error = await kilnRejectionOf(applyTkrStep(input(tkrSpec({ context: 'mgmt-typo' }))));
 
     expect(error.code).toBe('KUBE_CONTEXT_MISSING');
     expect(formatError(error)).toBe(
@@ -232,7 +221,7 @@ describe('apply-tkr against a management cluster', () => {
 
   it('reports every missing permission at once before changing anything (issue 10, item 3)', async () => {
     const s = await setUp({ deny: ['list pods', 'get osimages'] });
-    const error = await failure(applyTkrStep(input(tkrSpec())));
+    const error = await kilnRejectionOf(applyTkrStep(input(tkrSpec())));
 
     expect(error.code).toBe('KUBE_PERMISSIONS_MISSING');
     expect(formatError(error)).toBe(
@@ -251,7 +240,7 @@ describe('apply-tkr against a management cluster', () => {
 
   it('reports a full denial on ConfigMaps as missing permissions, with the restartController way out only for pods', async () => {
     const s = await setUp({ deny: ['* configmaps'] });
-    expect(formatError(await failure(applyTkrStep(input(tkrSpec()))))).toBe(
+    expect(formatError(await kilnRejectionOf(applyTkrStep(input(tkrSpec()))))).toBe(
       [
         `not allowed on context ${CONTEXT}: get configmaps in namespace tkr-system, patch configmaps in namespace tkr-system, create configmaps in namespace tkr-system; apply-tkr checked before changing anything, so nothing was applied`,
         "  hint: ask the management cluster's admin for these permissions",
@@ -264,7 +253,7 @@ describe('apply-tkr against a management cluster', () => {
     expect(calls(s)).toEqual([]);
     await s.close();
     const pods = await setUp({ deny: ['delete pods'] });
-    expect((await failure(applyTkrStep(input(tkrSpec())))).hint).toBe(
+    expect((await kilnRejectionOf(applyTkrStep(input(tkrSpec())))).hint).toBe(
       "ask the management cluster's admin for this permission (or set managementCluster.restartController: false in tkrs/custom/tkr.yaml and wait for the controller's periodic reconcile)",
     );
     expect(pods.configMap('tkr-system', TKR)).toBeUndefined();
@@ -278,7 +267,7 @@ describe('apply-tkr against a management cluster', () => {
     expect(guide.stdout).toBe(`configmap/${TKR} created\n`);
     const version = s.configMap('tkr-system', TKR)!.metadata.resourceVersion;
 
-    const error = await failure(applyTkrStep(input(tkrSpec())));
+    const error = await kilnRejectionOf(applyTkrStep(input(tkrSpec())));
 
     expect(error.code).toBe('TKR_CONFIGMAP_CONFLICT');
     expect(formatError(error)).toBe(
@@ -309,7 +298,7 @@ describe('apply-tkr against a management cluster', () => {
     // gen-bom wrote a BoM with a new OVA VERSION under the same release.version.
     writeFileSync(join(workspace, CM_FILE), CONFIGMAP);
 
-    const error = await failure(applyTkrStep(input(tkrSpec())));
+    const error = await kilnRejectionOf(applyTkrStep(input(tkrSpec())));
 
     expect(error.code).toBe('TKR_STALE');
     expect(formatError(error)).toBe(
@@ -339,7 +328,7 @@ describe('apply-tkr against a management cluster', () => {
     const s = await setUp();
     // gen-bom writes the namespace of tkr.yaml into the ConfigMap.
     writeFileSync(join(workspace, CM_FILE), CONFIGMAP.replace('namespace: tkr-system', 'namespace: tkr-sytem'));
-    const error = await failure(applyTkrStep(input(tkrSpec({ namespace: 'tkr-sytem' }))));
+    const error = await kilnRejectionOf(applyTkrStep(input(tkrSpec({ namespace: 'tkr-sytem' }))));
 
     expect(error.code).toBe('TKR_NAMESPACE_MISSING');
     expect(formatError(error)).toBe(
@@ -355,14 +344,14 @@ describe('apply-tkr against a management cluster', () => {
   it('takes the TKr timeout from KILN_TKR_TIMEOUT_SECONDS over tkr.yaml, and refuses a value that is not a positive whole number (issue 10, item 5)', async () => {
     const s = await setUp({ neverReconciles: true, podRestartMs: 100 });
     const started = Date.now();
-    const error = await failure(applyTkrStep(input(tkrSpec({ timeoutSeconds: 900 }), { env: { KILN_TKR_TIMEOUT_SECONDS: '1' } })));
+    const error = await kilnRejectionOf(applyTkrStep(input(tkrSpec({ timeoutSeconds: 900 }), { env: { KILN_TKR_TIMEOUT_SECONDS: '1' } })));
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(error.code).toBe('TKR_TIMEOUT');
     expect(error.message).toBe(`TKr ${TKR} did not appear within 1 s (KILN_TKR_TIMEOUT_SECONDS)`);
 
     for (const bad of ['abc', '0', '-5', '1.5']) {
       s.clearRequests();
-      const invalid = await failure(applyTkrStep(input(tkrSpec(), { env: { KILN_TKR_TIMEOUT_SECONDS: bad } })));
+      const invalid = await kilnRejectionOf(applyTkrStep(input(tkrSpec(), { env: { KILN_TKR_TIMEOUT_SECONDS: bad } })));
       // The wording is the shared KILN_* check's (libs/steps/src/kiln-env.ts).
       expect(invalid.code).toBe('KILN_ENV_INVALID');
       expect(invalid.message).toMatch(new RegExp(`^KILN_TKR_TIMEOUT_SECONDS must be a whole number\\b.*\\(got "${bad.replace('.', '\\.')}"\\)$`));
@@ -374,7 +363,7 @@ describe('apply-tkr against a management cluster', () => {
   it('times out when the TKr never appears, naming the commands to investigate', async () => {
     const s = await setUp({ neverReconciles: true, podRestartMs: 100 });
     const out = recorder();
-    const error = await failure(applyTkrStep(input(tkrSpec({ timeoutSeconds: 1 }), { echo: out.stream, env: {} })));
+    const error = await kilnRejectionOf(applyTkrStep(input(tkrSpec({ timeoutSeconds: 1 }), { echo: out.stream, env: {} })));
 
     expect(error.code).toBe('TKR_TIMEOUT');
     expect(formatError(error)).toBe(
@@ -391,7 +380,7 @@ describe('apply-tkr against a management cluster', () => {
 
   it('fails at once when the TKr appears but is not Compatible', async () => {
     await setUp({ incompatible: true, podRestartMs: 100, controllerStartMs: 100 });
-    const error = await failure(applyTkrStep(input(tkrSpec())));
+    const error = await kilnRejectionOf(applyTkrStep(input(tkrSpec())));
 
     expect(error.code).toBe('TKR_NOT_COMPATIBLE');
     expect(formatError(error)).toBe(
@@ -407,7 +396,7 @@ describe('apply-tkr against a management cluster', () => {
 
   it('times out with the TKr conditions when it appears but never becomes Ready', async () => {
     await setUp({ readyDelayMs: 600_000, podRestartMs: 100, controllerStartMs: 100 });
-    const error = await failure(applyTkrStep(input(tkrSpec({ timeoutSeconds: 2 }), { env: {} })));
+    const error = await kilnRejectionOf(applyTkrStep(input(tkrSpec({ timeoutSeconds: 2 }), { env: {} })));
 
     expect(error.code).toBe('TKR_NOT_READY');
     expect(formatError(error)).toBe(
@@ -420,7 +409,7 @@ describe('apply-tkr against a management cluster', () => {
 
   it('fails before any kubectl call when gen-bom has not written the ConfigMap', async () => {
     const s = await setUp({}, false);
-    const error = await failure(applyTkrStep(input(tkrSpec())));
+    const error = await kilnRejectionOf(applyTkrStep(input(tkrSpec())));
 
     expect(formatError(error)).toBe(
       [
@@ -434,7 +423,7 @@ describe('apply-tkr against a management cluster', () => {
   it('refuses to guess between two ConfigMaps in the gen-bom folder', async () => {
     const s = await setUp();
     writeFileSync(join(workspace, 'dist/tkrs/custom/configmap-v1.26.5---vmware.2-tkg.1-old.yaml'), CONFIGMAP);
-    const error = await failure(applyTkrStep(input(tkrSpec())));
+    const error = await kilnRejectionOf(applyTkrStep(input(tkrSpec())));
 
     expect(formatError(error)).toBe(
       [
@@ -486,13 +475,13 @@ describe('osImageVersionFromCluster', () => {
 
   it('says the TKr does not exist and how to list the TKrs', async () => {
     seed(await setUp());
-    const error = await failure(osImageVersionFromCluster({ context: CONTEXT, tkr: 'v1.26.5---vmware.2-tkg.9' }));
+    const error = await kilnRejectionOf(osImageVersionFromCluster({ context: CONTEXT, tkr: 'v1.26.5---vmware.2-tkg.9' }));
     expect(formatError(error)).toBe(`TKr v1.26.5---vmware.2-tkg.9 does not exist on context ${CONTEXT}\n  hint: list the TKrs with: kubectl --context ${CONTEXT} get tkr`);
   });
 
   it('lists the OSImages that exist when none is an OVA of the wanted OS', async () => {
     seed(await setUp());
-    const error = await failure(osImageVersionFromCluster({ context: CONTEXT, tkr: 'v1.26.5---vmware.2-tkg.1', os: 'rhel' }));
+    const error = await kilnRejectionOf(osImageVersionFromCluster({ context: CONTEXT, tkr: 'v1.26.5---vmware.2-tkg.1', os: 'rhel' }));
     expect(error.code).toBe('OSIMAGE_NOT_FOUND');
     expect(formatError(error)).toBe(
       [
@@ -519,7 +508,7 @@ describe('osImageVersionFromCluster', () => {
 
   it('refuses to pick between two OVA versions of the same OS and names --os-version', async () => {
     seedTwoUbuntus(await setUp());
-    const error = await failure(osImageVersionFromCluster({ context: CONTEXT, tkr: 'v1.26.5---vmware.2-tkg.3' }));
+    const error = await kilnRejectionOf(osImageVersionFromCluster({ context: CONTEXT, tkr: 'v1.26.5---vmware.2-tkg.3' }));
     expect(formatError(error)).toBe(
       [
         `TKr v1.26.5---vmware.2-tkg.3 has 2 OVA OSImages for os ubuntu with different versions: ${UBUNTU_OVA}, v1.26.5+vmware.2-tkg.1-2204`,
@@ -548,7 +537,7 @@ describe('osImageVersionFromCluster', () => {
   it('says when the TKr lists no OSImages', async () => {
     const s = await setUp();
     s.seedTkr({ name: 'v1.26.5---vmware.2-tkg.2', version: 'v1.26.5+vmware.2-tkg.2', kubernetesVersion: 'v1.26.5+vmware.2', osImages: [] });
-    const error = await failure(osImageVersionFromCluster({ context: CONTEXT, tkr: 'v1.26.5---vmware.2-tkg.2' }));
+    const error = await kilnRejectionOf(osImageVersionFromCluster({ context: CONTEXT, tkr: 'v1.26.5---vmware.2-tkg.2' }));
     expect(formatError(error)).toBe(
       `TKr v1.26.5---vmware.2-tkg.2 lists no OSImages (spec.osImages is empty)\n  hint: inspect it with: kubectl --context ${CONTEXT} get tkr v1.26.5---vmware.2-tkg.2 -o yaml`,
     );

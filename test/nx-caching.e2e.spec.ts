@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changedPaths, listFiles, snapshotFiles } from './support/file-tree';
+import { importClosure } from './support/import-closure';
 import { allWithStatus, failedTasks, taskOutput, taskRuns, taskStatuses } from './support/nx-output';
 import { createTempWorkspace, type CommandResult, type TempWorkspace } from './support/temp-workspace';
 
@@ -59,11 +60,11 @@ describe('the project graph', () => {
     expect(byTag('kiln:cluster')).toEqual(['workload-vsphere', 'workload-vsphere-template']);
   });
 
-  it('gives the tkr the targets gen-bom and apply-tkr, each with its description', () => {
+  it('gives the tkr the targets gen-bom, apply-tkr and verify, each with its description', () => {
     const r = ws.nx(['show', 'project', 'custom-v1-26-5', '--json']);
     expectOk(r);
     const project = JSON.parse(r.stdout) as { targets: Record<string, { metadata?: { description?: string } }> };
-    expect(Object.keys(project.targets).sort()).toEqual(['apply-tkr', 'gen-bom']);
+    expect(Object.keys(project.targets).sort()).toEqual(['apply-tkr', 'gen-bom', 'verify']);
     expect(project.targets['gen-bom']!.metadata?.description).toBe(
       "Add the images' published ids to the base BoM and write the BoM and its ConfigMap (pure, cached).",
     );
@@ -159,6 +160,97 @@ describe('build caching', () => {
       ws.write(renderer, originalRenderer);
       ws.write(image, originalImage);
     }
+  });
+});
+
+describe('code inputs: each pure target is keyed on the code that shapes its output, no other', () => {
+  /** [task, executor folder, the stages whose folders it takes whole] of one task of each pure target. */
+  const PURE: [string, string, string[]][] = [
+    ['amazon-2-aws:render-config', 'render-config', ['render-config']],
+    ['custom-v1-26-5:gen-bom', 'gen-bom', ['gen-bom']],
+    ['workload-vsphere:gen-cluster-config', 'gen-cluster-config', ['gen-cluster-config', 'gen-bom']],
+  ];
+  const closureOf = (executor: string) => importClosure(ws.root, [`tools/kiln-nx/src/executors/${executor}/executor.ts`]);
+  const inputsOf = (task: string) => {
+    const r = ws.nx(['show', 'target', 'inputs', task, '--json']);
+    expectOk(r);
+    return JSON.parse(r.stdout) as { files: string[]; external: string[] };
+  };
+  const pureRun = () => {
+    const render = ws.nx(['run-many', '-t', 'render-config']);
+    expectOk(render);
+    const plan = ws.nx(['run-many', '-t', 'gen-bom', 'gen-cluster-config', '-c', 'plan']);
+    expectOk(plan);
+    const statuses = { ...taskStatuses(render.stdout), ...taskStatuses(plan.stdout) };
+    return Object.fromEntries(Object.entries(statuses).filter(([id]) => /:(render-config|gen-bom:plan|gen-cluster-config:plan)$/.test(id)));
+  };
+  const PURE_TASKS = [...tasks('render-config'), 'custom-v1-26-5:gen-bom:plan', 'workload-vsphere:gen-cluster-config:plan', 'workload-vsphere-template:gen-cluster-config:plan'];
+
+  it('has every workspace file and npm package its executor loads among its inputs', () => {
+    for (const [task, executor] of PURE) {
+      const closure = closureOf(executor);
+      const inputs = inputsOf(task);
+      expect(closure.files.filter((f) => !inputs.files.includes(f)), `${task}: loaded but not an input`).toEqual([]);
+      expect(closure.packages.filter((p) => !inputs.external.includes(`npm:${p}`)), `${task}: npm packages loaded but not inputs`).toEqual([]);
+    }
+  });
+
+  it('has no code of another stage among its inputs: each steps, runner or executor file is loaded by it or in its own stage', () => {
+    for (const [task, executor, stages] of PURE) {
+      const loaded = closureOf(executor).files;
+      const own = stages.flatMap((s) => [`libs/steps/src/${s}/`, `tools/kiln-nx/src/executors/${s}/`]);
+      const other = inputsOf(task).files.filter((f) => /^(libs\/steps|libs\/runner|tools\/kiln-nx)\/src\//.test(f) && !loaded.includes(f) && !own.some((dir) => f.startsWith(dir)));
+      expect(other, task).toEqual([]);
+    }
+  });
+
+  it('has no spec file, no test code and none of the libraries it does not use among its inputs', () => {
+    for (const [task] of PURE) {
+      const unrelated = inputsOf(task).files.filter((f) => /\.spec\.ts$|(^|\/)test\/|^libs\/(image-version|testing|provenance)\//.test(f));
+      expect(unrelated, task).toEqual([]);
+    }
+  });
+
+  it('keeps render-config, gen-bom and gen-cluster-config cached when the AWS upload code changes', () => {
+    const file = 'libs/steps/src/upload/aws/upload-aws.ts';
+    const original = ws.read(file);
+    pureRun();
+    ws.write(file, `${original}// an upload change: it shapes no rendered file\n`);
+    try {
+      expect(pureRun()).toEqual(allWithStatus(PURE_TASKS, 'local cache'));
+    } finally {
+      ws.write(file, original);
+    }
+  });
+
+  it('re-runs gen-bom and gen-cluster-config, and only them, when the gen-bom code changes', () => {
+    const file = 'libs/steps/src/gen-bom/gen-bom-step.ts';
+    const original = ws.read(file);
+    pureRun();
+    ws.write(file, `${original}// a gen-bom change\n`);
+    try {
+      expect(pureRun()).toEqual({
+        ...allWithStatus(PURE_TASKS, 'local cache'),
+        'custom-v1-26-5:gen-bom:plan': 'ran',
+        'workload-vsphere:gen-cluster-config:plan': 'ran',
+        'workload-vsphere-template:gen-cluster-config:plan': 'ran',
+      });
+    } finally {
+      ws.write(file, original);
+    }
+  });
+});
+
+describe('executor options', () => {
+  it('refuses an option the target does not have (gen-bom --replace) before running anything', () => {
+    // gen-bom prefers batch mode, where Nx 23 reports the refusal as an unhandled SchemaError: the task still fails.
+    const batched = ws.nx(['run', 'custom-v1-26-5:gen-bom', '--replace', '--excludeTaskDependencies']);
+    expect(batched.code).toBe(1);
+    expect(failedTasks(batched.stderr)).toEqual(['custom-v1-26-5:gen-bom']);
+    const single = ws.nx(['run', 'custom-v1-26-5:gen-bom', '--replace', '--excludeTaskDependencies'], { NX_BATCH_MODE: 'false' });
+    expect(single.code).toBe(1);
+    expect(single.stdout + single.stderr).toContain("'replace' is not found in schema");
+    expect(ws.exists('dist/tkrs/custom-v1-26-5')).toBe(false);
   });
 });
 
@@ -287,6 +379,27 @@ describe('build freshness (the clock moved with KILN_NOW; plan mode caches build
     expect(buildsAt(at(30 * 24 * HOUR - 60_000))).toMatchObject({ 'fresh-default:build:plan': 'local cache' });
     expect(buildsAt(at(31 * 24 * HOUR))).toEqual({ 'fresh-12h:build:plan': 'ran', 'fresh-default:build:plan': 'ran' });
     expect(record('fresh-default')).toMatchObject({ refresh: '30d', builtAt: at(31 * 24 * HOUR) });
+  });
+
+  it('does not replay a cached build once the image is revoked: the build refuses it, and the cached build is reused once restored', () => {
+    const now = at(40 * 24 * HOUR);
+    expect(buildsAt(now)['fresh-default:build:plan']).toBeDefined();
+    expect(buildsAt(now)).toMatchObject({ 'fresh-default:build:plan': 'local cache' });
+    const spec = ws.read('images/fresh-default/image.yaml');
+    const revoke = (date: string) => ws.write('images/fresh-default/image.yaml', `${spec}revoked:\n  reason: CVE-2026-0001\n  at: ${date}\n`);
+    try {
+      // A revocation dated after the clock is not in force yet: the cached build stays valid.
+      revoke('2026-12-31');
+      expect(buildsAt(now)).toMatchObject({ 'fresh-default:build:plan': 'local cache' });
+      revoke('2026-03-02');
+      const r = ws.nx(['run', 'fresh-default:build:plan'], { KILN_NOW: now });
+      expect(r.code).toBe(1);
+      expect(r.stdout + r.stderr).toContain('a revoked image is not built');
+      expect(r.stdout + r.stderr).not.toContain(STACK_FRAME);
+    } finally {
+      ws.write('images/fresh-default/image.yaml', spec);
+    }
+    expect(buildsAt(now)).toMatchObject({ 'fresh-default:build:plan': 'local cache' });
   });
 
   it('refuses a KILN_NOW that is not a date with a clear message', () => {

@@ -173,7 +173,7 @@ describe('plan mode over the sample catalog', () => {
   });
 
   it('prints aws ec2 copy-image to us-west-2 and modify-image-attribute for both regions of the CIS image', () => {
-    const lines = commandLines(pipeline.stdout, 'ubuntu-2004-aws-cis:upload:plan').map((l) => l.replace(/    # .*$/, ''));
+    const lines = commandLines(pipeline.stdout, 'ubuntu-2004-aws-cis:upload:plan').map((l) => l.replace(/ {4}# .*$/, ''));
     expect(lines.filter((l) => l.includes(' copy-image '))).toEqual([
       "  $ aws ec2 copy-image --source-region us-east-1 --source-image-id '<ami-id>' --name '<ami-name>' --client-token '<token>' --region us-west-2 --output json",
     ]);

@@ -1,10 +1,10 @@
 // A pull request played in a temporary git repository: a base commit, a branch that adds an image folder (with the
 // image generator) and a branch that changes a shared catalog pin. `kiln review` and `kiln ci-matrix` outputs are
 // asserted exactly; the expected rendered files come from real Nx render-config runs on each branch.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '@kiln/testing';
 import { kiln } from './support/kiln-cli';
 import { createTempWorkspace, type TempWorkspace } from './support/temp-workspace';
 
@@ -50,7 +50,7 @@ function renderBranch(branch: string): void {
 
 beforeAll(() => {
   ws = createTempWorkspace();
-  home = mkdtempSync(join(tmpdir(), 'kiln-review-home-'));
+  home = tempDir('kiln-review-home-');
   mainSha = ws.git(['rev-parse', 'HEAD']).trim();
   ws.git(['checkout', '-q', '-b', 'add-image']);
   const g = ws.nx(['g', '@kiln/nx:image', NEW_IMAGE, '--infra=vsphere', '--os=ubuntu-2004', '--release=v2.3.0', '--no-interactive']);
@@ -69,7 +69,6 @@ beforeAll(() => {
 
 afterAll(() => {
   ws?.dispose();
-  if (home) rmSync(home, { recursive: true, force: true });
 });
 
 const sha = (ref: string) => ws.git(['rev-parse', ref]).trim();

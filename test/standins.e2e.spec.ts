@@ -1,15 +1,17 @@
 // Proves the busybox stand-ins for linux-resource-bundle and image-builder behave as the tests built on them assume.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '@kiln/catalog';
+import { parsePackageList, PACKAGE_LIST_ROLE_DIR } from '@kiln/provenance';
 import { dockerEnv, requireDockerOrSkip } from './support/docker-engine';
 import { buildStandinImages, catalogImageNames, standinAmiId, standinAzureVersion, standinDigest, STANDINS_DIR } from './support/standin-images';
 import { REPO_ROOT } from './support/temp-workspace';
-import { tarArchive } from '@kiln/steps';
+import { summarizeBuildFailure, tarArchive } from '@kiln/steps';
 
 const H = '/home/imagebuilder';
 const release = loadCatalog().releases['v2.3.0'];
@@ -18,6 +20,10 @@ const gossSpec = join(bundleDir, 'goss', 'vsphere-ubuntu-v1.26.5+vmware.2-tkg_v2
 const VERSION = 'v1.26.5+vmware.1-tkg.1-765d418b72c247c2310384e640ee075e';
 const VSPHERE_PASSWORD = 'S3cret-vsphere-pw';
 const BUILD_VERSION = 'kiln-standin-vsphere';
+/** Kiln's kiln-package-list role as Kiln mounts it, and custom_role_names as Kiln renders it (the role last). */
+const ROLE = `${H}/kiln-package-list`;
+const ROLE_MOUNT = ['-v', `${join(REPO_ROOT, PACKAGE_LIST_ROLE_DIR)}:${ROLE}:ro`];
+const ROLES = `${H}/tkg ${ROLE}`;
 
 interface Result {
   code: number;
@@ -71,7 +77,7 @@ function vsphereHome(tkgUrlHost: string): string {
   const tkg = readFileSync(join(bundleDir, 'tkg.json'), 'utf8');
   writeFileSync(join(dir, 'tkg.json'), tkgUrlHost ? tkg.replaceAll('<IP>:<PORT>', tkgUrlHost) : tkg);
   writeFileSync(join(dir, 'metadata.json'), JSON.stringify({ VERSION }));
-  writeFileSync(join(dir, 'customizations.json'), JSON.stringify({ vmx_version: '17', build_version: BUILD_VERSION }));
+  writeFileSync(join(dir, 'customizations.json'), JSON.stringify({ vmx_version: '17', build_version: BUILD_VERSION, custom_role_names: ROLES }));
   return dir;
 }
 
@@ -92,7 +98,7 @@ function vsphereJson(extra: Record<string, string> = {}): CopiedFile {
 function vsphere(dir: string, options: { files?: string[]; env?: string[]; copied?: CopiedFile[]; args?: string[] } = {}): Invocation {
   const mounts = [
     (options.files ?? VSPHERE_FILES).flatMap((f) => ['-v', `${join(dir, f)}:${H}/${f}:ro`]),
-    ['-v', `${join(bundleDir, 'tkg')}:${H}/tkg:ro`, '-v', `${gossSpec}:${H}/goss/goss.yaml:ro`],
+    ['-v', `${join(bundleDir, 'tkg')}:${H}/tkg:ro`, ...ROLE_MOUNT, '-v', `${gossSpec}:${H}/goss/goss.yaml:ro`],
   ].flat();
   return { args: [...mounts, ...VSPHERE_ENV, ...(options.env ?? []), ...(options.args ?? [])], files: [OUTPUT_DIR, ...(options.copied ?? [vsphereJson()])] };
 }
@@ -102,6 +108,8 @@ const VSPHERE_ENV = ['--env', 'PACKER_VAR_FILES=tkg.json vsphere.json customizat
 interface BuilderResult extends Result {
   /** Host folder the container's /home/imagebuilder/output was copied to (empty when it had none). */
   output: string;
+  /** The (stopped) container. */
+  name: string;
 }
 
 /** As Kiln runs the builder: create, copy the files in (tar from stdin), start attached, copy the output out. */
@@ -117,7 +125,26 @@ function runBuilder(invocation: Invocation, target: string): BuilderResult {
   const r = docker(['start', '--attach', name]);
   const output = tempDir();
   docker(['cp', `${name}:${H}/output/.`, output]);
-  return { ...r, output };
+  return { ...r, output, name };
+}
+
+/** uid:gid of a file in a (stopped) container, from the tar stream `docker cp <container>:<path> -` writes. */
+function ownerInContainer(container: string, path: string): string {
+  const r = spawnSync('docker', ['cp', `${container}:${path}`, '-'], { env: dockerEnv() });
+  if (r.status !== 0) throw new Error(`docker cp ${path} failed: ${r.stderr}`);
+  const field = (offset: number) => parseInt(r.stdout.subarray(offset, offset + 8).toString('latin1'), 8);
+  return `${field(108)}:${field(116)}`;
+}
+
+/** A correct AWS invocation of `target` (the AMI's var file aws.json, credentials and the output folder copied in). */
+function awsInvocation(vars: Record<string, string> = {}): Invocation {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'tkg.json'), readFileSync(join(bundleDir, 'tkg.json'), 'utf8').replaceAll('<IP>:<PORT>', `${bundleIp}:3000`));
+  writeFileSync(join(dir, 'aws.json'), JSON.stringify({ aws_region: 'us-east-1', ami_regions: 'us-west-2,us-east-1', custom_role_names: ROLES, manifest_output: `${H}/output/manifest.json`, ...vars }));
+  const mounts = ['tkg.json', 'aws.json'].flatMap((f) => ['-v', `${join(dir, f)}:${H}/${f}:ro`]);
+  const goss = ['-v', `${join(bundleDir, 'tkg')}:${H}/tkg:ro`, ...ROLE_MOUNT, '-v', `${join(bundleDir, 'goss', 'amazon-ubuntu-v1.26.5+vmware.2-tkg_v2_3_0-goss-spec.yaml')}:${H}/goss/goss.yaml:ro`];
+  const aws: CopiedFile[] = [OUTPUT_DIR, { path: '.aws', mode: 0o700 }, { path: '.aws/credentials', content: '[default]\naws_access_key_id = AKIA\n' }];
+  return { args: [...mounts, ...goss, '--env', 'PACKER_VAR_FILES=tkg.json aws.json'], files: aws };
 }
 
 requireDockerOrSkip('stand-in images', () => {
@@ -159,7 +186,7 @@ requireDockerOrSkip('stand-in images', () => {
     let response: Response | undefined;
     for (let i = 0; i < 50 && !response; i++) {
       response = await fetch(`http://127.0.0.1:${bundlePort}/files/kubernetes/`).catch(() => undefined);
-      if (!response) await new Promise((r) => setTimeout(r, 100));
+      if (!response) await sleep(100);
     }
     expect(response?.status).toBe(200);
     expect(await response!.text()).toBe(readFileSync(join(STANDINS_DIR, 'resource-bundle', 'files', 'kubernetes', 'index.html'), 'utf8'));
@@ -243,7 +270,7 @@ requireDockerOrSkip('stand-in images', () => {
     const iso = ['-v', `${join(dir, 'rhel-8.8-x86_64-dvd.iso')}:/rhel-8.8-x86_64-dvd.iso:ro`, '--env', 'RHSM_USER=u', '--env', 'RHSM_PASS=p'];
     const r = runBuilder(vsphere(dir, { args: iso }), 'build-node-ova-vsphere-rhel-8');
     expect([r.code, r.stderr]).toEqual([2, "ERROR: Build 'vsphere-iso' errored: ISO file:///rhel-8.4-x86_64-dvd.iso not found (is the ISO mounted there?)\n"]);
-    writeFileSync(join(dir, 'customizations.json'), JSON.stringify({ build_version: BUILD_VERSION, iso_url: 'file:///rhel-8.8-x86_64-dvd.iso' }));
+    writeFileSync(join(dir, 'customizations.json'), JSON.stringify({ build_version: BUILD_VERSION, custom_role_names: ROLES, iso_url: 'file:///rhel-8.8-x86_64-dvd.iso' }));
     const unchecked = runBuilder(vsphere(dir, { args: iso }), 'build-node-ova-vsphere-rhel-8');
     expect([unchecked.code, unchecked.stderr]).toEqual([2, 'ERROR: iso_url is file:///rhel-8.8-x86_64-dvd.iso but iso_checksum is not set (the upstream checksum is for rhel-8.4-x86_64-dvd.iso)\n']);
   });
@@ -251,6 +278,106 @@ requireDockerOrSkip('stand-in images', () => {
   it('builder fails like an ansible task when KILN_STANDIN_FAIL is set', () => {
     const r = runBuilder(vsphere(vsphereHome(`${bundleIp}:3000`), { env: ['--env', 'KILN_STANDIN_FAIL=disk full'] }), 'build-node-ova-vsphere-ubuntu-2004');
     expect([r.code, r.stderr]).toEqual([2, 'ERROR: ansible task failed: disk full\n']);
+  });
+
+  it('builder prints the failed task like Ansible when KILN_STANDIN_FAIL is set: its TASK header, then fatal: with the msg', () => {
+    const r = runBuilder(vsphere(vsphereHome(`${bundleIp}:3000`), { env: ['--env', 'KILN_STANDIN_FAIL=disk "sda1" full'] }), 'build-node-ova-vsphere-ubuntu-2004');
+    const lines = r.stdout.split('\n');
+    const task = lines.indexOf('    vsphere-iso: TASK [tkg : Install containerd v1.6.18+vmware.1] ***');
+    expect(lines.slice(task + 1, task + 2)).toEqual(['    vsphere-iso: fatal: [default]: FAILED! => {"changed": false, "msg": "disk \\"sda1\\" full"}']);
+  });
+
+  it("builder ends an Ansible failure with the PLAY RECAP and packer's error block", () => {
+    const r = runBuilder(vsphere(vsphereHome(`${bundleIp}:3000`), { env: ['--env', 'KILN_STANDIN_FAIL=disk full'] }), 'build-node-ova-vsphere-ubuntu-2004');
+    const lines = r.stdout.split('\n');
+    expect(lines.filter((l) => /failed=1|^(-->|Build ')/.test(l))).toEqual([
+      '    vsphere-iso: default                    : ok=12   changed=8    unreachable=0    failed=1    skipped=3    rescued=0    ignored=0',
+      "Build 'vsphere-iso' errored after 1 second: Error executing Ansible: Non-zero exit status: exit status 2",
+      '--> vsphere-iso: Error executing Ansible: Non-zero exit status: exit status 2',
+    ]);
+  });
+
+  it('builder fails goss when KILN_STANDIN_FAIL_GOSS names packages: a JSON report with a failed Package check each', () => {
+    const r = runBuilder(vsphere(vsphereHome(`${bundleIp}:3000`), { env: ['--env', 'KILN_STANDIN_FAIL_GOSS=aide auditd'] }), 'build-node-ova-vsphere-ubuntu-2004');
+    expect([r.code, r.stderr]).toEqual([2, "ERROR: Build 'vsphere-iso' errored: goss validate failed\n"]);
+    // Read the way Kiln reads a real goss failure (image-builder's `goss validate -f json -o pretty`).
+    const summary = summarizeBuildFailure(r.stdout.split('\n'), { logPath: 'build.log' });
+    expect([summary.phase, summary.gossFailures, summary.gossCounts, summary.packerError]).toEqual([
+      'running goss',
+      ['aide', 'auditd'].map((p) => ({ check: `Package: ${p}: installed`, detail: 'Expected\n    <bool>: false\nto equal\n    <bool>: true' })),
+      { count: 3, failed: 2, skipped: 0 },
+      'goss validate failed',
+    ]);
+  });
+
+  it('builder fails when custom_role_names does not list the kiln-package-list role', () => {
+    const dir = vsphereHome(`${bundleIp}:3000`);
+    writeFileSync(join(dir, 'customizations.json'), JSON.stringify({ build_version: BUILD_VERSION }));
+    const r = runBuilder(vsphere(dir), 'build-node-ova-vsphere-ubuntu-2004');
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      `ERROR: custom_role_names must list ${ROLE} last (Kiln's kiln-package-list role writes the package list for sbom.cdx.json), got "${H}/tkg"\n`,
+    ]);
+  });
+
+  it('builder fails when custom_role_names lists the kiln-package-list role before another role', () => {
+    const dir = vsphereHome(`${bundleIp}:3000`);
+    writeFileSync(join(dir, 'customizations.json'), JSON.stringify({ build_version: BUILD_VERSION, custom_role_names: `${ROLE} ${H}/tkg` }));
+    const r = runBuilder(vsphere(dir), 'build-node-ova-vsphere-ubuntu-2004');
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      `ERROR: custom_role_names must list ${ROLE} last (Kiln's kiln-package-list role writes the package list for sbom.cdx.json), got "${ROLE} ${H}/tkg"\n`,
+    ]);
+  });
+
+  it('builder fails when custom_role_names lists the role but it is not mounted', () => {
+    const invocation = vsphere(vsphereHome(`${bundleIp}:3000`));
+    const args = invocation.args.filter((a, i) => a !== ROLE_MOUNT[1] && invocation.args[i + 1] !== ROLE_MOUNT[1]);
+    const r = runBuilder({ ...invocation, args }, 'build-node-ova-vsphere-ubuntu-2004');
+    expect([r.code, r.stderr]).toEqual([2, `ERROR: custom_role_names in customizations.json names ${ROLE}, which is not a directory in the container\n`]);
+  });
+
+  it('builder fails when the role folder has no tasks/main.yml (an empty folder, as docker makes for a missing -v host path)', () => {
+    const empty = tempDir();
+    chmodSync(empty, 0o755);
+    const invocation = vsphere(vsphereHome(`${bundleIp}:3000`));
+    const r = runBuilder({ ...invocation, args: invocation.args.map((a) => (a === ROLE_MOUNT[1] ? `${empty}:${ROLE}:ro` : a)) }, 'build-node-ova-vsphere-ubuntu-2004');
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      `ERROR: the role '${ROLE}' was not found: it must be a folder uid 1000 can read, with tasks/main.yml (was the host path of its -v mount missing?)\n`,
+    ]);
+  });
+
+  it('builder fails when the role folder is not readable by its user', () => {
+    const role = join(tempDir(), 'kiln-package-list');
+    cpSync(join(REPO_ROOT, PACKAGE_LIST_ROLE_DIR), role, { recursive: true });
+    chmodSync(role, 0o700);
+    const invocation = vsphere(vsphereHome(`${bundleIp}:3000`));
+    const r = runBuilder({ ...invocation, args: invocation.args.map((a) => (a === ROLE_MOUNT[1] ? `${role}:${ROLE}:ro` : a)) }, 'build-node-ova-vsphere-ubuntu-2004');
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      `ERROR: the role '${ROLE}' was not found: it must be a folder uid 1000 can read, with tasks/main.yml (was the host path of its -v mount missing?)\n`,
+    ]);
+  });
+
+  it('builder writes the package list where ansible_user_vars sets kiln_package_list_dest (extra vars win over the role default)', () => {
+    const dir = vsphereHome(`${bundleIp}:3000`);
+    const vars = { build_version: BUILD_VERSION, custom_role_names: ROLES, ansible_user_vars: `install_fips=no kiln_package_list_dest=${H}/output/sbom/list.tsv` };
+    writeFileSync(join(dir, 'customizations.json'), JSON.stringify(vars));
+    const r = runBuilder(vsphere(dir), 'build-node-ova-vsphere-ubuntu-2004');
+    expect([r.code, existsSync(join(r.output, 'sbom', 'list.tsv')), existsSync(join(r.output, 'packages.tsv'))]).toEqual([0, true, false]);
+  });
+
+  it('builder writes rpm rows (name, epoch:version-release, arch) with extra_rpms for Amazon Linux 2, under os-id amzn', () => {
+    const r = runBuilder(awsInvocation(), 'build-ami-amazon-2');
+    const text = readFileSync(join(r.output, 'packages.tsv'), 'utf8');
+    const list = parsePackageList(text);
+    expect([r.code, text.split('\n')[0], list.packages.map((p) => p.name)]).toEqual([
+      0,
+      '# kiln-package-list v1 format=rpm os-id=amzn os-version-id=2',
+      ['bash', 'glibc', 'openssh-server', 'shadow-utils', 'sysstat', 'systemd', 'tzdata'],
+    ]);
+    expect(text).toContain('shadow-utils\t2:4.6-17.amzn2\tx86_64\n');
   });
 
   it('builder fails on a leftover build VM of the same name, and replaces it with PACKER_FLAGS=-force', () => {
@@ -271,13 +398,7 @@ requireDockerOrSkip('stand-in images', () => {
   describe('a correct vSphere invocation', describeVsphereSuccess);
 
   it('builder writes a packer manifest with deterministic AMI ids for an AWS build', () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'tkg.json'), readFileSync(join(bundleDir, 'tkg.json'), 'utf8').replaceAll('<IP>:<PORT>', `${bundleIp}:3000`));
-    writeFileSync(join(dir, 'aws.json'), JSON.stringify({ aws_region: 'us-east-1', ami_regions: 'us-west-2,us-east-1', manifest_output: `${H}/output/manifest.json` }));
-    const mounts = ['tkg.json', 'aws.json'].flatMap((f) => ['-v', `${join(dir, f)}:${H}/${f}:ro`]);
-    const goss = ['-v', `${join(bundleDir, 'tkg')}:${H}/tkg:ro`, '-v', `${join(bundleDir, 'goss', 'amazon-ubuntu-v1.26.5+vmware.2-tkg_v2_3_0-goss-spec.yaml')}:${H}/goss/goss.yaml:ro`];
-    const aws: CopiedFile[] = [OUTPUT_DIR, { path: '.aws', mode: 0o700 }, { path: '.aws/credentials', content: '[default]\naws_access_key_id = AKIA\n' }];
-    const r = runBuilder({ args: [...mounts, ...goss, '--env', 'PACKER_VAR_FILES=tkg.json aws.json'], files: aws }, 'build-ami-ubuntu-2004');
+    const r = runBuilder(awsInvocation(), 'build-ami-ubuntu-2004');
     expect([r.code, r.stderr]).toEqual([0, '']);
     const amiName = 'capa-ami-ubuntu-2004-v1.26.5+vmware.2';
     const manifest = JSON.parse(readFileSync(join(r.output, 'manifest.json'), 'utf8'));
@@ -297,10 +418,15 @@ requireDockerOrSkip('stand-in images', () => {
       writeFileSync(join(dir, 'tkg.json'), readFileSync(join(bundleDir, 'tkg.json'), 'utf8').replaceAll('<IP>:<PORT>', `${bundleIp}:3000`));
       writeFileSync(join(dir, 'azure-sig.json'), JSON.stringify(sig));
       const mounts = ['tkg.json', 'azure-sig.json'].flatMap((f) => ['-v', `${join(dir, f)}:${H}/${f}:ro`]);
-      const goss = ['-v', `${join(bundleDir, 'tkg')}:${H}/tkg:ro`, '-v', `${join(bundleDir, 'goss', 'azure-ubuntu-v1.26.5+vmware.2-tkg_v2_3_0-goss-spec.yaml')}:${H}/goss/goss.yaml:ro`];
+      const goss = ['-v', `${join(bundleDir, 'tkg')}:${H}/tkg:ro`, ...ROLE_MOUNT, '-v', `${join(bundleDir, 'goss', 'azure-ubuntu-v1.26.5+vmware.2-tkg_v2_3_0-goss-spec.yaml')}:${H}/goss/goss.yaml:ro`];
       return { args: [...mounts, ...goss, '--env', 'PACKER_VAR_FILES=tkg.json azure-sig.json', ...AZURE_ENV, ...extra] };
     }
-    const SIG = { image_name: 'capi-ubuntu-2004', resource_group_name: 'rg-images', shared_image_gallery_name: 'kiln_gallery', subscription_id: 'sub-1234' };
+    const SIG = { custom_role_names: ROLES, image_name: 'capi-ubuntu-2004', resource_group_name: 'rg-images', shared_image_gallery_name: 'kiln_gallery', subscription_id: 'sub-1234' };
+
+    it('writes the package list into an output folder it creates (nothing is copied into an Azure build)', () => {
+      const r = runBuilder(azure(SIG), 'build-azure-sig-ubuntu-2004');
+      expect([r.code, readFileSync(join(r.output, 'packages.tsv'), 'utf8').split('\n')[0]]).toEqual([0, '# kiln-package-list v1 format=dpkg os-id=ubuntu os-version-id=20.04']);
+    });
 
     it('logs in into its own config folder and prints the Shared Image Gallery version id', () => {
       const r = runBuilder(azure(SIG), 'build-azure-sig-ubuntu-2004');
@@ -374,6 +500,17 @@ function describeVsphereSuccess(): void {
       `${BUILD_VERSION}.ovf\n${BUILD_VERSION}.mf\n${BUILD_VERSION}-disk-0.vmdk\n`,
       [`      <Property ovf:key="VERSION" ovf:type="string" ovf:userConfigurable="false" ovf:value="${VERSION}"/>`],
     ]);
+  });
+
+  it("builder writes the package list to the role's default kiln_package_list_dest: dpkg rows for Ubuntu, with extra_debs", () => {
+    const text = readFileSync(join(result.output, 'packages.tsv'), 'utf8');
+    const list = parsePackageList(text);
+    expect([text.split('\n')[0], list.os]).toEqual(['# kiln-package-list v1 format=dpkg os-id=ubuntu os-version-id=20.04', { id: 'ubuntu', versionId: '20.04' }]);
+    expect(list.packages.map((p) => p.name)).toEqual(expect.arrayContaining(['nfs-common', 'unzip', 'apparmor', 'apparmor-utils', 'sysstat', 'openssh-server']));
+  });
+
+  it('builder leaves the package list owned by its user (uid 1000), as the fetch task does', () => {
+    expect(ownerInContainer(result.name, `${H}/output/packages.tsv`)).toBe('1000:1000');
   });
 
   it('builder writes the .ova.sha256 of the OVA next to it', () => {

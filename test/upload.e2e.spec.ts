@@ -6,9 +6,11 @@
 // ARM test server in azure-cli.e2e.spec.ts. The fake is faithful to govc's output shapes (samples in
 // test/fakes/samples) and keeps its own state, so idempotency is checked against "the cloud".
 // Each test gets a fresh small workspace with a hand-written artifact.json (and a real tiny .ova for vSphere).
-import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadCatalog } from '@kiln/catalog';
 import { formatError } from '@kiln/errors';
@@ -17,19 +19,23 @@ import { contentKey, formatPlan, planUpload, uploadStep, type PublishedRecord } 
 import { Ec2TestServer } from './support/ec2-test-server';
 import {
   Capture,
+  commitOf,
   copySampleImage,
   createUploadWorkspace,
   key,
   OVA_VERSION,
   pathWithFakes,
   readLog,
+  revokeImage,
   writeArtifact,
   writeOva,
+  writeProvenance,
   type UploadWorkspace,
 } from './support/upload-fixtures';
 import { taskOutput } from './support/nx-output';
 import { createTempWorkspace, REPO_ROOT, type TempWorkspace } from './support/temp-workspace';
 
+const execFileAsync = promisify(execFile);
 let ws: UploadWorkspace;
 
 async function upload(env: NodeJS.ProcessEnv, project: string, replace = false): Promise<{ report: string; output: string }> {
@@ -235,7 +241,7 @@ describe('vSphere upload (govc fake on PATH)', () => {
     const deadline = Date.now() + 60_000;
     while (!readLog<{ event?: string }>(ws.govcLog).some((e) => e.event === 'hang')) {
       if (Date.now() > deadline) throw new Error(`import never started: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
     }
     child.kill('SIGINT');
     expect(await exited).toBe(1);
@@ -260,6 +266,35 @@ describe('vSphere upload (govc fake on PATH)', () => {
       message: `dist/images/${IMAGE}/build/artifact.json was built from other config than dist/images/${IMAGE}/config holds now`,
     });
     expect(calls()).toEqual([]);
+  });
+
+  it('writes the commit the build recorded into the annotation it imports with', async () => {
+    writeProvenance(ws, IMAGE, commitOf('vsphere'));
+    await upload(env(), IMAGE);
+    expect(vms()[TEMPLATE]!.annotation).toBe(`Cluster API vSphere image\nKiln image ${IMAGE}\nkiln-content-key=${KEY}\nkiln-commit=${commitOf('vsphere')}`);
+    expect(calls().map((a) => a[0])).toEqual(['vm.info', 'import.spec', 'import.ova', 'vm.markastemplate']);
+  });
+
+  it('adds the commit line to a template that already holds this build (govc vm.change -annotation), keeping its other lines', async () => {
+    seedVm(KEY, OVA_VERSION);
+    writeProvenance(ws, IMAGE, commitOf('vsphere'), true);
+    await upload(env(), IMAGE);
+    const annotation = `Cluster API vSphere image\nKiln image ${IMAGE}\nkiln-content-key=${KEY}\nkiln-commit=${commitOf('vsphere')}-dirty`;
+    expect(calls()).toEqual([
+      ['vm.info', '-json', TEMPLATE],
+      ['vm.change', '-vm', TEMPLATE, '-annotation', annotation],
+    ]);
+    expect(vms()[TEMPLATE]!.annotation).toBe(annotation);
+  });
+
+  it('removes the kiln-revoked line of a restored image (revoked: gone from image.yaml) from the template that holds this build', async () => {
+    seedVm(KEY, OVA_VERSION);
+    const state = vms();
+    state[TEMPLATE]!.annotation += '\nkiln-revoked=2026-02-20 CVE-2026-0001';
+    writeFileSync(join(ws.state, 'vms.json'), JSON.stringify(state));
+    const { output } = await upload(env(), IMAGE);
+    expect(vms()[TEMPLATE]!.annotation).toBe(`Cluster API vSphere image\nKiln image ${IMAGE}\nkiln-content-key=${KEY}`);
+    expect(output).toContain(`template ${TEMPLATE} annotated: the revocation image.yaml no longer declares is removed`);
   });
 
   it('refuses an OVA that is not the one the build recorded', async () => {
@@ -504,6 +539,151 @@ describe('AWS upload (the real aws CLI against a local EC2 endpoint)', () => {
       expect([source.launchUsers, source.launchGroups, server.snapshots.get(sourceSnap)!.volumeGroups]).toEqual([['123456789012'], [], []]);
     });
   });
+
+  describe('the git commit of the build (provenance.json) as a tag', () => {
+    beforeEach(() => setup(['copyToRegions: [us-west-2]']));
+    afterEach(() => ws.dispose());
+
+    it('tags every AMI and snapshot with kiln:commit (with -dirty for a dirty tree) when the build recorded a commit', async () => {
+      writeProvenance(ws, IMAGE, commitOf('aws'), true);
+      await upload(env(), IMAGE);
+      expect([...server.images.values(), ...server.snapshots.values()].map((x) => x.tags['kiln:commit'])).toEqual(Array(4).fill(`${commitOf('aws')}-dirty`));
+    });
+
+    it('adds the commit tag to AMIs an earlier upload left without it, and nothing else', async () => {
+      await upload(env(), IMAGE);
+      writeProvenance(ws, IMAGE, commitOf('aws'));
+      server.clearCalls();
+      await upload(env(), IMAGE);
+      expect(server.mutatingCalls().map((c) => [c.action, c.region, c.params['Tag.5.Key'], c.params['Tag.5.Value']])).toEqual([
+        ['CreateTags', 'us-east-1', 'kiln:commit', commitOf('aws')],
+        ['CreateTags', 'us-west-2', 'kiln:commit', commitOf('aws')],
+      ]);
+    });
+
+    it('without a provenance record, says so in the output and the log and tags no commit', async () => {
+      const { output } = await upload(env(), IMAGE);
+      const note = `no provenance record with a git commit (dist/images/${IMAGE}/build/provenance.json): the published objects get no kiln:commit tag`;
+      expect(output).toContain(`[${IMAGE}] ${note}`);
+      const logs = readdirSync(join(ws.root, `dist/images/${IMAGE}/logs`));
+      expect(readFileSync(join(ws.root, `dist/images/${IMAGE}/logs`, logs[0]!), 'utf8')).toContain(note);
+      expect([...server.images.values()].map((i) => i.tags['kiln:commit'])).toEqual([undefined, undefined]);
+    });
+  });
+
+  describe('a revoked image: the AMIs published.json lists are deprecated, nothing is copied or shared', () => {
+    const REASON = 'CVE-2026-0001 in the kernel';
+    let published0: PublishedRecord;
+    let before = '';
+
+    /** The real aws CLI's describe-images of one AMI, against the test endpoint (spawned asynchronously: the server runs in this process). */
+    const describeImage = async (region: string, id: string) => {
+      const { stdout } = await execFileAsync('aws', ['ec2', 'describe-images', '--image-ids', id, '--region', region, '--output', 'json', '--endpoint-url', server.url], { env: env(), encoding: 'utf8' });
+      return (JSON.parse(stdout) as { Images: Array<{ ImageId: string; DeprecationTime?: string; Tags?: Array<{ Key: string; Value: string }> }> }).Images[0]!;
+    };
+
+    /** The AMIs and published.json as an earlier upload left them (the copy in us-west-2 tagged and shared). */
+    beforeEach(() => {
+      setup(['copyToRegions: [us-west-2]', 'shareWithAccounts: ["123456789012"]']);
+      const copy = server.addImage('us-west-2', NAME, { tags: { ...TAGS }, launchUsers: ['123456789012'] });
+      published0 = { image: IMAGE, infra: 'aws', os: 'ubuntu-2004', contentKey: KEY, aws: { amis: { 'us-east-1': sourceId, 'us-west-2': copy.imageId } } };
+      ws.write(`dist/images/${IMAGE}/upload/published.json`, JSON.stringify(published0, null, 2) + '\n');
+      before = revokeImage(ws, IMAGE, REASON, '2026-02-20');
+    });
+    afterEach(() => ws.dispose());
+
+    it('enables EC2 deprecation on the AMI of every region and tags it kiln:revoked: exactly these calls', async () => {
+      const started = Date.now();
+      const { report } = await upload(env(), IMAGE);
+      const [east, west] = [published0.aws!.amis['us-east-1']!, published0.aws!.amis['us-west-2']!];
+      const deprecateAt = server.calls.find((c) => c.action === 'EnableImageDeprecation')!.params.DeprecateAt!;
+      expect(Date.parse(deprecateAt)).toBeGreaterThan(started + 60_000 - 1);
+      expect(calls()).toEqual([
+        ['DescribeImages', 'us-east-1', { 'ImageId.1': east }],
+        ['EnableImageDeprecation', 'us-east-1', { ImageId: east, DeprecateAt: deprecateAt }],
+        ['CreateTags', 'us-east-1', { 'ResourceId.1': east, 'Tag.1.Key': 'kiln:revoked', 'Tag.1.Value': '2026-02-20' }],
+        ['DescribeImages', 'us-west-2', { 'ImageId.1': west }],
+        ['EnableImageDeprecation', 'us-west-2', { ImageId: west, DeprecateAt: deprecateAt }],
+        ['CreateTags', 'us-west-2', { 'ResourceId.1': west, 'Tag.1.Key': 'kiln:revoked', 'Tag.1.Value': '2026-02-20' }],
+      ]);
+      expect(report).toMatch(new RegExp(`^\\[${IMAGE}\\] revoked AMIs us-east-1:${east}, us-west-2:${west}: us-east-1:${east} deprecated at \\S+, us-west-2:${west} deprecated at \\S+ → dist/images/${IMAGE}/upload/published.json$`));
+    });
+
+    it('the real aws CLI describes every AMI with its DeprecationTime afterwards', async () => {
+      await upload(env(), IMAGE);
+      const times = await Promise.all(Object.entries(published0.aws!.amis).map(async ([region, id]) => (await describeImage(region, id)).DeprecationTime));
+      expect(times.every((t) => t !== undefined && Date.parse(t) > Date.now())).toBe(true);
+    });
+
+    it('records the revocation and what it applied in published.json, keeping what was published', async () => {
+      await upload(env(), IMAGE);
+      const record = published(IMAGE);
+      const time = (region: string) => server.images.get(published0.aws!.amis[region]!)!.deprecationTime!;
+      expect(record).toEqual({
+        ...published0,
+        revoked: {
+          reason: REASON,
+          at: '2026-02-20',
+          applied: ['us-east-1', 'us-west-2'].map((region) => ({ object: published0.aws!.amis[region], region, lifecycle: `deprecated at ${time(region).replace('.000Z', 'Z')}` })),
+        },
+      });
+    });
+
+    it('running it again changes nothing (describes only)', async () => {
+      await upload(env(), IMAGE);
+      server.clearCalls();
+      await upload(env(), IMAGE);
+      expect(server.mutatingCalls()).toEqual([]);
+    });
+
+    it('a deprecation time in the past is refused by EC2 (the server\'s clock ahead of Kiln\'s): the upload fails naming the call', async () => {
+      server.clock = () => Date.now() + 3_600_000;
+      try {
+        const message = await uploadError(env(), IMAGE);
+        expect(message.split('\n')[0]).toBe('aws ec2 enable-image-deprecation failed in us-east-1 (exit code 255)');
+        expect(message).toContain("You can't specify a date in the past");
+      } finally {
+        server.clock = () => Date.now();
+      }
+    });
+
+    it('a revoked image that was never published is a clear error, and nothing is called', async () => {
+      rmSync(join(ws.root, `dist/images/${IMAGE}/upload/published.json`));
+      expect(await uploadError(env(), IMAGE)).toBe(
+        `image ${IMAGE} is revoked since 2026-02-20 (${REASON}) and was never published (dist/images/${IMAGE}/upload/published.json not found): there is no AMI, image version or template to apply the cloud's lifecycle to\n` +
+          `  hint: nothing to do in the cloud (a revoked image is not built); remove \`revoked:\` from images/${IMAGE}/image.yaml to restore it`,
+      );
+      expect(server.calls).toEqual([]);
+    });
+
+    it('a revocation whose date has not come yet uploads as usual', async () => {
+      ws.write(`images/${IMAGE}/image.yaml`, before);
+      revokeImage(ws, IMAGE, REASON, '2999-01-01');
+      await upload(env(), IMAGE);
+      expect(server.calls.filter((c) => c.action === 'EnableImageDeprecation')).toEqual([]);
+      expect(published(IMAGE).revoked).toBeUndefined();
+    });
+
+    it('restoring (revoked: removed) undoes the deprecation and the tag on the next upload, and published.json drops the revocation', async () => {
+      await upload(env(), IMAGE);
+      ws.write(`images/${IMAGE}/image.yaml`, before);
+      server.clearCalls();
+      await upload(env(), IMAGE);
+      const [east, west] = [published0.aws!.amis['us-east-1']!, published0.aws!.amis['us-west-2']!];
+      const restoring = server.mutatingCalls().filter((c) => ['DisableImageDeprecation', 'DeleteTags'].includes(c.action));
+      expect(restoring.map((c) => [c.action, c.region, c.params.ImageId ?? c.params['ResourceId.1']])).toEqual([
+        ['DisableImageDeprecation', 'us-east-1', east],
+        ['DeleteTags', 'us-east-1', east],
+        ['DisableImageDeprecation', 'us-west-2', west],
+        ['DeleteTags', 'us-west-2', west],
+      ]);
+      expect((await Promise.all([describeImage('us-east-1', east), describeImage('us-west-2', west)])).map((i) => [i.DeprecationTime, (i.Tags ?? []).some((t) => t.Key === 'kiln:revoked')])).toEqual([
+        [undefined, false],
+        [undefined, false],
+      ]);
+      expect(published(IMAGE)).toEqual(published0);
+    });
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------
@@ -515,10 +695,11 @@ describe('plan mode lists every command upload runs', () => {
     return formatPlan(planUpload({ project: image, plan, upload: spec.upload, contentKey: content }));
   };
 
-  it('vSphere: vm.info, the --replace destroy, import.spec, import.ova, markastemplate and the cleanup destroy', () => {
+  it('vSphere: vm.info, the annotation of a reused template, the --replace destroy, import.spec, import.ova, markastemplate and the cleanup destroy', () => {
     const T = '/dc0/vm/tkg-templates/ubuntu-2004-kube-v1.26.5-class';
     expect(planText('ubuntu-2004-vsphere-class').split('\n').filter((l) => l.startsWith('  $ '))).toEqual([
       `  $ govc vm.info -json ${T}    # always: an existing template with content key ${CONTENT.slice(0, 12)} and VERSION ${OVA_VERSION} is reused`,
+      `  $ govc vm.change -vm ${T} -annotation '<its annotation with kiln-commit=<commit>, without kiln-revoked=...>'    # only when the template is reused and its annotation lacks this commit or still carries a revocation image.yaml no longer declares`,
       `  $ govc vm.destroy ${T}    # only with --replace, when the VM exists with other content (otherwise: stop with an error)`,
       `  $ govc import.spec '<ova>'    # only if the template is not there yet`,
       `  $ govc import.ova -dc /dc0 -ds vsanDatastore -folder /dc0/vm/tkg-templates -pool /dc0/host/cluster0/Resources -name ubuntu-2004-kube-v1.26.5-class -options dist/images/ubuntu-2004-vsphere-class/upload/import-options.json '<ova>'    # only if the template is not there yet`,
@@ -530,7 +711,7 @@ describe('plan mode lists every command upload runs', () => {
 
   it('AWS: every describe, copy, tag and share command per region, and no command that names a group to add', () => {
     const lines = planText('ubuntu-2004-aws-cis').split('\n').filter((l) => l.startsWith('  $ '));
-    expect(lines.map((l) => l.replace(/    # .*$/, '').split(' ').slice(4, 6).join(' ') + ' ' + /--region (\S+)/.exec(l)![1])).toEqual([
+    expect(lines.map((l) => l.replace(/ {4}# .*$/, '').split(' ').slice(4, 6).join(' ') + ' ' + /--region (\S+)/.exec(l)![1])).toEqual([
       'ec2 describe-images us-east-1',
       'ec2 describe-images us-west-2',
       'ec2 describe-images us-west-2',
@@ -539,19 +720,29 @@ describe('plan mode lists every command upload runs', () => {
       'ec2 create-tags us-west-2',
       'ec2 describe-images us-west-2',
       ...['us-east-1', 'us-west-2'].flatMap((r) =>
-        ['describe-snapshots', 'create-tags', 'describe-image-attribute', 'modify-image-attribute', 'describe-snapshot-attribute', 'modify-snapshot-attribute'].map((op) => `ec2 ${op} ${r}`),
+        [
+          'disable-image-deprecation',
+          'delete-tags',
+          'describe-snapshots',
+          'create-tags',
+          'describe-image-attribute',
+          'modify-image-attribute',
+          'describe-snapshot-attribute',
+          'modify-snapshot-attribute',
+        ].map((op) => `ec2 ${op} ${r}`),
       ),
     ]);
     expect(lines.filter((l) => /modify-image-attribute/.test(l)).map((l) => /--launch-permission (\S+)/.exec(l)![1])).toEqual(["'Add=[{UserId=123456789012}]'", "'Add=[{UserId=123456789012}]'"]);
-    expect(lines.filter((l) => /Group|group-names/.test(l.replace(/    # .*$/, '')))).toEqual([]);
+    expect(lines.filter((l) => /Group|group-names/.test(l.replace(/ {4}# .*$/, '')))).toEqual([]);
   });
 
-  it('Azure: show, then one update with --target-regions and --set tags', () => {
+  it('Azure: show, then one update with --target-regions and --set tags (the commit too), and the restore of a revoked version', () => {
     const lines = planText('ubuntu-2004-azure-fips').split('\n').filter((l) => l.startsWith('  $ '));
     const ref = '--subscription 00000000-0000-4000-8000-000000000001 --resource-group tkg-images --gallery-name tkg_gallery --gallery-image-definition capi-ubuntu-2004';
     expect(lines).toEqual([
       `  $ az sig image-version show ${ref} --gallery-image-version '<version>' -o json    # always: the version must exist; tags with another kiln:content-key stop the upload unless --replace`,
-      `  $ az sig image-version update ${ref} --gallery-image-version '<version>' --target-regions '<existing region=replicas=storage>...' westeurope northeurope --set tags.kiln:image=ubuntu-2004-azure-fips tags.kiln:version=- tags.kiln:kubernetes=v1.26.5+vmware.2 tags.kiln:content-key=${CONTENT} --force-string -o json    # only if a region is not replicated yet (--target-regions, existing regions kept) or a tag is missing (--set); waits for replication`,
+      `  $ az sig image-version update ${ref} --gallery-image-version '<version>' --target-regions '<existing region=replicas=storage>...' westeurope northeurope --set tags.kiln:image=ubuntu-2004-azure-fips tags.kiln:version=- tags.kiln:kubernetes=v1.26.5+vmware.2 tags.kiln:content-key=${CONTENT} 'tags.kiln:commit=<commit>' --force-string -o json    # only if a region is not replicated yet (--target-regions, existing regions kept) or a tag is missing (--set); waits for replication`,
+      `  $ az sig image-version update ${ref} --gallery-image-version '<version>' --set publishingProfile.excludeFromLatest=false --remove tags.kiln:revoked -o json    # only if the version carries kiln:revoked: a revocation removed from image.yaml is undone`,
     ]);
   });
 

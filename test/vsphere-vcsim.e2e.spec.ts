@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { formatError } from '@kiln/errors';
 import { uploadStep } from '@kiln/steps';
-import { Capture, createUploadWorkspace, key, OVA_VERSION, writeArtifact, type UploadWorkspace } from './support/upload-fixtures';
+import { Capture, commitOf, createUploadWorkspace, key, OVA_VERSION, revokeImage, writeArtifact, writeProvenance, type UploadWorkspace } from './support/upload-fixtures';
 import { REPO_ROOT } from './support/temp-workspace';
 import { requireTools, toolsOrSkip, Vcsim } from './support/vcsim';
 
@@ -116,6 +116,62 @@ describe.skipIf(tools.skip)('vSphere upload with the real govc against vcsim', (
     const vm = vmInfo(`/DC0/vm/${template}`).VirtualMachines![0]!;
     expect(vm.Config.Template).toBe(true);
     expect(vm.Config.Annotation).toBe(`Kiln image ${IMAGE}\nkiln-content-key=${KEY}`);
+  });
+
+  it('writes the commit the build recorded (provenance.json) into the template\'s annotation', async () => {
+    writeProvenance(ws, IMAGE, commitOf('vcsim'));
+    await uploadStep({ workspaceRoot: ws.root, project: IMAGE, echo: new Capture(), env: env() });
+    expect(vmInfo(`/DC0/vm/${template}`).VirtualMachines![0]!.Config.Annotation).toBe(`Kiln image ${IMAGE}\nkiln-content-key=${KEY}\nkiln-commit=${commitOf('vcsim')}`);
+  });
+
+  describe('a revoked image: the template published.json lists is annotated, nothing is imported', () => {
+    const REASON = 'CVE-2026-0001 in the kernel';
+
+    /** A normal upload first (the template in vcsim, published.json), then revoked: in image.yaml. */
+    beforeEach(async () => {
+      writeProvenance(ws, IMAGE, commitOf('vcsim'));
+      await uploadStep({ workspaceRoot: ws.root, project: IMAGE, echo: new Capture(), env: env() });
+      revokeImage(ws, IMAGE, REASON, '2026-02-20T08:00:00Z');
+    });
+
+    it('govc vm.change annotates the template with the revocation; vcsim shows it, the template and its other lines kept', async () => {
+      const echo = new Capture();
+      const report = await uploadStep({ workspaceRoot: ws.root, project: IMAGE, echo, env: env() });
+      const vm = vmInfo(`/DC0/vm/${template}`).VirtualMachines![0]!;
+      expect([vm.Config.Template, vm.Config.Annotation]).toEqual([
+        true,
+        `Kiln image ${IMAGE}\nkiln-content-key=${KEY}\nkiln-commit=${commitOf('vcsim')}\nkiln-revoked=2026-02-20T08:00:00Z ${REASON}`,
+      ]);
+      expect(echo.text).toContain(`[${IMAGE}] $ govc vm.change -vm /DC0/vm/${template} -annotation `);
+      expect(echo.text).not.toContain('import.ova');
+      expect(report).toBe(`[${IMAGE}] revoked template /DC0/vm/${template}: /DC0/vm/${template} annotated kiln-revoked=2026-02-20T08:00:00Z ${REASON} → dist/images/${IMAGE}/upload/published.json`);
+    });
+
+    it('records the revocation in published.json, keeping what was published', async () => {
+      const before = JSON.parse(ws.read(`dist/images/${IMAGE}/upload/published.json`)) as Record<string, unknown>;
+      await uploadStep({ workspaceRoot: ws.root, project: IMAGE, echo: new Capture(), env: env() });
+      expect(JSON.parse(ws.read(`dist/images/${IMAGE}/upload/published.json`))).toEqual({
+        ...before,
+        revoked: { reason: REASON, at: '2026-02-20T08:00:00Z', applied: [{ object: `/DC0/vm/${template}`, lifecycle: `annotated kiln-revoked=2026-02-20T08:00:00Z ${REASON}` }] },
+      });
+    });
+
+    it('running it again changes nothing: the annotation carries the revocation already', async () => {
+      await uploadStep({ workspaceRoot: ws.root, project: IMAGE, echo: new Capture(), env: env() });
+      const echo = new Capture();
+      await uploadStep({ workspaceRoot: ws.root, project: IMAGE, echo, env: env() });
+      expect(echo.text).not.toContain('govc vm.change');
+      expect(echo.text).toContain(`template /DC0/vm/${template} is annotated as revoked already`);
+    });
+
+    it('a template that now holds another build is left alone, with an error naming it', async () => {
+      vcsim.govc(['vm.change', '-vm', `/DC0/vm/${template}`, '-annotation', `Kiln image ${IMAGE}\nkiln-content-key=${key('another build')}`]);
+      const message = await uploadError(env());
+      expect(message.split('\n')[0]).toBe(
+        `vSphere VM /DC0/vm/${template} holds other content than dist/images/${IMAGE}/upload/published.json lists (content key ${key('another build').slice(0, 12)}, published ${KEY.slice(0, 12)}): it is left alone`,
+      );
+      expect(vmInfo(`/DC0/vm/${template}`).VirtualMachines![0]!.Config.Annotation).not.toContain('kiln-revoked=');
+    });
   });
 
   it('shows govc progress lines without terminal escape codes, on the terminal and in the log', async () => {

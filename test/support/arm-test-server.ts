@@ -2,8 +2,9 @@
 // `az cloud register` with loopback endpoints and `az login --identity` (the App Service managed identity protocol:
 // MSI_ENDPOINT/MSI_SECRET, served here too). HTTPS with a throw-away self-signed certificate (openssl) that az
 // trusts through REQUESTS_CA_BUNDLE. It keeps Shared Image Gallery image versions in memory (ARM wire format:
-// fields under `properties`), answers GET and PUT of them like ARM (404 ResourceNotFound, display-name regions,
-// canonical storage casing, replicated regions that may not be dropped) and records every ARM call.
+// fields under `properties`), answers GET, PUT and PATCH of them like ARM (404 ResourceNotFound, display-name regions,
+// canonical storage casing, replicated regions that may not be dropped, publishingProfile.excludeFromLatest a JSON
+// boolean that a PUT without it resets to false) and records every ARM call.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
@@ -102,8 +103,8 @@ export class ArmTestServer {
           return send(404, armError('ResourceNotFound', `The Resource 'Microsoft.Compute/galleries/${m[3]}/images/${m[4]}/versions/${m[5]}' under resource group '${m[2]}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`));
         }
         if (req.method === 'GET') return send(200, stored);
-        if (req.method !== 'PUT') return send(405, armError('MethodNotAllowed', `${req.method} is not supported here`));
-        const result = this.put(stored, body);
+        if (req.method !== 'PUT' && req.method !== 'PATCH') return send(405, armError('MethodNotAllowed', `${req.method} is not supported here`));
+        const result = req.method === 'PUT' ? this.put(stored, body) : this.patch(stored, body);
         if (typeof result === 'string') return send(400, armError('InvalidParameter', result));
         if (this.failNextPut) {
           // ARM accepts the change (201, Updating) and the long-running operation then fails, as a replication does.
@@ -122,13 +123,29 @@ export class ArmTestServer {
     this.url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
-  /** Applies a PUT body like ARM: regions by display name, canonical storage casing; an error text when invalid. */
+  /**
+   * Applies a PUT body like ARM: the resource is replaced, so an omitted excludeFromLatest is false again; regions by
+   * display name, canonical storage casing; an error text when invalid.
+   */
   private put(stored: ArmSigVersion, body: unknown): ArmSigVersion | string {
-    const b = body as { location?: string; tags?: Record<string, string>; properties?: { publishingProfile?: { targetRegions?: ArmTargetRegion[] } } } | undefined;
+    const b = body as PutBody | undefined;
     if (!b || b.location?.toLowerCase().replace(/\s+/g, '') !== stored.location) return 'location is required and cannot be changed';
+    return this.apply(stored, b.tags ?? {}, b.properties?.publishingProfile, false);
+  }
+
+  /** Applies a PATCH body like ARM: only what it names changes (tags, when given, are replaced as a whole). */
+  private patch(stored: ArmSigVersion, body: unknown): ArmSigVersion | string {
+    const b = (body ?? {}) as PutBody;
+    if (b.location !== undefined && b.location.toLowerCase().replace(/\s+/g, '') !== stored.location) return 'location cannot be changed';
+    return this.apply(stored, b.tags ?? stored.tags, b.properties?.publishingProfile, stored.properties.publishingProfile.excludeFromLatest);
+  }
+
+  private apply(stored: ArmSigVersion, tags: Record<string, string>, asked: AskedProfile | undefined, excludeDefault: boolean): ArmSigVersion | string {
+    const exclude = asked?.excludeFromLatest;
+    if (exclude !== undefined && typeof exclude !== 'boolean') return `The value '${String(exclude)}' of publishingProfile.excludeFromLatest is not a boolean.`;
     const profile = stored.properties.publishingProfile;
     const regions: ArmTargetRegion[] = [];
-    for (const t of b.properties?.publishingProfile?.targetRegions ?? profile.targetRegions) {
+    for (const t of asked?.targetRegions ?? profile.targetRegions) {
       const key = t.name.toLowerCase().replace(/\s+/g, '');
       if (!DISPLAY[key]) return `Region '${t.name}' is not a valid location.`;
       const storage = t.storageAccountType ?? profile.storageAccountType;
@@ -139,7 +156,11 @@ export class ArmTestServer {
     if (dropped.length > 0 && !stored.properties.safetyProfile.allowDeletionOfReplicatedLocations) {
       return `Replicated locations ${dropped.map((d) => d.name).join(', ')} of the gallery image version cannot be removed while safetyProfile.allowDeletionOfReplicatedLocations is false.`;
     }
-    return { ...stored, tags: { ...(b.tags ?? {}) }, properties: { ...stored.properties, publishingProfile: { ...profile, targetRegions: regions } } };
+    return {
+      ...stored,
+      tags: { ...tags },
+      properties: { ...stored.properties, publishingProfile: { ...profile, targetRegions: regions, excludeFromLatest: exclude ?? excludeDefault } },
+    };
   }
 
   /** Stores an image version as the build left it: replicated to its location only, with the build's tags. */
@@ -214,6 +235,19 @@ export class ArmTestServer {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** The publishing profile a PUT or PATCH asks for. */
+interface AskedProfile {
+  targetRegions?: ArmTargetRegion[];
+  excludeFromLatest?: unknown;
+}
+
+/** What a PUT or PATCH of an image version may carry (the rest of the body is ignored). */
+interface PutBody {
+  location?: string;
+  tags?: Record<string, string>;
+  properties?: { publishingProfile?: AskedProfile };
 }
 
 function armError(code: string, message: string): unknown {

@@ -1,5 +1,6 @@
 // Docker queries for end-to-end tests: containers by name prefix, their mounts, past events, the bridge gateway.
 import { execFile, spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { dockerEnv } from './docker-engine';
 
 export interface DockerResult {
@@ -51,7 +52,7 @@ export async function waitForRunningContainer(prefix: string, timeoutMs: number,
     const r = await dockerAsync(['ps', '--filter', `name=${prefix}`, '--filter', 'status=running', '--format', '{{.Names}}']);
     const name = lines(r.stdout).find((n) => n.startsWith(prefix));
     if (name) return name;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   throw new Error(`no running container named ${prefix}* appeared within ${timeoutMs} ms`);
 }

@@ -1,6 +1,8 @@
 // A small local EC2 Query API server for tests: the aws CLI (v1) talks to it through --endpoint-url. It keeps
 // images and snapshots in memory per region (the region is read from the request's SigV4 credential scope),
-// answers with the EC2 XML shapes botocore parses, and records every call (action, region, form params).
+// answers with the EC2 XML shapes botocore parses, and records every call (action, region, form params). AMI
+// deprecation is enforced as EC2 documents it: DeprecateAt must not be in the past (by this server's clock) nor more
+// than 10 years ahead, seconds are rounded to the nearest minute, DescribeImages answers DeprecationTime.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,6 +24,8 @@ export interface Ec2Image {
   tags: Record<string, string>;
   /** Describes that still answer `pending` before a copy becomes available. */
   pendingDescribes: number;
+  /** Set by EnableImageDeprecation (ISO, whole minutes), cleared by DisableImageDeprecation. */
+  deprecationTime?: string;
 }
 
 export interface Ec2Snapshot {
@@ -40,7 +44,19 @@ export interface Ec2Call {
 }
 
 /** Actions that change state (everything but Describe*). */
-export const MUTATING_ACTIONS = ['CopyImage', 'CreateTags', 'DeregisterImage', 'ModifyImageAttribute', 'ModifySnapshotAttribute'];
+export const MUTATING_ACTIONS = [
+  'CopyImage',
+  'CreateTags',
+  'DeleteTags',
+  'DeregisterImage',
+  'DisableImageDeprecation',
+  'EnableImageDeprecation',
+  'ModifyImageAttribute',
+  'ModifySnapshotAttribute',
+];
+
+const MINUTE = 60_000;
+const TEN_YEARS = 10 * 365.25 * 24 * 60 * MINUTE;
 
 class Ec2Fault extends Error {
   constructor(
@@ -83,6 +99,8 @@ export class Ec2TestServer {
   readonly snapshots = new Map<string, Ec2Snapshot>();
   /** Describes a new copy answers `pending` before it is `available`. */
   copyPendingDescribes = 1;
+  /** The server's clock (EC2's): what a DeprecateAt in the past is judged by. */
+  clock: () => number = () => Date.now();
   private server: Server | undefined;
   private counter = 0;
   private failures: Array<{ action: string; code: string; message: string }> = [];
@@ -205,6 +223,13 @@ export class Ec2TestServer {
         return this.createTags(region, p);
       case 'DescribeSnapshots':
         return this.describeSnapshots(region, p);
+      case 'DeleteTags':
+        return this.deleteTags(region, p);
+      case 'EnableImageDeprecation':
+        return this.enableImageDeprecation(region, p);
+      case 'DisableImageDeprecation':
+        delete this.image(region, p.ImageId ?? '').deprecationTime;
+        return '<return>true</return>';
       case 'DeregisterImage':
         this.images.delete(this.image(region, p.ImageId ?? '').imageId);
         return '<return>true</return>';
@@ -238,7 +263,8 @@ export class Ec2TestServer {
         `<item>${el('imageId', i.imageId)}${el('imageLocation', `${i.ownerId}/${i.name}`)}${el('imageState', state)}${el('imageOwnerId', i.ownerId)}` +
         `${el('creationDate', '2024-05-01T10:00:00.000Z')}${el('isPublic', i.launchGroups.includes('all'))}${el('architecture', 'x86_64')}${el('imageType', 'machine')}` +
         `${el('name', i.name)}${el('description', i.description)}${el('rootDeviceType', 'ebs')}${el('rootDeviceName', '/dev/sda1')}` +
-        `<blockDeviceMapping>${bdm}</blockDeviceMapping>${el('virtualizationType', 'hvm')}${tagSet(i.tags)}${el('hypervisor', 'xen')}${el('enaSupport', true)}</item>`
+        `<blockDeviceMapping>${bdm}</blockDeviceMapping>${el('virtualizationType', 'hvm')}${tagSet(i.tags)}${el('hypervisor', 'xen')}${el('enaSupport', true)}` +
+        `${el('deprecationTime', i.deprecationTime)}</item>`
       );
     });
     return `<imagesSet>${items.join('')}</imagesSet>`;
@@ -330,6 +356,32 @@ export class Ec2TestServer {
     for (const id of resources) {
       const target = id.startsWith('ami-') ? this.image(region, id) : this.snapshot(region, id);
       Object.assign(target.tags, tags);
+    }
+    return '<return>true</return>';
+  }
+
+  /** EnableImageDeprecation: the AMI must exist here; DeprecateAt is rounded to the minute, in the future, at most 10 years ahead. */
+  private enableImageDeprecation(region: string, p: Record<string, string>): string {
+    const image = this.image(region, p.ImageId ?? '');
+    if (p.DeprecateAt === undefined) throw new Ec2Fault('MissingParameter', 'The request must contain the parameter DeprecateAt');
+    const at = Date.parse(p.DeprecateAt);
+    if (Number.isNaN(at)) throw new Ec2Fault('InvalidParameterValue', `Value (${p.DeprecateAt}) for parameter DeprecateAt is invalid.`);
+    const rounded = Math.round(at / MINUTE) * MINUTE;
+    const now = this.clock();
+    if (rounded < now) throw new Ec2Fault('InvalidParameterValue', `Value (${p.DeprecateAt}) for parameter DeprecateAt is invalid. You can't specify a date in the past.`);
+    if (rounded > now + TEN_YEARS) throw new Ec2Fault('InvalidParameterValue', `Value (${p.DeprecateAt}) for parameter DeprecateAt is invalid. It must be at most 10 years from now.`);
+    image.deprecationTime = new Date(rounded).toISOString();
+    return '<return>true</return>';
+  }
+
+  /** DeleteTags: a tag given with a value is removed only when the value matches; without one, whatever its value. */
+  private deleteTags(region: string, p: Record<string, string>): string {
+    const resources = listParam(p, 'ResourceId');
+    const keys: Array<[string, string | undefined]> = [];
+    for (let n = 1; p[`Tag.${n}.Key`] !== undefined; n++) keys.push([p[`Tag.${n}.Key`]!, p[`Tag.${n}.Value`]]);
+    for (const id of resources) {
+      const target = id.startsWith('ami-') ? this.image(region, id) : this.snapshot(region, id);
+      for (const [key, value] of keys) if (value === undefined || target.tags[key] === value) delete target.tags[key];
     }
     return '<return>true</return>';
   }

@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { conflictStatus, now, recordUpdate, serverSideApply } from './kube-field-manager';
 import { openApiV2Protobuf, openApiV3, type OpenApiResource } from './kube-openapi';
@@ -81,6 +82,7 @@ export interface TkrSeed {
   osImages: OSImageSeed[];
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- arbitrary Kubernetes objects, walked by path
 type KubeObject = Record<string, any>;
 
 export interface KubeApiServer {
@@ -209,6 +211,7 @@ function jsonPatch(target: KubeObject, ops: KubeObject[]): KubeObject {
   const doc = JSON.parse(JSON.stringify(target)) as KubeObject;
   for (const op of ops) {
     const path = String(op.path ?? '').split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON patch walks any document
     let parent: any = doc;
     for (const p of path.slice(0, -1)) {
       if (parent?.[p] === undefined) throw new Error(`doc is missing path: ${op.path}`);
@@ -621,7 +624,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       const deadline = Date.now() + boundMs;
       while (pendingStarts > 0) {
         if (Date.now() > deadline) throw new Error(`the test API server still had ${pendingStarts} controller restarts pending after ${boundMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await sleep(50);
       }
     },
     controllerPod: () => podsNow().find((p) => isControllerPod(p) && !p.metadata.deletionTimestamp)?.metadata.name,

@@ -2,6 +2,7 @@
 // server-side apply with conflicts between managers (409 unless force), updates that take fields over, and
 // managedFields a client replaces itself (kubectl's client-side → server-side apply migration).
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- arbitrary Kubernetes objects, walked by path
 type KubeObject = Record<string, any>;
 
 /** The leaf fields of a ConfigMap that managers own: labels, annotations, data and binaryData keys. */

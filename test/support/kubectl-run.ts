@@ -1,5 +1,6 @@
 // Runs the real kubectl from a test without blocking the event loop (the test API server answers from this process).
 import { execFile } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface KubectlRun {
   code: number;
@@ -21,7 +22,7 @@ export async function pollUntil(check: () => boolean, boundMs: number, what: str
   const started = Date.now();
   while (!check()) {
     if (Date.now() - started > boundMs) throw new Error(`${what} did not happen within ${boundMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
   return Date.now() - started;
 }

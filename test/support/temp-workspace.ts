@@ -2,10 +2,11 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
+import { repoRoot } from '@kiln/testing';
 
 /** The repository the temporary workspaces are copied from. */
-export const REPO_ROOT = resolve(__dirname, '..', '..');
+export const REPO_ROOT = repoRoot;
 
 export interface CommandResult {
   code: number;

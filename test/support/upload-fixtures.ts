@@ -143,6 +143,43 @@ export function writeArtifact(ws: UploadWorkspace, a: ArtifactInit): void {
   ws.write(`dist/images/${a.image}/build/artifact.json`, JSON.stringify(record, null, 2) + '\n');
 }
 
+/** A 40-hex git commit per label. */
+export function commitOf(label: string): string {
+  return createHash('sha1').update(label).digest('hex');
+}
+
+/**
+ * Writes dist/images/<image>/build/provenance.json as the build does: an in-toto statement whose SLSA predicate names
+ * the git source among its resolved dependencies (digest.gitCommit, annotations.dirty).
+ */
+export function writeProvenance(ws: UploadWorkspace, image: string, commit: string, dirty = false): void {
+  const statement = {
+    _type: 'https://in-toto.io/Statement/v1',
+    subject: [{ name: `${image}.ova`, digest: { sha256: 'ab'.repeat(32) } }],
+    predicateType: 'https://slsa.dev/provenance/v1',
+    predicate: {
+      buildDefinition: {
+        buildType: 'urn:kiln:build-type:image-builder:v1',
+        externalParameters: { image, spec: `images/${image}/image.yaml` },
+        resolvedDependencies: [
+          { name: 'source', digest: { gitCommit: commit }, annotations: { dirty } },
+          { name: `images/${image}/image.yaml`, digest: { sha256: 'cd'.repeat(32) } },
+        ],
+      },
+      runDetails: { builder: { id: 'urn:kiln:builder:local' }, metadata: { invocationId: 'test' } },
+    },
+  };
+  ws.write(`dist/images/${image}/build/provenance.json`, JSON.stringify(statement, null, 2) + '\n');
+}
+
+/** Appends `revoked: { reason, at }` to images/<image>/image.yaml; returns the text before, to restore it. */
+export function revokeImage(ws: UploadWorkspace, image: string, reason: string, at: string): string {
+  const file = `images/${image}/image.yaml`;
+  const before = ws.read(file);
+  ws.write(file, `${before}revoked:\n  reason: ${JSON.stringify(reason)}\n  at: ${at}\n`);
+  return before;
+}
+
 /** Parsed JSON lines of a fake's call log ([] when it was never called). */
 export function readLog<T>(file: string): T[] {
   if (!existsSync(file)) return [];

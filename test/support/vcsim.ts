@@ -2,6 +2,7 @@
 // .ci/install-vsphere-azure-tools) on a free loopback port, with a login that rejects wrong passwords.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { request } from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Real tools a test file needs that are not on PATH. Under CI=true a missing tool fails the file (never skipped). */
 export function missingTools(tools: string[]): string[] {
@@ -51,7 +52,7 @@ export class Vcsim {
     for (;;) {
       if (await this.answers()) return;
       if (Date.now() > deadline) throw new Error(`vcsim at ${url} did not answer within ${START_BOUND_MS / 1000} s`);
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
   }
 

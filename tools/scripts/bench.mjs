@@ -294,6 +294,16 @@ async function nxWithRss(w, args, extraEnv = {}) {
   return { stdout: p.stdout, rssKiB: m ? Number(m[1]) : null };
 }
 
+/**
+ * How many projects Nx shows, from a file: Nx exits as soon as it has printed, and a pipe reader (as in the timed
+ * runs) can then get a truncated list.
+ */
+async function projectCount(w) {
+  const file = join(w.root, 'show-projects.txt');
+  await $({ cwd: w.ws, env: w.env, quiet: true })`node node_modules/nx/dist/bin/nx.js show projects > ${file}`;
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
+}
+
 function resetCold(w) {
   return async () => {
     for (const dir of [w.cacheDir, w.dataDir, join(w.ws, 'dist')]) rmSync(dir, { recursive: true, force: true });
@@ -336,7 +346,7 @@ require('@swc-node/register');
 const steps = require(process.env.KILN_BENCH_STEPS);
 const t1 = performance.now();
 const [workspaceRoot, outRoot, ...names] = process.argv.slice(2);
-const settings = steps.normalizeSettings({ configBundlesDir: 'images/_bundles' });
+const settings = steps.normalizePluginOptions({ configBundlesDir: 'images/_bundles' });
 for (const image of names) steps.renderConfigStep({ workspaceRoot, image, outputPath: outRoot + '/' + image, settings });
 const t2 = performance.now();
 process.stdout.write(JSON.stringify({ loadMs: t1 - t0, renderMs: t2 - t1, count: names.length }));
@@ -446,7 +456,7 @@ async function benchSize(count, opts, samples, workspaces) {
     },
     opts.runs,
   );
-  const projects = show.kiln.last.stdout.split('\n').filter(Boolean).length;
+  const projects = await projectCount(kiln);
   log(`nx show projects (${projects} projects): Kiln ${ms(show.kiln.medianMs)} ${show.kiln.medianRssMiB} MiB, floor ${ms(show.floor.medianMs)} ${show.floor.medianRssMiB} MiB, Kiln isolated ${ms(show.kilnIsolated.medianMs)}`);
 
   // 2. Affected: one generated image edited → exactly that project.
@@ -531,7 +541,7 @@ async function benchSamples(opts, workspaces) {
   const show = await paired({ kiln: () => nxWithRss(w, ['show', 'projects']), kilnIsolated: () => nxWithRss(w, ['show', 'projects'], { NX_ISOLATE_PLUGINS: 'true' }) }, opts.runs);
   const cold = await coldRun(w, ['render-config'], names.join(','), opts, [], 'samples cold render-config');
   const warm = await measure(() => nx(w, runMany(['render-config'], names.join(','))), { runs: opts.runs });
-  const projects = show.kiln.last.stdout.split('\n').filter(Boolean).length;
+  const projects = await projectCount(w);
   log(`samples: show projects ${ms(show.kiln.medianMs)} (isolated ${ms(show.kilnIsolated.medianMs)}), cached render-config ${ms(warm.medianMs)}`);
   return {
     rows: [

@@ -1,7 +1,5 @@
 // Shapes of the release catalog (libs/catalog/data/releases.yaml).
-
-export type Infra = 'vsphere' | 'aws' | 'azure';
-export type OsName = 'ubuntu-2004' | 'ubuntu-1804' | 'photon-3' | 'rhel-8' | 'amazon-2';
+import type { Infra, OsName, PackageVariable } from './generated/names';
 
 export interface Release {
   kubernetes: string;
@@ -26,5 +24,5 @@ export interface Catalog {
   customizationsFile: Record<Infra, string>;
   osinfo: Record<OsName, OsInfo>;
   osPackages: Partial<Record<OsName, string[]>>;
-  packageVariable: Record<OsName, 'extra_debs' | 'extra_rpms'>;
+  packageVariable: Record<OsName, PackageVariable>;
 }

@@ -1,24 +1,25 @@
 // readConfigBundle against bundles built in a temp workspace: each missing piece is named by its workspace path.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isKilnError, type KilnError } from '@kiln/errors';
-import { HARDENING_ROLES, readConfigBundle, type BundleNeeds } from './config-bundle';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { kilnErrorOf, tempDir } from '@kiln/testing';
+import { readConfigBundle, type BundleNeeds } from './config-bundle';
 import { getRelease, gossSpecName, loadCatalog } from './load-catalog';
 
 const catalog = loadCatalog();
 const V230 = getRelease(catalog, 'v2.3.0')!;
 const BUNDLE = 'images/_bundles/TKG-Image-Builder-for-Kubernetes-v1_26_5---vmware_2-tkg_v2_3_0';
 const GOSS = 'vsphere-ubuntu-v1.26.5+vmware.2-tkg_v2_3_0-goss-spec.yaml';
-const NEEDS: BundleNeeds = { gossSpec: gossSpecName(catalog, 'v2.3.0', 'vsphere', 'ubuntu-2004'), roles: [HARDENING_ROLES.cis] };
+/** The CIS role folder (image.schema.json's x-ansible-role of hardening.cis). */
+const CIS_ROLE = 'cis_ubuntu_2004';
+const NEEDS: BundleNeeds = { gossSpec: gossSpecName(catalog, 'v2.3.0', 'vsphere', 'ubuntu-2004'), roles: [CIS_ROLE] };
 const TKG_JSON = { kubernetes_semver: 'v1.26.5+vmware.2', kubernetes_series: 'v1.26' };
 
 let root: string;
 
 /** Writes a complete v2.3.0 bundle (tkg.json, tkg/, the CIS role, one goss spec) under `bundle` in the temp workspace. */
 function writeBundle(bundle = BUNDLE): void {
-  for (const dir of ['tkg/tasks', `${HARDENING_ROLES.cis}/tasks`, 'goss']) mkdirSync(join(root, bundle, dir), { recursive: true });
+  for (const dir of ['tkg/tasks', `${CIS_ROLE}/tasks`, 'goss']) mkdirSync(join(root, bundle, dir), { recursive: true });
   writeFileSync(join(root, bundle, 'tkg.json'), JSON.stringify(TKG_JSON));
   writeFileSync(join(root, bundle, 'goss', GOSS), 'package: {}\n');
 }
@@ -27,27 +28,13 @@ function remove(relPath: string): void {
   rmSync(join(root, relPath), { recursive: true });
 }
 
-function thrown(fn: () => unknown): KilnError {
-  try {
-    fn();
-  } catch (e) {
-    if (isKilnError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a KilnError');
-}
-
 function failure(bundlesDir?: string): { code: string; message: string; file?: string } {
-  const e = thrown(() => readConfigBundle(root, 'v2.3.0', V230, NEEDS, bundlesDir));
+  const e = kilnErrorOf(() => readConfigBundle(root, 'v2.3.0', V230, NEEDS, bundlesDir));
   return { code: e.code, message: e.message, file: e.file };
 }
 
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'kiln-bundle-'));
-});
-
-afterEach(() => {
-  rmSync(root, { recursive: true, force: true });
+  root = tempDir('kiln-bundle-');
 });
 
 describe('readConfigBundle', () => {
@@ -57,7 +44,7 @@ describe('readConfigBundle', () => {
   });
 
   it('names the missing bundle folder and says where to unzip the download', () => {
-    const e = thrown(() => readConfigBundle(root, 'v2.3.0', V230, NEEDS));
+    const e = kilnErrorOf(() => readConfigBundle(root, 'v2.3.0', V230, NEEDS));
     expect({ code: e.code, message: e.message, file: e.file, hint: e.hint }).toEqual({
       code: 'CONFIG_BUNDLE_MISSING',
       message: `config bundle folder not found: ${BUNDLE}`,
@@ -102,7 +89,7 @@ describe('readConfigBundle', () => {
 
   it('looks for the bundle of the requested release (v2.2.0)', () => {
     writeBundle();
-    const e = thrown(() => readConfigBundle(root, 'v2.2.0', getRelease(catalog, 'v2.2.0')!, { gossSpec: 'x.yaml', roles: [] }));
+    const e = kilnErrorOf(() => readConfigBundle(root, 'v2.2.0', getRelease(catalog, 'v2.2.0')!, { gossSpec: 'x.yaml', roles: [] }));
     expect([e.code, e.message]).toEqual(['CONFIG_BUNDLE_MISSING', 'config bundle folder not found: images/_bundles/TKG-Image-Builder-for-Kubernetes-v1_25_7---vmware_2-tkg_v2_2_0']);
   });
 

@@ -7,11 +7,9 @@ import type { Release } from './catalog-types';
 /** Default workspace folder that holds unzipped config bundles, one folder per bundle. */
 export const DEFAULT_CONFIG_BUNDLES_DIR = 'images/_bundles';
 
-/** The role folders a config bundle provides, by hardening kind. */
-export const HARDENING_ROLES = { cis: 'cis_ubuntu_2004', stig: 'stig_ubuntu_2004' } as const;
-
 export interface BundleNeeds {
   gossSpec: string;
+  /** Role folders the build mounts besides tkg/ (the hardening role). */
   roles: string[];
 }
 

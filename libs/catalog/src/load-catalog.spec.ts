@@ -2,13 +2,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatError, isKilnError, type KilnError } from '@kiln/errors';
-import type { Catalog, Infra } from './catalog-types';
+import { formatError } from '@kiln/errors';
+import { kilnErrorOf } from '@kiln/testing';
+import type { Catalog, Release } from './catalog-types';
 import { configBundleDir } from './config-bundle';
-import { CATALOG_FILE, getRelease, gossSpecName, loadCatalog, makeTarget, osesFor, parseCatalog, releaseIds } from './load-catalog';
+import { INFRAS, type Infra, type OsName } from './generated/names';
+import { CATALOG_FILE, getRelease, gossSpecName, loadCatalog, osesFor, parseCatalog, releaseIds } from './load-catalog';
 
 const catalog = loadCatalog();
-const INFRAS: Infra[] = ['vsphere', 'aws', 'azure'];
+
+function makeTarget(release: Release, infra: Infra, os: OsName): string | undefined {
+  return release.targets[infra]?.[os];
+}
 
 /** `<infra>/<os>` → value, for every pair the release can build. */
 function perPair(releaseId: string, value: (infra: Infra, os: ReturnType<typeof osesFor>[number]) => string | undefined): Record<string, string | undefined> {
@@ -16,16 +21,6 @@ function perPair(releaseId: string, value: (infra: Infra, os: ReturnType<typeof 
   const out: Record<string, string | undefined> = {};
   for (const infra of INFRAS) for (const os of osesFor(release, infra)) out[`${infra}/${os}`] = value(infra, os);
   return out;
-}
-
-function thrown(fn: () => unknown): KilnError {
-  try {
-    fn();
-  } catch (e) {
-    if (isKilnError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a KilnError');
 }
 
 describe('release catalog v2.3.0', () => {
@@ -126,7 +121,7 @@ describe('parseCatalog', () => {
   });
 
   it('throws CATALOG_INVALID naming the file for a YAML syntax error', () => {
-    const e = thrown(() => parseCatalog('releases:\n  v2.3.0: [unclosed\n'));
+    const e = kilnErrorOf(() => parseCatalog('releases:\n  v2.3.0: [unclosed\n'));
     expect(formatError(e)).toBe(`${CATALOG_FILE}:3:1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]`);
     expect([e.code, e.file, e.line, e.column]).toEqual(['CATALOG_INVALID', CATALOG_FILE, 3, 1]);
   });
@@ -134,7 +129,7 @@ describe('parseCatalog', () => {
   it('throws CATALOG_INVALID naming the file and the entry for a schema error', () => {
     const broken = text.replace('    gossSpec: "{infra}-{os}-{kubernetesSemver}-tkg_v{tkgUnderscored}-goss-spec.yaml"\n', '');
     expect(broken).not.toBe(text);
-    const e = thrown(() => parseCatalog(broken, 'vendor/releases.yaml'));
+    const e = kilnErrorOf(() => parseCatalog(broken, 'vendor/releases.yaml'));
     expect({ code: e.code, file: e.file, message: e.message, hint: e.hint }).toEqual({
       code: 'CATALOG_INVALID',
       file: 'vendor/releases.yaml',
@@ -143,8 +138,23 @@ describe('parseCatalog', () => {
     });
   });
 
+  it('requires an entry for every OS of names.schema.json in an OS map', () => {
+    const e = kilnErrorOf(() => parseCatalog(text.replace('  rhel-8: { name: rhel, version: "8", arch: amd64 }\n', '')));
+    expect([e.code, e.message]).toEqual(['CATALOG_INVALID', "release catalog is invalid: /osinfo must have required property 'rhel-8'"]);
+  });
+
+  it('requires an entry for every infra of names.schema.json in an infra map', () => {
+    const e = kilnErrorOf(() => parseCatalog(text.replace('  azure: azure-sig.json\n', '')));
+    expect([e.code, e.message]).toEqual(['CATALOG_INVALID', "release catalog is invalid: /customizationsFile must have required property 'azure'"]);
+  });
+
+  it('rejects an OS that names.schema.json does not list', () => {
+    const e = kilnErrorOf(() => parseCatalog(text.replace('amazon-2: build-ami-amazon-2', 'amazon-3: build-ami-amazon-3')));
+    expect([e.code, e.message]).toEqual(['CATALOG_INVALID', 'release catalog is invalid: /releases/v2.3.0/targets/aws must be equal to one of the allowed values']);
+  });
+
   it('rejects a make target that is not a build-* target', () => {
-    const e = thrown(() => parseCatalog(text.replace('amazon-2: build-ami-amazon-2', 'amazon-2: ami-amazon-2')));
+    const e = kilnErrorOf(() => parseCatalog(text.replace('amazon-2: build-ami-amazon-2', 'amazon-2: ami-amazon-2')));
     expect([e.code, e.file, e.message]).toEqual([
       'CATALOG_INVALID',
       CATALOG_FILE,

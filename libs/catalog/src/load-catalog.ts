@@ -1,10 +1,12 @@
 // Loads and checks the release catalog data file (the one place where versions are pinned).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv';
+import Ajv, { type ErrorObject, type FuncKeywordDefinition, type ValidateFunction } from 'ajv';
 import { parse, type YAMLParseError } from 'yaml';
 import { KilnError } from '@kiln/errors';
-import type { Catalog, Infra, OsName, Release } from './catalog-types';
+import type { Catalog, Release } from './catalog-types';
+import type { Infra, OsName } from './generated/names';
+import { addNamesSchema, namesOf, schemaFileUrl } from './names-schema';
 import catalogSchema from './releases.schema.json';
 
 /** Workspace-relative path of the catalog file (used in messages and as an Nx input). */
@@ -12,6 +14,38 @@ export const CATALOG_FILE = 'libs/catalog/data/releases.yaml';
 const catalogPath = join(__dirname, '..', 'data', 'releases.yaml');
 
 let cached: Catalog | undefined;
+let validator: ValidateFunction | undefined;
+
+/** `x-requires-every: <list>`: the object has a key for every name of that names.schema.json list. */
+const requiresEvery: FuncKeywordDefinition = {
+  keyword: 'x-requires-every',
+  type: 'object',
+  schemaType: 'string',
+  errors: true,
+  validate: function check(list: string, data: Record<string, unknown>): boolean {
+    const names = namesOf(list);
+    if (!names) throw new Error(`releases.schema.json: x-requires-every names no list of names.schema.json: ${list}`);
+    const missing = names.filter((name) => !Object.prototype.hasOwnProperty.call(data, name));
+    (check as { errors?: Partial<ErrorObject>[] }).errors = missing.map((name) => ({
+      keyword: 'required',
+      params: { missingProperty: name },
+      message: `must have required property '${name}'`,
+    }));
+    return missing.length === 0;
+  },
+};
+
+function catalogValidator(): ValidateFunction {
+  if (!validator) {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    ajv.addKeyword(requiresEvery);
+    addNamesSchema(ajv);
+    const url = schemaFileUrl(join(__dirname, 'releases.schema.json'));
+    ajv.addSchema(catalogSchema, url);
+    validator = ajv.getSchema(url)!;
+  }
+  return validator;
+}
 
 /** Parses catalog text; throws a KilnError naming the catalog file when it is malformed. */
 export function parseCatalog(text: string, file = CATALOG_FILE): Catalog {
@@ -23,8 +57,7 @@ export function parseCatalog(text: string, file = CATALOG_FILE): Catalog {
     const message = (e as Error).message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     throw new KilnError('CATALOG_INVALID', `invalid YAML: ${message}`, { file, line: at?.line, column: at?.col });
   }
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  const validate = ajv.compile(catalogSchema);
+  const validate = catalogValidator();
   if (!validate(data)) {
     const first = validate.errors?.[0];
     throw new KilnError('CATALOG_INVALID', `release catalog is invalid: ${first?.instancePath || 'top level'} ${first?.message}`, {
@@ -52,10 +85,6 @@ export function getRelease(catalog: Catalog, id: string): Release | undefined {
 /** OS names the release can build on the infra, in catalog order. */
 export function osesFor(release: Release, infra: Infra): OsName[] {
   return Object.keys(release.targets[infra] ?? {}) as OsName[];
-}
-
-export function makeTarget(release: Release, infra: Infra, os: OsName): string | undefined {
-  return release.targets[infra]?.[os];
 }
 
 /** The goss spec file name inside the config bundle's goss/ folder. */

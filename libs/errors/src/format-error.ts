@@ -24,10 +24,3 @@ export function formatError(error: unknown): string {
   if (error instanceof Error) return `internal error: ${error.stack ?? error.message}`;
   return `internal error: ${String(error)}`;
 }
-
-/** The code of a Kiln error, for tests and exit summaries. */
-export function errorCodes(error: unknown): string[] {
-  if (error instanceof KilnErrors) return error.errors.map((e) => e.code);
-  if (isKilnError(error)) return [error.code];
-  return ['INTERNAL'];
-}

@@ -1,21 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isKilnError, type KilnError } from '@kiln/errors';
+import { kilnErrorOf } from '@kiln/testing';
 import { govcVmVersion } from './govc-vm-info';
 
 const V = 'v1.26.5+vmware.1-tkg.1-765d418b72c247c2310384e640ee075e';
 const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', 'govc', name), 'utf8');
-
-function failure(fn: () => unknown): KilnError {
-  try {
-    fn();
-  } catch (e) {
-    if (isKilnError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 /** One VM with these vApp properties, in the camelCase shape. */
 function camelVm(properties: object[] | null, name = 'ubuntu-2004-kube-v1.26.5'): string {
@@ -41,39 +31,39 @@ describe('govcVmVersion', () => {
   });
 
   it('fails when both DefaultValue and Value are empty', () => {
-    const e = failure(() => govcVmVersion(camelVm([{ key: 10, id: 'VERSION' }]), 'vm.json'));
+    const e = kilnErrorOf(() => govcVmVersion(camelVm([{ key: 10, id: 'VERSION' }]), 'vm.json'));
     expect([e.code, e.message]).toEqual(['GOVC_VERSION_EMPTY', 'vm.json: the VERSION vApp property of ubuntu-2004-kube-v1.26.5 is empty (DefaultValue and Value)']);
   });
 
   it('names the properties the VM has when VERSION is missing', () => {
-    const e = failure(() => govcVmVersion(camelVm([{ key: 0, id: 'BUILD_DATE', defaultValue: 'x' }, { key: 1, id: 'DISTRO_NAME', defaultValue: 'ubuntu' }]), 'vm.json'));
+    const e = kilnErrorOf(() => govcVmVersion(camelVm([{ key: 0, id: 'BUILD_DATE', defaultValue: 'x' }, { key: 1, id: 'DISTRO_NAME', defaultValue: 'ubuntu' }]), 'vm.json'));
     expect([e.code, e.message]).toEqual(['GOVC_NO_VERSION', 'vm.json: ubuntu-2004-kube-v1.26.5 has no VERSION vApp property (it has BUILD_DATE, DISTRO_NAME)']);
   });
 
   it('fails when the VM has no vApp configuration', () => {
-    const e = failure(() => govcVmVersion(camelVm(null), 'vm.json'));
+    const e = kilnErrorOf(() => govcVmVersion(camelVm(null), 'vm.json'));
     expect([e.code, e.message]).toEqual(['GOVC_NO_VAPP_PROPERTIES', 'vm.json: ubuntu-2004-kube-v1.26.5 has no vApp properties']);
   });
 
   it('fails when no VM matched (govc prints a null list)', () => {
-    const e = failure(() => govcVmVersion('{"virtualMachines":null}\n', 'govc vm.info -json /dc0/vm/nope'));
+    const e = kilnErrorOf(() => govcVmVersion('{"virtualMachines":null}\n', 'govc vm.info -json /dc0/vm/nope'));
     expect([e.code, e.message]).toEqual(['GOVC_NO_VM', 'govc vm.info -json /dc0/vm/nope: no virtual machine matched']);
   });
 
   it('refuses several matched VMs', () => {
     const two = JSON.stringify({ VirtualMachines: [{ Name: 'a' }, { Name: 'b' }] });
-    const e = failure(() => govcVmVersion(two, 'vm.json'));
+    const e = kilnErrorOf(() => govcVmVersion(two, 'vm.json'));
     expect([e.code, e.message]).toEqual(['GOVC_MULTIPLE_VMS', 'vm.json: 2 virtual machines matched (a, b)']);
   });
 
   it('refuses text that is not JSON', () => {
-    const e = failure(() => govcVmVersion('Name:           ubuntu-2004-kube-v1.26.5\n', 'vm.txt'));
+    const e = kilnErrorOf(() => govcVmVersion('Name:           ubuntu-2004-kube-v1.26.5\n', 'vm.txt'));
     expect(e.code).toBe('GOVC_JSON_INVALID');
     expect(e.message).toMatch(/^vm\.txt is not JSON: /);
   });
 
   it('refuses JSON that is not vm.info output', () => {
-    const e = failure(() => govcVmVersion('{"Devices": []}', 'device.json'));
+    const e = kilnErrorOf(() => govcVmVersion('{"Devices": []}', 'device.json'));
     expect([e.code, e.message]).toEqual(['GOVC_JSON_INVALID', 'device.json is not govc vm.info -json output (no virtualMachines list)']);
   });
 });

@@ -1,4 +1,4 @@
-// Reads the VERSION vApp property from `govc vm.info -json` output (PascalCase up to govc v0.30, camelCase after).
+// Reads `govc vm.info -json` output (PascalCase up to govc v0.30, camelCase after): the VMs, and the VERSION vApp property.
 import { KilnError } from '@kiln/errors';
 
 type Json = Record<string, unknown>;
@@ -18,10 +18,21 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-const TEMPLATE_HINT = 'the VERSION property comes from the OVA import: pass the VM imported from the default Ubuntu OVA, read before it is converted to a template (or use --from-ova / --from-cluster)';
+/** One VM of `govc vm.info -json` output: the fields Kiln reads. */
+export interface GovcVm {
+  /** Empty when the output does not name it. */
+  name: string;
+  template: boolean;
+  annotation: string;
+  /** vApp properties in order; `value` is DefaultValue, or Value when DefaultValue is empty. */
+  properties: Array<{ id: string; value: string }>;
+}
 
-/** The VERSION of the single VM in `json` (govc vm.info -json output); `where` names the source in errors. */
-export function govcVmVersion(json: string, where: string): string {
+/**
+ * The VMs of `govc vm.info -json` output (the one reader of it): none when the path matched nothing (govc prints a
+ * null list). `where` names the source in errors; text that is not vm.info output is GOVC_JSON_INVALID.
+ */
+export function govcVms(json: string, where: string): GovcVm[] {
   let data: unknown;
   try {
     data = JSON.parse(json);
@@ -32,25 +43,47 @@ export function govcVmVersion(json: string, where: string): string {
     throw new KilnError('GOVC_JSON_INVALID', `${where} is not govc vm.info -json output (no virtualMachines list)`, { hint: 'save the output of govc vm.info -json <vm path>' });
   }
   const vms = field(data, 'virtualMachines');
-  if (!Array.isArray(vms) || vms.length === 0) {
+  return Array.isArray(vms) ? vms.map(readVm) : [];
+}
+
+function readVm(vm: unknown): GovcVm {
+  const config = field(vm, 'config');
+  const properties = field(field(config, 'vAppConfig'), 'property');
+  return {
+    name: text(field(vm, 'name')),
+    template: field(config, 'template') === true,
+    annotation: text(field(config, 'annotation')),
+    properties: (Array.isArray(properties) ? properties : []).map((p) => ({ id: text(field(p, 'id')), value: text(field(p, 'defaultValue')) || text(field(p, 'value')) })),
+  };
+}
+
+/** The value of a vApp property of `vm` (DefaultValue, else Value), or undefined when it has none of that id. */
+export function vappProperty(vm: GovcVm, id: string): string | undefined {
+  return vm.properties.find((p) => p.id === id)?.value;
+}
+
+const TEMPLATE_HINT = 'the VERSION property comes from the OVA import: pass the VM imported from the default Ubuntu OVA, read before it is converted to a template (or use --from-ova / --from-cluster)';
+
+/** The VERSION of the single VM in `json` (govc vm.info -json output); `where` names the source in errors. */
+export function govcVmVersion(json: string, where: string): string {
+  const vms = govcVms(json, where);
+  if (vms.length === 0) {
     throw new KilnError('GOVC_NO_VM', `${where}: no virtual machine matched`, { hint: 'check the VM path, e.g. govc ls /dc0/vm' });
   }
   if (vms.length > 1) {
-    const names = vms.map((vm) => text(field(vm, 'name')) || '?').join(', ');
+    const names = vms.map((vm) => vm.name || '?').join(', ');
     throw new KilnError('GOVC_MULTIPLE_VMS', `${where}: ${vms.length} virtual machines matched (${names})`, { hint: 'pass the full path of exactly one VM' });
   }
   const vm = vms[0];
-  const name = text(field(vm, 'name')) || 'the VM';
-  const properties = field(field(field(vm, 'config'), 'vAppConfig'), 'property');
-  if (!Array.isArray(properties) || properties.length === 0) {
+  const name = vm.name || 'the VM';
+  if (vm.properties.length === 0) {
     throw new KilnError('GOVC_NO_VAPP_PROPERTIES', `${where}: ${name} has no vApp properties`, { hint: TEMPLATE_HINT });
   }
-  const version = properties.find((p) => field(p, 'id') === 'VERSION');
-  if (!version) {
-    const ids = properties.map((p) => text(field(p, 'id'))).filter(Boolean);
+  const value = vappProperty(vm, 'VERSION');
+  if (value === undefined) {
+    const ids = vm.properties.map((p) => p.id).filter(Boolean);
     throw new KilnError('GOVC_NO_VERSION', `${where}: ${name} has no VERSION vApp property (it has ${ids.join(', ') || 'none with an id'})`, { hint: TEMPLATE_HINT });
   }
-  const value = text(field(version, 'defaultValue')) || text(field(version, 'value'));
   if (!value) {
     throw new KilnError('GOVC_VERSION_EMPTY', `${where}: the VERSION vApp property of ${name} is empty (DefaultValue and Value)`, { hint: TEMPLATE_HINT });
   }

@@ -1,14 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { isKilnError, type KilnError } from '@kiln/errors';
+import { describe, expect, it } from 'vitest';
+import { kilnErrorOf, tempDir } from '@kiln/testing';
 import { ovaVersion } from './ova-version';
 import { makeTar, ovfDescriptor, type TarFile } from '../test/tar-fixture';
 
 const V = 'v1.26.5+vmware.1-tkg.1-765d418b72c247c2310384e640ee075e';
-const dir = mkdtempSync(join(tmpdir(), 'kiln-ova-spec-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('kiln-ova-spec-');
 
 const VERSION_PROPERTY = `      <Property ovf:key="VERSION" ovf:type="string" ovf:userConfigurable="false" ovf:value="${V}"/>`;
 const DISK: TarFile = { name: 'ubuntu-2004-kube-v1.26.5-disk1.vmdk', content: Buffer.alloc(3000, 1) };
@@ -18,16 +15,6 @@ const LONG_OVF = `ubuntu-2004-kube-v1.26.5+vmware.1-tkg.1-765d418b72c247c2310384
 let n = 0;
 function ova(files: TarFile[], format?: 'gnu' | 'pax'): string {
   return makeTar(join(dir, `image-${++n}.ova`), files, format);
-}
-
-function failure(fn: () => unknown): KilnError {
-  try {
-    fn();
-  } catch (e) {
-    if (isKilnError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('ovaVersion', () => {
@@ -58,28 +45,28 @@ describe('ovaVersion', () => {
 
   it('fails clearly when the descriptor has no VERSION property', () => {
     const file = ova([{ name: 'plain.ovf', content: ovfDescriptor(`      <Property ovf:key="BUILD_TIMESTAMP" ovf:value="1689147482"/>`) }, DISK]);
-    const e = failure(() => ovaVersion(file, 'plain.ova'));
+    const e = kilnErrorOf(() => ovaVersion(file, 'plain.ova'));
     expect([e.code, e.message]).toEqual(['OVF_NO_VERSION', 'plain.ovf (in plain.ova) has no <Property ovf:key="VERSION">']);
   });
 
   it('refuses an archive holding two .ovf descriptors', () => {
     const file = ova([{ name: 'one.ovf', content: ovfDescriptor(VERSION_PROPERTY) }, { name: 'two.OVF', content: ovfDescriptor(VERSION_PROPERTY) }]);
-    const e = failure(() => ovaVersion(file, 'two.ova'));
+    const e = kilnErrorOf(() => ovaVersion(file, 'two.ova'));
     expect([e.code, e.message]).toEqual(['OVA_MULTIPLE_OVF', 'two.ova holds 2 .ovf descriptors: one.ovf, two.OVF']);
   });
 
   it('refuses an archive without an .ovf descriptor', () => {
-    const e = failure(() => ovaVersion(ova([MANIFEST, DISK]), 'disks.ova'));
+    const e = kilnErrorOf(() => ovaVersion(ova([MANIFEST, DISK]), 'disks.ova'));
     expect([e.code, e.message]).toEqual(['OVA_NO_OVF', 'disks.ova holds no .ovf descriptor']);
   });
 
   it('says when the path is a folder', () => {
-    const e = failure(() => ovaVersion(dir, 'downloads'));
+    const e = kilnErrorOf(() => ovaVersion(dir, 'downloads'));
     expect([e.code, e.message]).toEqual(['NOT_A_FILE', 'downloads is not a file']);
   });
 
   it('says when the file does not exist', () => {
-    const e = failure(() => ovaVersion(join(dir, 'missing.ova'), 'missing.ova'));
+    const e = kilnErrorOf(() => ovaVersion(join(dir, 'missing.ova'), 'missing.ova'));
     expect([e.code, e.message]).toEqual(['FILE_MISSING', 'file not found: missing.ova']);
   });
 });

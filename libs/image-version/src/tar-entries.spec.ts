@@ -1,26 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
-import { isKilnError, type KilnError } from '@kiln/errors';
+import { describe, expect, it } from 'vitest';
+import { kilnErrorOf, tempDir } from '@kiln/testing';
 import { listTarEntries, readTarEntry } from './tar-entries';
 import { makeTar } from '../test/tar-fixture';
 
-const dir = mkdtempSync(join(tmpdir(), 'kiln-tar-spec-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('kiln-tar-spec-');
 
 const LONG = `${'ubuntu-2004-kube-v1.26.5+vmware.1-tkg.1-765d418b72c247c2310384e640ee075e-'.repeat(2)}descriptor.ovf`;
-
-function failure(fn: () => unknown): KilnError {
-  try {
-    fn();
-  } catch (e) {
-    if (isKilnError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('listTarEntries', () => {
   it('lists names, types and sizes in archive order, and reads one entry', () => {
@@ -59,20 +47,20 @@ describe('listTarEntries', () => {
   it('refuses a file that is not a tar archive', () => {
     const file = join(dir, 'text.ova');
     writeFileSync(file, 'just some text, certainly not a tar header\n'.repeat(20));
-    const e = failure(() => listTarEntries(file, 'text.ova'));
+    const e = kilnErrorOf(() => listTarEntries(file, 'text.ova'));
     expect([e.code, e.message]).toEqual(['TAR_INVALID', 'text.ova is not a tar archive']);
   });
 
   it('says when the file is gzip-compressed', () => {
     const file = join(dir, 'zipped.ova');
     writeFileSync(file, gzipSync(readFileSync(makeTar(join(dir, 'to-zip.tar'), [{ name: 'a.ovf', content: 'x' }]))));
-    expect(failure(() => listTarEntries(file, 'zipped.ova')).message).toBe('zipped.ova is not a tar archive (it is gzip-compressed)');
+    expect(kilnErrorOf(() => listTarEntries(file, 'zipped.ova')).message).toBe('zipped.ova is not a tar archive (it is gzip-compressed)');
   });
 
   it('reports a truncated archive', () => {
     const tar = makeTar(join(dir, 'cut.tar'), [{ name: 'disk.vmdk', content: Buffer.alloc(4096, 7) }]);
     truncateSync(tar, 512 + 1000);
-    const e = failure(() => listTarEntries(tar, 'cut.ova'));
+    const e = kilnErrorOf(() => listTarEntries(tar, 'cut.ova'));
     expect([e.code, e.message]).toEqual(['TAR_TRUNCATED', 'cut.ova is truncated: entry at byte 0 needs 4096 bytes of data, the file ends first']);
   });
 });

@@ -1,28 +1,24 @@
 // Test helper: builds real tar archives (OVAs) with the system `tar`, files added in the given order.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { tempDir } from '@kiln/testing';
 
 export interface TarFile {
   name: string;
   content: string | Buffer;
 }
 
-/** Writes `files` under a fresh staging folder and archives them with `tar -cf` into `archive`. */
+/** Writes `files` under a fresh staging folder (removed by the test runner) and archives them with `tar -cf` into `archive`. */
 export function makeTar(archive: string, files: TarFile[], format: 'gnu' | 'pax' | 'ustar' = 'gnu'): string {
-  const staging = mkdtempSync(join(tmpdir(), 'kiln-tar-staging-'));
-  try {
-    for (const f of files) {
-      mkdirSync(dirname(join(staging, f.name)), { recursive: true });
-      writeFileSync(join(staging, f.name), f.content);
-    }
-    const r = spawnSync('tar', [`--format=${format}`, '-cf', archive, '-C', staging, ...files.map((f) => f.name)], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`tar failed (${r.status}): ${r.stderr}`);
-    return archive;
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
+  const staging = tempDir('kiln-tar-staging-');
+  for (const f of files) {
+    mkdirSync(dirname(join(staging, f.name)), { recursive: true });
+    writeFileSync(join(staging, f.name), f.content);
   }
+  const r = spawnSync('tar', [`--format=${format}`, '-cf', archive, '-C', staging, ...files.map((f) => f.name)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`tar failed (${r.status}): ${r.stderr}`);
+  return archive;
 }
 
 /** A small OVF descriptor shaped like image-builder's, with `properties` inside its ProductSection. */

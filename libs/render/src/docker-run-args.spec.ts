@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dockerBuildCommands, dockerCreateArgs, resolveTokens, shellQuote, type PathTokens } from './docker-run-args';
+import { dockerBuildCommands, dockerCreateArgs, resolveTokens, type PathTokens } from './docker-run-args';
 import { renderBuildPlan } from './render-build-plan';
 import { renderCustomizations } from './render-customizations';
 import type { ImageContext } from './image-context';
@@ -9,7 +9,9 @@ const TOKENS: PathTokens = {
   workspace: '/ws',
   config: '/ws/dist/images/img/config',
   run: '/tmp/kiln-run-1',
+  kiln: '/opt/kiln',
 };
+const ROLE_MOUNT = '/opt/kiln/libs/provenance/ansible/kiln-package-list:/home/imagebuilder/kiln-package-list:ro';
 const OUTPUT = '/ws/dist/images/img/output';
 const NAME = 'kiln-build-img-1';
 const BUILDER = 'projects.registry.vmware.com/tkg/image-builder:v0.1.13_vmware.2';
@@ -30,9 +32,9 @@ function mountsOf(args: string[]): string[] {
 }
 
 describe('resolveTokens', () => {
-  it('replaces {workspace}, {config} and {run}; the retired {credentials}/{output}/{home} and unknown braces stay as written', () => {
-    expect(resolveTokens('{workspace}/a:{config}/b:{run}:{credentials}:{output}:{home}/.aws:{other}', TOKENS)).toBe(
-      '/ws/a:/ws/dist/images/img/config/b:/tmp/kiln-run-1:{credentials}:{output}:{home}/.aws:{other}',
+  it('replaces {workspace}, {config}, {run} and {kiln}; the retired {credentials}/{output}/{home} and unknown braces stay as written', () => {
+    expect(resolveTokens('{workspace}/a:{config}/b:{run}:{kiln}/c:{credentials}:{output}:{home}/.aws:{other}', TOKENS)).toBe(
+      '/ws/a:/ws/dist/images/img/config/b:/tmp/kiln-run-1:/opt/kiln/c:{credentials}:{output}:{home}/.aws:{other}',
     );
   });
 });
@@ -43,6 +45,7 @@ describe('dockerCreateArgs', () => {
       'create', '--name', NAME,
       '-v', '/tmp/kiln-run-1/tkg.json:/home/imagebuilder/tkg.json:ro',
       '-v', `${BUNDLE}/tkg:/home/imagebuilder/tkg:ro`,
+      '-v', ROLE_MOUNT,
       '-v', `${BUNDLE}/goss/vsphere-ubuntu-v1.26.5+vmware.2-tkg_v2_3_0-goss-spec.yaml:/home/imagebuilder/goss/goss.yaml:ro`,
       '-v', '/ws/dist/images/img/config/metadata.json:/home/imagebuilder/metadata.json:ro',
       '-v', '/ws/dist/images/img/config/customizations.json:/home/imagebuilder/customizations.json:ro',
@@ -61,6 +64,7 @@ describe('dockerCreateArgs', () => {
       '--network', 'host',
       '-v', '/tmp/kiln-run-1/tkg.json:/home/imagebuilder/tkg.json:ro',
       '-v', `${BUNDLE}/tkg:/home/imagebuilder/tkg:ro`,
+      '-v', ROLE_MOUNT,
       '-v', `${BUNDLE}/goss/vsphere-rhel-8-v1.26.5+vmware.2-tkg_v2_3_0-goss-spec.yaml:/home/imagebuilder/goss/goss.yaml:ro`,
       '-v', '/ws/dist/images/img/config/metadata.json:/home/imagebuilder/metadata.json:ro',
       '-v', '/ws/dist/images/img/config/customizations.json:/home/imagebuilder/customizations.json:ro',
@@ -81,6 +85,7 @@ describe('dockerCreateArgs', () => {
       'create', '--name', NAME,
       '-v', '/tmp/kiln-run-1/tkg.json:/home/imagebuilder/tkg.json:ro',
       '-v', `${BUNDLE}/tkg:/home/imagebuilder/tkg:ro`,
+      '-v', ROLE_MOUNT,
       '-v', `${BUNDLE}/goss/amazon-ubuntu-v1.26.5+vmware.2-tkg_v2_3_0-goss-spec.yaml:/home/imagebuilder/goss/goss.yaml:ro`,
       '-v', '/ws/dist/images/img/config/customizations.json:/home/imagebuilder/aws.json:ro',
       '--env', 'PACKER_VAR_FILES=tkg.json aws.json',
@@ -95,6 +100,7 @@ describe('dockerCreateArgs', () => {
       'create', '--name', NAME,
       '-v', '/tmp/kiln-run-1/tkg.json:/home/imagebuilder/tkg.json:ro',
       '-v', `${BUNDLE}/tkg:/home/imagebuilder/tkg:ro`,
+      '-v', ROLE_MOUNT,
       '-v', `${BUNDLE}/goss/azure-ubuntu-v1.26.5+vmware.2-tkg_v2_3_0-goss-spec.yaml:/home/imagebuilder/goss/goss.yaml:ro`,
       '-v', '/ws/dist/images/img/config/customizations.json:/home/imagebuilder/azure-sig.json:ro',
       '--env', 'PACKER_VAR_FILES=tkg.json azure-sig.json',
@@ -128,10 +134,17 @@ describe('dockerCreateArgs', () => {
   });
 
   it('a token path with spaces stays one argument (no shell in between)', () => {
-    const args = argsOf(fixtureContext(awsSpec()), { ...TOKENS, workspace: '/home/Jane Doe/ws' });
+    const args = argsOf(fixtureContext(awsSpec()), { ...TOKENS, workspace: '/home/Jane Doe/ws', kiln: '/home/Jane Doe/kiln' });
     expect(args).toContain(
       '/home/Jane Doe/ws/images/_bundles/TKG-Image-Builder-for-Kubernetes-v1_26_5---vmware_2-tkg_v2_3_0/tkg:/home/imagebuilder/tkg:ro',
     );
+    expect(args).toContain('/home/Jane Doe/kiln/libs/provenance/ansible/kiln-package-list:/home/imagebuilder/kiln-package-list:ro');
+  });
+
+  it("mounts the package-list role from the Kiln installation ({kiln}), not from the workspace", () => {
+    const args = argsOf(fixtureContext(awsSpec()), { ...TOKENS, kiln: '/usr/lib/node_modules/kiln' });
+    expect(args).toContain('/usr/lib/node_modules/kiln/libs/provenance/ansible/kiln-package-list:/home/imagebuilder/kiln-package-list:ro');
+    expect(mountsOf(args).filter((m) => m.startsWith('/ws/') && m.includes('kiln-package-list'))).toEqual([]);
   });
 
   it('never puts a value for RHSM_USER / RHSM_PASS (or the host variable names) in any argument', () => {
@@ -162,28 +175,16 @@ describe('dockerBuildCommands', () => {
     expect(commands.copyOut).toEqual(['cp', `${NAME}:/home/imagebuilder/output/.`, OUTPUT]);
   });
 
-  it('Azure: nothing is copied in (AZURE_* by name) and nothing copied out (the image stays in the gallery)', () => {
+  it('Azure: nothing is copied in (AZURE_* by name); the output folder (the package list) is copied out', () => {
     const plan = planOf(fixtureContext(azureSpec()));
     const commands = dockerBuildCommands(plan, TOKENS, NAME, OUTPUT);
     expect(commands.copyIn).toBeUndefined();
-    expect(commands.copyOut).toBeUndefined();
+    expect(commands.copyOut).toEqual(['cp', `${NAME}:/home/imagebuilder/output/.`, OUTPUT]);
     expect([commands.start, commands.remove]).toEqual([['start', '--attach', NAME], ['rm', '--force', NAME]]);
   });
 
   it('an output folder with spaces stays one argument of docker cp', () => {
     const commands = dockerBuildCommands(planOf(fixtureContext(vsphereSpec())), TOKENS, NAME, '/home/Jane Doe/ws/dist/images/img/output');
     expect(commands.copyOut).toEqual(['cp', `${NAME}:/home/imagebuilder/output/.`, '/home/Jane Doe/ws/dist/images/img/output']);
-  });
-});
-
-describe('shellQuote', () => {
-  it('leaves plain words unquoted and single-quotes spaces, quotes, $ and empty strings', () => {
-    expect(shellQuote(['docker', 'run', '-v', '/a/b.json:/c/d.json:ro', 'PACKER_VAR_FILES=tkg.json vsphere.json', "it's", '$HOME', '', 'a"b'])).toBe(
-      `docker run -v /a/b.json:/c/d.json:ro 'PACKER_VAR_FILES=tkg.json vsphere.json' 'it'\\''s' '$HOME' '' 'a"b'`,
-    );
-  });
-
-  it('quotes a path with spaces as one word', () => {
-    expect(shellQuote(['-v', '/home/Jane Doe/.aws:/home/imagebuilder/.aws:ro'])).toBe(`-v '/home/Jane Doe/.aws:/home/imagebuilder/.aws:ro'`);
   });
 });

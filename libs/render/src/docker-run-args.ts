@@ -2,10 +2,11 @@
 // attached, copy the output out, remove), with host-path tokens resolved. Argument arrays only.
 import type { BuildPlan } from './render-build-plan';
 
-export type PathTokens = Record<'workspace' | 'config' | 'run', string>;
+/** Host folders the build-plan.json tokens stand for (see render-build-plan.ts). */
+export type PathTokens = Record<'workspace' | 'config' | 'run' | 'kiln', string>;
 
 export function resolveTokens(path: string, tokens: PathTokens): string {
-  return path.replace(/\{(workspace|config|run)\}/g, (_, k: keyof PathTokens) => tokens[k]);
+  return path.replace(/\{(workspace|config|run|kiln)\}/g, (_, k: keyof PathTokens) => tokens[k]);
 }
 
 /** `docker create …` arguments (without the leading `docker`), never containing a secret value. */
@@ -39,9 +40,4 @@ export function dockerBuildCommands(plan: BuildPlan, tokens: PathTokens, contain
     copyOut: plan.outputDir ? ['cp', `${containerName}:${plan.outputDir}/.`, outputHostDir] : undefined,
     remove: ['rm', '--force', containerName],
   };
-}
-
-/** Quotes an argument array for display (plan output); never used to run anything. */
-export function shellQuote(args: string[]): string {
-  return args.map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }

@@ -1,40 +1,28 @@
 // The BoM editor against three hand-written BoMs of different styles: exact inserted blocks, every other byte kept.
-// Regenerate the golden files after an intended change with: UPDATE_GOLDEN=1 npx vitest run src/edit-tkr-bom.spec.ts
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// Regenerate the golden files after an intended change with: npx vitest run src/edit-tkr-bom.spec.ts -u
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { KilnError } from '@kiln/errors';
+import { kilnErrorOf } from '@kiln/testing';
 import { editTkrBom } from './edit-tkr-bom';
 import { AMI, CLASS_VERSION, FIXTURES, OVA, SIG, UBUNTU, fixturesDir, readBomFixture, removeOnce } from '../test/tkr-bom-test-images';
 import type { BomImage } from './tkr-bom-images';
 
 const goldenDir = join(fixturesDir, 'golden', 'tkr-bom');
-const update = process.env.UPDATE_GOLDEN === '1';
 const ALL: BomImage[] = [OVA, AMI, SIG];
 
 function edit(fixture: string, images: BomImage[] = ALL, suffix = 'myorg') {
   return editTkrBom(readBomFixture(fixture), `tkrs/t/${fixture}`, suffix, images);
 }
 
-function errorOf(fn: () => unknown): KilnError {
-  try {
-    fn();
-  } catch (e) {
-    return e as KilnError;
-  }
-  throw new Error('expected an error');
-}
-
 describe('editTkrBom golden files', () => {
-  it.each(FIXTURES)('%s with an OVA, an AMI and a gallery image gives exactly its golden file', (fixture) => {
-    const text = edit(fixture).text;
-    const golden = join(goldenDir, fixture);
-    if (update) {
-      mkdirSync(goldenDir, { recursive: true });
-      writeFileSync(golden, text);
-    }
-    expect(text).toBe(readFileSync(golden, 'utf8'));
+  it.each(FIXTURES)('%s with an OVA, an AMI and a gallery image gives exactly its golden file', async (fixture) => {
+    await expect(edit(fixture).text).toMatchFileSnapshot(join(goldenDir, fixture));
+  });
+
+  it('the golden folder holds one file per fixture and the changes.diff of render-tkr-bom.spec.ts, nothing else', () => {
+    expect(readdirSync(goldenDir).sort()).toEqual([...FIXTURES, 'tkr-bom-2space.changes.diff'].sort());
   });
 });
 
@@ -228,23 +216,23 @@ describe('editTkrBom edge shapes', () => {
 
 describe('editTkrBom errors', () => {
   it('an image listed twice in one run is refused', () => {
-    const e = errorOf(() => edit('tkr-bom-2space.yaml', [OVA, AMI, OVA]));
+    const e = kilnErrorOf(() => edit('tkr-bom-2space.yaml', [OVA, AMI, OVA]));
     expect([e.code, e.message, e.file]).toEqual(['BOM_DUPLICATE_IMAGE', 'image ubuntu-2004-vsphere-class is listed twice: an image can be added to a BoM once', 'tkrs/t/tkr-bom-2space.yaml']);
   });
 
   it('an image already in the base BoM (its generated output) is refused', () => {
     const once = edit('tkr-bom-2space.yaml').text;
-    const e = errorOf(() => editTkrBom(once, 'tkrs/t/b.yaml', 'again', ALL));
+    const e = kilnErrorOf(() => editTkrBom(once, 'tkrs/t/b.yaml', 'again', ALL));
     expect([e.code, e.message, e.line]).toEqual(['BOM_IMAGE_PRESENT', 'ova[2] is already named ubuntu-2004-vsphere-class: image ubuntu-2004-vsphere-class is in the BoM already', 23]);
   });
 
   it('an AMI id already in ami: is refused, naming where it is', () => {
-    const e = errorOf(() => edit('tkr-bom-2space.yaml', [{ ...AMI, amis: { 'us-west-2': 'ami-0a000000000000010' } }]));
+    const e = kilnErrorOf(() => edit('tkr-bom-2space.yaml', [{ ...AMI, amis: { 'us-west-2': 'ami-0a000000000000010' } }]));
     expect([e.code, e.message]).toEqual(['BOM_IMAGE_PRESENT', 'ami.us-east-1[0] already lists ami-0a000000000000010 (image ubuntu-2004-aws-cis, region us-west-2)']);
   });
 
   it('a plan-based OVA whose VERSION another ova entry has is refused', () => {
-    const e = errorOf(() => edit('tkr-bom-2space.yaml', [{ ...OVA, uniqueVersion: true }]));
+    const e = kilnErrorOf(() => edit('tkr-bom-2space.yaml', [{ ...OVA, uniqueVersion: true }]));
     expect([e.code, e.message]).toEqual(['BOM_IMAGE_PRESENT', `ova[1] already has version ${CLASS_VERSION}: image ubuntu-2004-vsphere-class is plan-based, so its VERSION must be its own`]);
   });
 
@@ -254,22 +242,22 @@ describe('editTkrBom errors', () => {
   });
 
   it('a gallery image version already in azure: is refused', () => {
-    const e = errorOf(() => edit('tkr-bom-2space.yaml', [{ ...SIG, gallery: 'tkg_shared_gallery', name: 'ubuntu-2004-base', version: '1.0.0' }]));
+    const e = kilnErrorOf(() => edit('tkr-bom-2space.yaml', [{ ...SIG, gallery: 'tkg_shared_gallery', name: 'ubuntu-2004-base', version: '1.0.0' }]));
     expect([e.code, e.message]).toEqual(['BOM_IMAGE_PRESENT', 'azure[1] already lists gallery image tkg_shared_gallery/ubuntu-2004-base version 1.0.0 (image ubuntu-2004-azure-fips)']);
   });
 
   it('a BoM without release.version is refused', () => {
-    const e = errorOf(() => editTkrBom('release: {}\nova: []\n', 'b.yaml', 'x', [OVA]));
+    const e = kilnErrorOf(() => editTkrBom('release: {}\nova: []\n', 'b.yaml', 'x', [OVA]));
     expect([e.code, e.message, e.line]).toEqual(['BOM_NO_RELEASE_VERSION', 'the BoM has no release.version string: is this a TKr BoM (tkr-bom-<version>.yaml)?', 1]);
   });
 
   it('invalid YAML is refused with its position', () => {
-    const e = errorOf(() => editTkrBom('release:\n  version: [v1\n', 'b.yaml', 'x', [OVA]));
+    const e = kilnErrorOf(() => editTkrBom('release:\n  version: [v1\n', 'b.yaml', 'x', [OVA]));
     expect([e.code, e.file, e.line]).toEqual(['BOM_INVALID', 'b.yaml', 3]);
   });
 
   it('a non-empty flow list is refused rather than rewritten', () => {
-    const e = errorOf(() => editTkrBom('release:\n  version: v1\nova: [{name: a}]\n', 'b.yaml', 'x', [OVA]));
+    const e = kilnErrorOf(() => editTkrBom('release:\n  version: v1\nova: [{name: a}]\n', 'b.yaml', 'x', [OVA]));
     expect([e.code, e.message, e.line, e.column]).toEqual(['BOM_SHAPE', 'ova: is not a block list (- item per line), so Kiln cannot add to it without rewriting it', 3, 1]);
   });
 });

@@ -32,7 +32,7 @@ import {
 } from './yaml-text-layout';
 
 /** Top-level keys of real TKr BoMs, in the order they appear. */
-export const BOM_KEY_ORDER = ['apiVersion', 'release', 'components', 'kubeadmConfigSpec', 'ova', 'ami', 'azure', 'imageConfig', 'addons'];
+const BOM_KEY_ORDER = ['apiVersion', 'release', 'components', 'kubeadmConfigSpec', 'ova', 'ami', 'azure', 'imageConfig', 'addons'];
 
 const DEFAULT_SEQ: SeqStyle = { dashOffset: 0, contentOffset: 2, dashAlone: false };
 const DEFAULT_MAP_STEP = 2;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KilnError } from '@kiln/errors';
+import { kilnErrorOf } from '@kiln/testing';
 import { editFlatConfig, parseFlatConfig } from './flat-config-edit';
 
 const edit = (text: string, e: Partial<Parameters<typeof editFlatConfig>[1]>) => editFlatConfig(parseFlatConfig(text, 'c.yaml'), { header: [], remove: [], groups: [], ...e });
@@ -22,12 +22,7 @@ describe('editFlatConfig', () => {
   });
 
   it('refuses a file that is not a flat map', () => {
-    let error: KilnError | undefined;
-    try {
-      parseFlatConfig('- a\n- b\n', 'c.yaml');
-    } catch (e) {
-      error = e as KilnError;
-    }
-    expect([error?.code, error?.message, error?.file]).toEqual(['CLUSTER_CONFIG_INVALID', 'a cluster configuration file is a flat list of KEY: value lines', 'c.yaml']);
+    const error = kilnErrorOf(() => parseFlatConfig('- a\n- b\n', 'c.yaml'));
+    expect([error.code, error.message, error.file]).toEqual(['CLUSTER_CONFIG_INVALID', 'a cluster configuration file is a flat list of KEY: value lines', 'c.yaml']);
   });
 });

@@ -105,6 +105,7 @@ const TOKENS: PathTokens = {
   workspace: '/ws',
   config: '/ws/dist/images/img/config',
   run: '/tmp/kiln-run-1',
+  kiln: '/opt/kiln',
 };
 /** Where Kiln copies the output folder to (the guide's /PATH/TO/OVA/DIR). */
 const OUTPUT = '/ws/dist/images/img/output';
@@ -159,7 +160,8 @@ const RENDERED_FILES = ['metadata.json', 'customizations.json'];
  * "deliberate differences" below:
  *  - `docker create` (then `start --attach`, `rm --force`) instead of `run -it --rm`, the container named;
  *  - credentials copied into the created container (vSphere, AWS) instead of mounted;
- *  - the output folder copied out after the build instead of mounted;
+ *  - the output folder copied out after the build instead of mounted (on Azure too: it holds the package list);
+ *  - Kiln's kiln-package-list role mounted from the Kiln installation ({kiln});
  *  - Azure: no ~/.azure mount and no --env-file: the four AZURE_* passed by name;
  *  - every mount read-only;
  *  - IB_OVFTOOL only on vSphere, plus PACKER_FLAGS=-force there;
@@ -180,6 +182,7 @@ function asKilnRunsIt(g: ParsedDockerRun, ctx: ImageContext): ParsedDockerRun {
     if (host.endsWith('.iso')) host = host.replace(`${BUNDLE}/`, `${TOKENS.workspace}/`);
     mounts[container] = { host, readOnly: true };
   }
+  mounts[`${H}/kiln-package-list`] = { host: `${TOKENS.kiln}/libs/provenance/ansible/kiln-package-list`, readOnly: true };
   const env = { ...g.env };
   if (ctx.spec.infra === 'vsphere') env.PACKER_FLAGS = '-force';
   else delete env.IB_OVFTOOL;
@@ -334,15 +337,23 @@ describe('deliberate differences from the guide', () => {
     }
   });
 
-  it('the output folder is copied out after the build instead of mounted (vSphere OVA, AWS packer manifest; nothing on Azure)', () => {
+  it('the output folder is copied out after the build instead of mounted (vSphere OVA, AWS packer manifest, the package list everywhere)', () => {
     expect(guide(GUIDE_VSPHERE).mounts[`${H}/output`]).toEqual({ host: OUTPUT, readOnly: false });
-    for (const ctx of [vsphereCtx(), awsCtx()]) {
+    expect(guide(GUIDE_AZURE).mounts[`${H}/output`]).toBeUndefined();
+    for (const ctx of [vsphereCtx(), awsCtx(), azureCtx()]) {
       const k = kiln(ctx);
       expect(k.mounts[`${H}/output`]).toBeUndefined();
       expect(Object.values(k.mounts).filter((m) => m.host.startsWith(OUTPUT))).toEqual([]);
       expect(kilnCommands(ctx).copyOut).toEqual(['cp', `${CONTAINER_NAME}:${H}/output/.`, OUTPUT]);
     }
-    expect(kilnCommands(azureCtx()).copyOut).toBeUndefined();
+  });
+
+  it("Kiln's kiln-package-list role is mounted from the Kiln installation and listed last in custom_role_names (the guide lists no package)", () => {
+    for (const text of [GUIDE_VSPHERE, GUIDE_AWS, GUIDE_AZURE]) expect(guide(text).mounts[`${H}/kiln-package-list`]).toBeUndefined();
+    for (const ctx of [vsphereCtx(), rhelCtx(), awsCtx(), azureCtx()]) {
+      expect(kiln(ctx).mounts[`${H}/kiln-package-list`]).toEqual({ host: '/opt/kiln/libs/provenance/ansible/kiln-package-list', readOnly: true });
+      expect(renderCustomizations(ctx).custom_role_names.split(' ').pop()).toBe(`${H}/kiln-package-list`);
+    }
   });
 
   it("Azure: no ~/.azure mount and no --env-file; the four AZURE_* go by name and the container logs in into its own config folder", () => {
@@ -387,7 +398,7 @@ describe('deliberate differences from the guide', () => {
   it('vSphere always mounts customizations.json: build_version kiln-<image> names the build VM', () => {
     expect(guide(GUIDE_VSPHERE).mounts[`${H}/customizations.json`]).toBeUndefined();
     const ctx = vsphereCtx();
-    expect(renderCustomizations(ctx)).toEqual({ build_version: 'kiln-img' });
+    expect(renderCustomizations(ctx).build_version).toBe('kiln-img');
     const k = kiln(ctx);
     expect(k.mounts[`${H}/customizations.json`]).toEqual({ host: `${TOKENS.config}/customizations.json`, readOnly: true });
     expect(k.env.PACKER_VAR_FILES).toBe('tkg.json vsphere.json customizations.json');

@@ -1,6 +1,6 @@
 // Everything a renderer needs about one image, gathered by the caller (renderers never touch fs/env/clock).
 import type { Catalog, Release } from '@kiln/catalog';
-import type { KilnImage } from '@kiln/schema';
+import type { HardeningKind, KilnImage } from '@kiln/schema';
 
 export interface ImageContext {
   /** Image project name (folder under images/). */
@@ -21,7 +21,7 @@ export interface ImageContext {
 }
 
 /** The hardening kind of the image, if any. */
-export function hardeningKind(spec: KilnImage): 'cis' | 'stig' | undefined {
+export function hardeningKind(spec: KilnImage): HardeningKind | undefined {
   if (spec.hardening?.cis) return 'cis';
   if (spec.hardening?.stig) return 'stig';
   return undefined;

@@ -4,6 +4,8 @@ export * from './render-tkg-json';
 export * from './render-customizations';
 export * from './render-build-plan';
 export * from './docker-run-args';
+export * from './shell-quote';
+export * from './credential-env';
 export * from './render-image-config';
 export * from './yaml-scalar-text';
 export * from './yaml-text-layout';

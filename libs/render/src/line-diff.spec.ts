@@ -1,3 +1,4 @@
+// lineDiff: unified hunks with three lines of context, as `diff -u` and git write them.
 import { describe, expect, it } from 'vitest';
 import { lineDiff } from './line-diff';
 
@@ -26,5 +27,17 @@ describe('lineDiff', () => {
 
   it('merges changes whose context overlaps into one hunk', () => {
     expect(lineDiff(lines('a', 'b', 'c', 'd'), lines('a', 'X', 'b', 'c', 'Y', 'd'), 'A', 'B').text).toBe(lines('--- A', '+++ B', '@@ -1,4 +1,6 @@', ' a', '+X', ' b', ' c', '+Y', ' d'));
+  });
+
+  it('diffs a new file against /dev/null from line 0', () => {
+    expect(lineDiff('', lines('a', 'b'), '/dev/null', 'B')).toEqual({ text: lines('--- /dev/null', '+++ B', '@@ -0,0 +1,2 @@', '+a', '+b'), added: 2, removed: 0 });
+  });
+
+  it('marks a last line without a newline, and counts a newline added at the end as a change', () => {
+    expect(lineDiff('a\nb', lines('a', 'b'), 'A', 'B')).toEqual({
+      text: lines('--- A', '+++ B', '@@ -1,2 +1,2 @@', ' a', '-b', '\\ No newline at end of file', '+b'),
+      added: 1,
+      removed: 1,
+    });
   });
 });

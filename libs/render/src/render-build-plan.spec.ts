@@ -78,7 +78,7 @@ describe('renderBuildPlan', () => {
     ]);
   });
 
-  it('Azure: the service principal goes by name from the same host variables; no env file, no ~/.azure mount, nothing copied in or out', () => {
+  it('Azure: the service principal goes by name from the same host variables; no env file, no ~/.azure mount, nothing copied in', () => {
     const plan = planOf(fixtureContext(azureSpec()));
     expect(plan.envFromHost).toEqual([
       { name: 'AZURE_SUBSCRIPTION_ID', from: 'AZURE_SUBSCRIPTION_ID' },
@@ -89,10 +89,27 @@ describe('renderBuildPlan', () => {
     expect(plan.credentials).toEqual({ kind: 'azure' });
     expect('envFile' in plan).toBe(false);
     expect(plan.mounts.filter((m) => m.container.includes('.azure') || m.host.includes('.azure'))).toEqual([]);
-    expect(plan.outputDir).toBeUndefined();
   });
 
-  it('schemaVersion 2: every mount is read-only and host paths use only the {workspace}, {config} and {run} tokens', () => {
+  it('Azure: the output folder is copied out too (it holds only the package list: the image stays in the gallery)', () => {
+    expect(planOf(fixtureContext(azureSpec())).outputDir).toBe('/home/imagebuilder/output');
+  });
+
+  it("every plan mounts Kiln's kiln-package-list role read-only from the Kiln installation, after the bundle's roles", () => {
+    const role = { host: '{kiln}/libs/provenance/ansible/kiln-package-list', container: '/home/imagebuilder/kiln-package-list', readOnly: true };
+    for (const ctx of [fixtureContext(vsphereSpec()), fixtureContext(awsSpec({ hardening: { cis: {} } })), fixtureContext(azureSpec())]) {
+      const containers = planOf(ctx).mounts.map((m) => m.container);
+      expect(planOf(ctx).mounts).toContainEqual(role);
+      expect(containers.indexOf(role.container)).toBeGreaterThan(containers.indexOf('/home/imagebuilder/tkg'));
+    }
+    expect(planOf(fixtureContext(awsSpec({ hardening: { cis: {} } }))).mounts.map((m) => m.container).slice(1, 4)).toEqual([
+      '/home/imagebuilder/tkg',
+      '/home/imagebuilder/cis_ubuntu_2004',
+      '/home/imagebuilder/kiln-package-list',
+    ]);
+  });
+
+  it('schemaVersion 2: every mount is read-only and host paths use only the {workspace}, {config}, {run} and {kiln} tokens', () => {
     const plans = [
       planOf(fixtureContext(vsphereSpec({ gpu: true }))),
       planOf(fixtureContext(vsphereSpec({ os: 'rhel-8', rhel: { iso: 'isos/rhel-8.4-x86_64-dvd.iso', subscription: { userEnv: 'U', passwordEnv: 'P' } } }))),
@@ -102,7 +119,7 @@ describe('renderBuildPlan', () => {
     for (const plan of plans) {
       expect(plan.schemaVersion).toBe(2);
       expect(plan.mounts.filter((m) => m.readOnly !== true)).toEqual([]);
-      expect(plan.mounts.flatMap((m) => m.host.match(/\{[a-z]+\}/g) ?? []).filter((t) => !['{workspace}', '{config}', '{run}'].includes(t))).toEqual([]);
+      expect(plan.mounts.flatMap((m) => m.host.match(/\{[a-z]+\}/g) ?? []).filter((t) => !['{workspace}', '{config}', '{run}', '{kiln}'].includes(t))).toEqual([]);
       expect(plan.mounts.filter((m) => m.container.endsWith('/output') || m.container.endsWith('/vsphere.json') || m.container.endsWith('/.aws'))).toEqual([]);
     }
   });

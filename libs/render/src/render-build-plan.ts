@@ -1,10 +1,12 @@
 // build-plan.json: the image-builder container as data. Host paths use tokens resolved at build time:
 // {workspace} workspace root, {config} this image's rendered config folder, {run} a private per-run
-// folder (tkg.json with the bundle endpoint filled in). Every mount is read-only: credentials are
-// written into the created container (never a host file), and the output is copied out of it.
-import { HARDENING_ROLES } from '@kiln/catalog';
+// folder (tkg.json with the bundle endpoint filled in), {kiln} the Kiln installation (its own Ansible
+// roles). Every mount is read-only: credentials are written into the created container (never a host
+// file), and the output is copied out of it.
+import { HARDENING_ANSIBLE } from '@kiln/schema';
+import { AZURE_CREDENTIAL_ENV } from './credential-env';
 import { hardeningKind, type ImageContext } from './image-context';
-import { IMAGEBUILDER_HOME } from './render-customizations';
+import { IMAGEBUILDER_HOME, IMAGEBUILDER_OUTPUT, PACKAGE_LIST_ROLE } from './render-customizations';
 
 export interface Mount {
   host: string;
@@ -40,7 +42,10 @@ export interface BuildPlan {
    * at `into` (owned by the builder's user, mode 0600) before it starts; azure passes AZURE_* by name.
    */
   credentials: { kind: 'vsphere-json' | 'aws-config' | 'azure'; into?: string };
-  /** Folder copied out of the container into dist/images/<name>/output after a successful build. */
+  /**
+   * Folder copied out of the container into dist/images/<name>/output after a successful build: the OVA, the
+   * packer manifest (AWS) and, on every infra, the package list the kiln-package-list role writes.
+   */
   outputDir?: string;
   gossSpec: string;
   bundleDigests: Record<string, string>;
@@ -48,8 +53,6 @@ export interface BuildPlan {
 }
 
 const REGISTRY = 'projects.registry.vmware.com/tkg';
-/** The service principal init-sig.sh logs in with (values from the host environment, names in argv). */
-const AZURE_ENV = ['AZURE_SUBSCRIPTION_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET'];
 
 /** Applies a workspace registry relocation to a catalog image reference. */
 export function relocate(ref: string, registry?: string): string {
@@ -73,7 +76,8 @@ export function renderBuildPlan(ctx: ImageContext, customizations: Record<string
     credentials = { kind: 'aws-config', into: `${H}/.aws` };
   } else {
     // init-sig.sh logs in with these inside the container, into the container's own $HOME/.azure.
-    for (const name of AZURE_ENV) envFromHost.push({ name, from: name });
+    // Values from the host environment, names in argv.
+    for (const name of AZURE_CREDENTIAL_ENV) envFromHost.push({ name, from: name });
     credentials = { kind: 'azure' };
   }
   const ro = (host: string, container: string) => mounts.push({ host, container, readOnly: true });
@@ -81,9 +85,10 @@ export function renderBuildPlan(ctx: ImageContext, customizations: Record<string
   ro(`{workspace}/${ctx.bundleDir}/tkg`, `${H}/tkg`);
   const hardening = hardeningKind(spec);
   if (hardening) {
-    const role = HARDENING_ROLES[hardening];
+    const role = HARDENING_ANSIBLE[hardening].role;
     ro(`{workspace}/${ctx.bundleDir}/${role}`, `${H}/${role}`);
   }
+  ro(PACKAGE_LIST_ROLE.host, PACKAGE_LIST_ROLE.container);
   ro(`{workspace}/${ctx.bundleDir}/goss/${ctx.gossSpec}`, `${H}/goss/goss.yaml`);
   if (spec.infra === 'vsphere') ro('{config}/metadata.json', `${H}/metadata.json`);
   if (Object.keys(customizations).length > 0) {
@@ -134,7 +139,7 @@ export function renderBuildPlan(ctx: ImageContext, customizations: Record<string
     envFromHost,
     packerVarFiles,
     credentials,
-    outputDir: spec.infra === 'azure' ? undefined : `${H}/output`,
+    outputDir: IMAGEBUILDER_OUTPUT,
     gossSpec: ctx.gossSpec,
     bundleDigests: ctx.bundleDigests,
     version: spec.infra === 'vsphere' ? spec.vsphere?.version : undefined,

@@ -1,11 +1,10 @@
 // Cluster configs for every way of selecting a custom image, as golden files, plus one test per rule.
-// Regenerate the golden files after an intended change with: UPDATE_GOLDEN=1 npx vitest run src/render-cluster-config.spec.ts
+// Regenerate the golden files after an intended change with: npx vitest run src/render-cluster-config.spec.ts -u
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KilnError } from '@kiln/errors';
+import { kilnErrorOf, tempDir } from '@kiln/testing';
 import { renderClusterConfig, resolveOsImageValue, type ClusterConfigInput, type ClusterImage } from './render-cluster-config';
 import { UBUNTU, fixturesDir } from '../test/tkr-bom-test-images';
 
@@ -42,15 +41,6 @@ function input(over: Partial<ClusterConfigInput> & { infra?: 'vsphere' | 'aws' |
   };
 }
 
-function errorOf(fn: () => unknown): KilnError {
-  try {
-    fn();
-  } catch (e) {
-    return e as KilnError;
-  }
-  throw new Error('expected an error');
-}
-
 const CASES: Record<string, ClusterConfigInput> = {
   'tkr-vsphere': input({ tkr: TKR, overrides: { WORKER_MACHINE_COUNT: 3, CONTROL_PLANE_MACHINE_COUNT: 3 } }),
   'tkr-aws': input({ infra: 'aws', tkr: TKR }),
@@ -64,16 +54,18 @@ const CASES: Record<string, ClusterConfigInput> = {
 
 describe('renderClusterConfig golden files', () => {
   const goldenRoot = join(fixturesDir, 'golden', 'cluster-config');
-  it.each(Object.keys(CASES))('%s renders exactly its golden files', (name) => {
+  const listDir = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
+
+  it.each(Object.keys(CASES))('%s renders exactly its golden files', async (name) => {
     const files = renderClusterConfig(CASES[name]!).files;
     const dir = join(goldenRoot, name);
-    if (process.env.UPDATE_GOLDEN === '1') {
-      rmSync(dir, { recursive: true, force: true });
-      mkdirSync(dir, { recursive: true });
-      for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
-    }
-    expect(existsSync(dir) ? readdirSync(dir).sort() : []).toEqual(Object.keys(files).sort());
-    for (const [file, text] of Object.entries(files)) expect({ file, text }).toEqual({ file, text: readFileSync(join(dir, file), 'utf8') });
+    for (const [file, text] of Object.entries(files)) await expect(text, `${name}/${file}`).toMatchFileSnapshot(join(dir, file));
+    // A golden file that is no longer rendered fails (the run with -u writes golden files, it removes none).
+    expect(listDir(dir)).toEqual(Object.keys(files).sort());
+  });
+
+  it('there is one golden folder per case and no other', () => {
+    expect(listDir(goldenRoot)).toEqual(Object.keys(CASES).sort());
   });
 });
 
@@ -115,7 +107,7 @@ describe('renderClusterConfig rules', () => {
   });
 
   it('a management cluster cannot take a TKr', () => {
-    const e = errorOf(() => renderClusterConfig(input({ kind: 'management', tkr: TKR })));
+    const e = kilnErrorOf(() => renderClusterConfig(input({ kind: 'management', tkr: TKR })));
     expect([e.code, e.message, e.file]).toEqual(['CLUSTER_MANAGEMENT_TKR', 'a management cluster cannot use tkr: (tanzu management-cluster create has no --tkr)', 'clusters/c/cluster.yaml']);
   });
 
@@ -163,22 +155,22 @@ describe('renderClusterConfig rules', () => {
   });
 
   it('an override of a variable Kiln sets is refused', () => {
-    const e = errorOf(() => renderClusterConfig(input({ image: VSPHERE_CLASS, overrides: { VSPHERE_TEMPLATE: 'other' } })));
+    const e = kilnErrorOf(() => renderClusterConfig(input({ image: VSPHERE_CLASS, overrides: { VSPHERE_TEMPLATE: 'other' } })));
     expect([e.code, e.message]).toEqual(['CLUSTER_OVERRIDE_CONFLICT', 'overrides/VSPHERE_TEMPLATE is set by Kiln (image selection); remove it from overrides']);
   });
 
   it('an image of another infrastructure than the base config is refused', () => {
-    const e = errorOf(() => renderClusterConfig(input({ image: AWS })));
+    const e = kilnErrorOf(() => renderClusterConfig(input({ image: AWS })));
     expect([e.code, e.message]).toEqual(['CLUSTER_INFRA_MISMATCH', 'INFRASTRUCTURE_PROVIDER is vsphere in clusters/c/vsphere-mgmt.yaml, but image ubuntu-2004-aws-cis is a aws image']);
   });
 
   it('an AWS image needs AWS_REGION', () => {
-    const e = errorOf(() => renderClusterConfig(input({ infra: 'aws', base: 'INFRASTRUCTURE_PROVIDER: aws\n', image: AWS })));
+    const e = kilnErrorOf(() => renderClusterConfig(input({ infra: 'aws', base: 'INFRASTRUCTURE_PROVIDER: aws\n', image: AWS })));
     expect([e.code, e.message]).toEqual(['CLUSTER_AWS_REGION', 'AWS_REGION is set neither in clusters/c/aws-mgmt.yaml nor in overrides: it selects which AMI of ubuntu-2004-aws-cis to use']);
   });
 
   it('an AWS image needs an AMI in AWS_REGION', () => {
-    const e = errorOf(() => renderClusterConfig(input({ infra: 'aws', image: AWS, overrides: { AWS_REGION: 'eu-west-1' } })));
+    const e = kilnErrorOf(() => renderClusterConfig(input({ infra: 'aws', image: AWS, overrides: { AWS_REGION: 'eu-west-1' } })));
     expect([e.code, e.message, e.hint]).toEqual([
       'CLUSTER_AMI_REGION',
       'image ubuntu-2004-aws-cis has no AMI in AWS_REGION eu-west-1 (it has: us-east-1, us-west-2)',
@@ -193,21 +185,17 @@ describe('renderClusterConfig rules', () => {
   });
 
   it('writes base-config values into create.sh comments as one line of data: newline, quotes, $(...) and backticks never run', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kiln-create-sh-'));
-    try {
-      const marker = join(dir, 'ran');
-      for (const evil of [`vsphere\ntouch ${marker}`, `vsphere\rtouch ${marker}`, `x"; touch ${marker}; "`, `$(touch ${marker})`, `\`touch ${marker}\``]) {
-        const out = renderClusterConfig(input({ infra: 'azure', tkr: TKR, base: `INFRASTRUCTURE_PROVIDER: ${JSON.stringify(evil)}\n` }));
-        const script = out.files['create.sh']!;
-        const warnings = script.split('\n').filter((l) => l.includes('adds no'));
-        expect(warnings, evil).toEqual([`# warning: TKr ${TKR_NAME} adds no ${evil.replace(/[\r\n]/g, ' ')} image, so OS_NAME/OS_VERSION/OS_ARCH are left as they are`]);
-        // Run the script up to its exec line with a stub `tanzu`: the comments must not execute anything.
-        writeFileSync(join(dir, 'create.sh'), script.replace(/^exec .*$/m, 'exit 0'));
-        const r = spawnSync('sh', [join(dir, 'create.sh')], { encoding: 'utf8' });
-        expect([r.status, existsSync(marker)], evil).toEqual([0, false]);
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+    const dir = tempDir('kiln-create-sh-');
+    const marker = join(dir, 'ran');
+    for (const evil of [`vsphere\ntouch ${marker}`, `vsphere\rtouch ${marker}`, `x"; touch ${marker}; "`, `$(touch ${marker})`, `\`touch ${marker}\``]) {
+      const out = renderClusterConfig(input({ infra: 'azure', tkr: TKR, base: `INFRASTRUCTURE_PROVIDER: ${JSON.stringify(evil)}\n` }));
+      const script = out.files['create.sh']!;
+      const warnings = script.split('\n').filter((l) => l.includes('adds no'));
+      expect(warnings, evil).toEqual([`# warning: TKr ${TKR_NAME} adds no ${evil.replace(/[\r\n]/g, ' ')} image, so OS_NAME/OS_VERSION/OS_ARCH are left as they are`]);
+      // Run the script up to its exec line with a stub `tanzu`: the comments must not execute anything.
+      writeFileSync(join(dir, 'create.sh'), script.replace(/^exec .*$/m, 'exit 0'));
+      const r = spawnSync('sh', [join(dir, 'create.sh')], { encoding: 'utf8' });
+      expect([r.status, existsSync(marker)], evil).toEqual([0, false]);
     }
   });
 

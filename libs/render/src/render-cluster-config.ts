@@ -14,21 +14,23 @@
 //   OS_NAME/OS_VERSION/OS_ARCH; annotations.yaml records it exactly, for Cluster objects written by hand.
 // - kind management: CLUSTER_NAME = name and `tanzu management-cluster create --file` (no --tkr exists there).
 import Handlebars from 'handlebars';
+import type { Infra } from '@kiln/catalog';
 import { KilnError } from '@kiln/errors';
-import { shellQuote } from './docker-run-args';
+import type { ClusterKind, ClusterType } from '@kiln/schema';
+import { shellQuote } from './shell-quote';
 import { editFlatConfig, parseFlatConfig, type FlatSetting, type FlatValue } from './flat-config-edit';
 import type { BomOsInfo } from './tkr-bom-images';
 import { yamlScalarText } from './yaml-scalar-text';
 
-export const RESOLVE_OS_IMAGE = 'run.tanzu.vmware.com/resolve-os-image';
+const RESOLVE_OS_IMAGE = 'run.tanzu.vmware.com/resolve-os-image';
 
 /** What the cluster config needs to know about one image (published fields only in the image case). */
 export interface ClusterImage {
   image: string;
-  infra: 'vsphere' | 'aws' | 'azure';
+  infra: Infra;
   osinfo: BomOsInfo;
   /** vSphere images: class-based or plan-based clusters. */
-  clusterType?: 'class' | 'plan';
+  clusterType?: ClusterType;
   /** vSphere template name (published.json). */
   templateName?: string;
   /** Region → AMI id (published.json). */
@@ -44,7 +46,7 @@ export interface ClusterConfigInput {
   baseFile: string;
   /** The management cluster's configuration file, as read. */
   base: string;
-  kind: 'workload' | 'management';
+  kind: ClusterKind;
   name: string;
   overrides: Record<string, FlatValue>;
   /** Workspace-relative folder the files are written to (for the recorded command). */
@@ -77,7 +79,7 @@ exec {{{command}}}
 );
 
 /** Text for a `#` comment line of a script: control characters (a newline would end the comment) become spaces. */
-export function commentText(value: string | undefined): string | undefined {
+function commentText(value: string | undefined): string | undefined {
   return value === undefined ? undefined : value.replace(/[\u0000-\u001f\u007f]+/g, ' ');
 }
 

@@ -1,40 +1,43 @@
 import { describe, expect, it } from 'vitest';
-import { azureImageDefinition, buildVmName, renderCustomizations } from './render-customizations';
+import { azureImageDefinition, buildVmName, IMAGEBUILDER_OUTPUT, PACKAGE_LIST_ROLE, renderCustomizations } from './render-customizations';
 import { FIXTURE_TKG_JSON, awsSpec, azureSpec, fixtureContext, vsphereSpec } from '../test/test-fixtures';
 
 const WITH_FIPS_OFF = { ...FIXTURE_TKG_JSON, ansible_user_vars: 'install_fips=no' };
+const DEST = 'kiln_package_list_dest=/home/imagebuilder/output/packages.tsv';
+/** What every image gets: the bundle's tkg role, Kiln's package-list role last, and where that role writes. */
+const ROLE_VARS = { ansible_user_vars: DEST, custom_role_names: '/home/imagebuilder/tkg /home/imagebuilder/kiln-package-list' };
 
 describe('renderCustomizations', () => {
   it('FIPS + hardening: ansible_user_vars does not re-add install_fips=no', () => {
     const ctx = fixtureContext(awsSpec({ fips: true, hardening: { cis: {} } }), { tkgJson: WITH_FIPS_OFF });
     expect(renderCustomizations(ctx).ansible_user_vars).toBe(
-      'install_aide=false install_clamav=false install_systemd_timesyncd=false install_protect_kernel_defaults=false',
+      `install_aide=false install_clamav=false install_systemd_timesyncd=false install_protect_kernel_defaults=false ${DEST}`,
     );
   });
 
   it('non-FIPS + hardening: ansible_user_vars keeps the bundle install_fips=no first', () => {
     const ctx = fixtureContext(awsSpec({ hardening: { stig: {} } }), { tkgJson: WITH_FIPS_OFF });
     expect(renderCustomizations(ctx).ansible_user_vars).toBe(
-      'install_fips=no install_aide=false install_sshd_login_banner=false remove_existing_ca_certs=false install_audispd_plugins=false',
+      `install_fips=no install_aide=false install_sshd_login_banner=false remove_existing_ca_certs=false install_audispd_plugins=false ${DEST}`,
     );
   });
 
   it('CIS: the four vars as one space-separated string, and custom_role_names gains cis_ubuntu_2004 after tkg', () => {
     const ctx = fixtureContext(awsSpec({ hardening: { cis: { aide: true, systemdTimesyncd: true } } }));
     const out = renderCustomizations(ctx);
-    expect(out.ansible_user_vars).toBe('install_aide=true install_clamav=false install_systemd_timesyncd=true install_protect_kernel_defaults=false');
+    expect(out.ansible_user_vars).toBe(`install_aide=true install_clamav=false install_systemd_timesyncd=true install_protect_kernel_defaults=false ${DEST}`);
     // custom_role does nothing for these targets: custom_role_names alone selects the roles.
     expect('custom_role' in out).toBe(false);
-    expect(out.custom_role_names).toBe('/home/imagebuilder/tkg /home/imagebuilder/cis_ubuntu_2004');
+    expect(out.custom_role_names).toBe('/home/imagebuilder/tkg /home/imagebuilder/cis_ubuntu_2004 /home/imagebuilder/kiln-package-list');
   });
 
   it('STIG: the four vars as one space-separated string, and custom_role_names gains stig_ubuntu_2004 after tkg', () => {
     const ctx = fixtureContext(awsSpec({ hardening: { stig: { sshdLoginBanner: true, audispdPlugins: true } } }));
     const out = renderCustomizations(ctx);
-    expect(out.ansible_user_vars).toBe('install_aide=false install_sshd_login_banner=true remove_existing_ca_certs=false install_audispd_plugins=true');
+    expect(out.ansible_user_vars).toBe(`install_aide=false install_sshd_login_banner=true remove_existing_ca_certs=false install_audispd_plugins=true ${DEST}`);
     // custom_role does nothing for these targets: custom_role_names alone selects the roles.
     expect('custom_role' in out).toBe(false);
-    expect(out.custom_role_names).toBe('/home/imagebuilder/tkg /home/imagebuilder/stig_ubuntu_2004');
+    expect(out.custom_role_names).toBe('/home/imagebuilder/tkg /home/imagebuilder/stig_ubuntu_2004 /home/imagebuilder/kiln-package-list');
   });
 
   it("Photon: extra_rpms is the guide's list merged with the bundle's, without duplicates", () => {
@@ -65,6 +68,7 @@ describe('renderCustomizations', () => {
   it('proxy: http_proxy, https_proxy and a comma-joined no_proxy', () => {
     const proxy = { http: 'http://proxy.acme.com:80', https: 'http://proxy.acme.com:443', noProxy: ['localhost', '127.0.0.1', 'acme.com', '10.0.0.0/8'] };
     expect(renderCustomizations(fixtureContext(vsphereSpec({ proxy })))).toEqual({
+      ...ROLE_VARS,
       build_version: 'kiln-img',
       http_proxy: 'http://proxy.acme.com:80',
       https_proxy: 'http://proxy.acme.com:443',
@@ -72,9 +76,9 @@ describe('renderCustomizations', () => {
     });
   });
 
-  it('GPU: vmx_version "17" (and only the build VM name for a plain vSphere image)', () => {
-    expect(renderCustomizations(fixtureContext(vsphereSpec({ gpu: true })))).toEqual({ build_version: 'kiln-img', vmx_version: '17' });
-    expect(renderCustomizations(fixtureContext(vsphereSpec()))).toEqual({ build_version: 'kiln-img' });
+  it('GPU: vmx_version "17" (and only the build VM name and the roles for a plain vSphere image)', () => {
+    expect(renderCustomizations(fixtureContext(vsphereSpec({ gpu: true })))).toEqual({ ...ROLE_VARS, build_version: 'kiln-img', vmx_version: '17' });
+    expect(renderCustomizations(fixtureContext(vsphereSpec()))).toEqual({ ...ROLE_VARS, build_version: 'kiln-img' });
   });
 
   it('vSphere: build_version is kiln-<image>, so each image has its own build VM name (and -force replaces only that VM)', () => {
@@ -97,11 +101,12 @@ describe('renderCustomizations', () => {
     const rhel = { iso: 'isos/rhel-8.4-x86_64-dvd.iso', subscription: { userEnv: 'RHSM_USER', passwordEnv: 'RHSM_PASS' } };
     const out = renderCustomizations(fixtureContext(vsphereSpec({ os: 'rhel-8', rhel })));
     expect(Object.keys(out).filter((k) => k.startsWith('iso_'))).toEqual([]);
-    expect(out).toEqual({ build_version: 'kiln-img' });
+    expect(out).toEqual({ ...ROLE_VARS, build_version: 'kiln-img' });
   });
 
   it('AWS safe defaults: private (no groups, no users), built and kept in one region, manifest in the output mount', () => {
     expect(renderCustomizations(fixtureContext(awsSpec()))).toEqual({
+      ...ROLE_VARS,
       ami_groups: '',
       ami_regions: 'us-east-1',
       ami_users: '',
@@ -124,6 +129,7 @@ describe('renderCustomizations', () => {
 
   it("Azure uses the declared gallery, resource group and location, and init-sig.sh's image definition capi-<os>", () => {
     expect(renderCustomizations(fixtureContext(azureSpec(), { name: 'az-img' }))).toEqual({
+      ...ROLE_VARS,
       azure_location: 'westeurope',
       image_name: 'capi-ubuntu-2004',
       replication_regions: 'westeurope',
@@ -142,6 +148,31 @@ describe('renderCustomizations', () => {
 
   it('packerVars are merged last and win over every option', () => {
     const spec = vsphereSpec({ gpu: true, proxy: { http: 'http://p:80' }, packerVars: { vmx_version: '19', http_proxy: 'http://q:81', disk_size: '40960' } });
-    expect(renderCustomizations(fixtureContext(spec))).toEqual({ build_version: 'kiln-img', disk_size: '40960', http_proxy: 'http://q:81', vmx_version: '19' });
+    expect(renderCustomizations(fixtureContext(spec))).toEqual({ ...ROLE_VARS, build_version: 'kiln-img', disk_size: '40960', http_proxy: 'http://q:81', vmx_version: '19' });
+  });
+
+  it("lists Kiln's kiln-package-list role last in custom_role_names on every infra, with and without hardening", () => {
+    const contexts = [
+      fixtureContext(vsphereSpec()),
+      fixtureContext(vsphereSpec({ os: 'photon-3' })),
+      fixtureContext(awsSpec({ hardening: { cis: {} } })),
+      fixtureContext(awsSpec({ hardening: { stig: {} } })),
+      fixtureContext(azureSpec()),
+    ];
+    for (const ctx of contexts) expect(renderCustomizations(ctx).custom_role_names.split(' ').pop()).toBe('/home/imagebuilder/kiln-package-list');
+  });
+
+  it("keeps every role the bundle's tkg.json lists, in its order, before the hardening role and the package-list role", () => {
+    const tkgJson = { ...FIXTURE_TKG_JSON, custom_role_names: '/home/imagebuilder/tkg  /home/imagebuilder/extra' };
+    const ctx = fixtureContext(awsSpec({ hardening: { cis: {} } }), { tkgJson });
+    expect(renderCustomizations(ctx).custom_role_names).toBe(
+      '/home/imagebuilder/tkg /home/imagebuilder/extra /home/imagebuilder/cis_ubuntu_2004 /home/imagebuilder/kiln-package-list',
+    );
+  });
+
+  it("points kiln_package_list_dest (ansible_user_vars, last) at packages.tsv in the output folder Kiln copies out", () => {
+    expect(PACKAGE_LIST_ROLE.dest).toBe(`${IMAGEBUILDER_OUTPUT}/packages.tsv`);
+    const ctx = fixtureContext(vsphereSpec(), { tkgJson: { ...FIXTURE_TKG_JSON, ansible_user_vars: 'install_fips=no' } });
+    expect(renderCustomizations(ctx).ansible_user_vars).toBe(`install_fips=no kiln_package_list_dest=${IMAGEBUILDER_OUTPUT}/packages.tsv`);
   });
 });

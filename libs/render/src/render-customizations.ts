@@ -1,42 +1,52 @@
 // customizations.json: the image's options as packer variables, layered over tkg.json (later file wins).
-import { HARDENING_ROLES } from '@kiln/catalog';
+import { HARDENING_ANSIBLE } from '@kiln/schema';
 import type { ImageContext } from './image-context';
 import { hardeningKind } from './image-context';
 import { baseAnsibleUserVars } from './render-tkg-json';
 
 export const IMAGEBUILDER_HOME = '/home/imagebuilder';
+/** The builder's output folder: Kiln copies it out after a successful build (OVA, packer manifest, package list). */
+export const IMAGEBUILDER_OUTPUT = `${IMAGEBUILDER_HOME}/output`;
 
-/** ansible_user_vars switches per hardening kind: spec key → ansible variable, in the guide's order. */
-const HARDENING_VARS = {
-  cis: [
-    ['aide', 'install_aide'],
-    ['clamav', 'install_clamav'],
-    ['systemdTimesyncd', 'install_systemd_timesyncd'],
-    ['protectKernelDefaults', 'install_protect_kernel_defaults'],
-  ],
-  stig: [
-    ['aide', 'install_aide'],
-    ['sshdLoginBanner', 'install_sshd_login_banner'],
-    ['removeExistingCaCerts', 'remove_existing_ca_certs'],
-    ['audispdPlugins', 'install_audispd_plugins'],
-  ],
+/**
+ * Kiln's own Ansible role that lists the guest's installed packages (sbom.cdx.json is made from its file): mounted
+ * read-only from the Kiln installation (the {kiln} token of build-plan.json, never the user's workspace), listed
+ * last in custom_role_names, and writing kiln_package_list_dest into the output folder.
+ */
+export const PACKAGE_LIST_ROLE = {
+  host: '{kiln}/libs/provenance/ansible/kiln-package-list',
+  container: `${IMAGEBUILDER_HOME}/kiln-package-list`,
+  dest: `${IMAGEBUILDER_OUTPUT}/packages.tsv`,
 } as const;
 
 function unique(items: string[]): string[] {
   return [...new Set(items)];
 }
 
-function hardeningVars(ctx: ImageContext): Record<string, string> {
+/** The hardening role's ansible_user_vars switches: one per spec key, in image.schema.json's order (the guide's). */
+function hardeningSwitches(ctx: ImageContext): string[] {
   const kind = hardeningKind(ctx.spec);
-  if (!kind) return {};
+  if (!kind) return [];
   const switches = (ctx.spec.hardening?.[kind] ?? {}) as Record<string, boolean | undefined>;
-  const hardening = HARDENING_VARS[kind].map(([key, ansible]) => `${ansible}=${switches[key] === true}`);
+  return Object.entries(HARDENING_ANSIBLE[kind].vars).map(([key, ansible]) => `${ansible}=${switches[key] === true}`);
+}
+
+/**
+ * The roles image-builder runs (custom_role_names): the bundle's, the hardening role, and kiln-package-list last,
+ * so the package list is taken after every other role installed its packages; ansible_user_vars carries the
+ * hardening switches and where the package list goes.
+ */
+function roleVars(ctx: ImageContext): Record<string, string> {
+  const kind = hardeningKind(ctx.spec);
   const roles = unique([
     ...(ctx.bundleTkgJson.custom_role_names ?? `${IMAGEBUILDER_HOME}/tkg`).split(/\s+/).filter(Boolean),
-    `${IMAGEBUILDER_HOME}/${HARDENING_ROLES[kind]}`,
+    ...(kind ? [`${IMAGEBUILDER_HOME}/${HARDENING_ANSIBLE[kind].role}`] : []),
+    PACKAGE_LIST_ROLE.container,
   ]);
   return {
-    ansible_user_vars: [...baseAnsibleUserVars(ctx), ...hardening].join(' '),
+    ansible_user_vars: [...baseAnsibleUserVars(ctx), ...hardeningSwitches(ctx), `kiln_package_list_dest=${PACKAGE_LIST_ROLE.dest}`].join(
+      ' ',
+    ),
     custom_role_names: roles.join(' '),
   };
 }
@@ -94,7 +104,7 @@ function infraVars(ctx: ImageContext): Record<string, string> {
       ami_regions: aws.region,
       ami_users: '',
       aws_region: aws.region,
-      manifest_output: `${IMAGEBUILDER_HOME}/output/manifest.json`,
+      manifest_output: `${IMAGEBUILDER_OUTPUT}/manifest.json`,
       snapshot_groups: '',
       snapshot_users: '',
     };
@@ -115,7 +125,7 @@ export function renderCustomizations(ctx: ImageContext): Record<string, string> 
     ...infraVars(ctx),
     ...packageVars(ctx),
     ...proxyVars(ctx),
-    ...hardeningVars(ctx),
+    ...roleVars(ctx),
     ...(ctx.spec.packerVars ?? {}),
   };
 }

@@ -42,7 +42,14 @@ describe('renderImageConfig', () => {
       expect({ name, crlf: text.includes('\r'), final: text.endsWith('}\n') && !text.endsWith('\n\n') }).toEqual({ name, crlf: false, final: true });
       for (const keys of keyOrders(JSON.parse(text))) expect(keys).toEqual([...keys].sort());
     }
-    expect(files['customizations.json']).toBe('{\n  "aa": "2",\n  "build_version": "kiln-img",\n  "vmx_version": "17",\n  "zz": "1"\n}\n');
+    expect(Object.keys(JSON.parse(files['customizations.json']))).toEqual([
+      'aa',
+      'ansible_user_vars',
+      'build_version',
+      'custom_role_names',
+      'vmx_version',
+      'zz',
+    ]);
   });
 
   it('build-plan.json is schemaVersion 2 and names no host credentials, output or home folder', () => {
@@ -53,7 +60,16 @@ describe('renderImageConfig', () => {
     }
   });
 
-  it('a plain vSphere customizations.json holds only the build VM name', () => {
-    expect(renderImageConfig(fixtureContext(vsphereSpec()))['customizations.json']).toBe('{\n  "build_version": "kiln-img"\n}\n');
+  it('a plain vSphere customizations.json holds only the build VM name and the package-list role', () => {
+    expect(renderImageConfig(fixtureContext(vsphereSpec()))['customizations.json']).toBe(
+      [
+        '{',
+        '  "ansible_user_vars": "kiln_package_list_dest=/home/imagebuilder/output/packages.tsv",',
+        '  "build_version": "kiln-img",',
+        '  "custom_role_names": "/home/imagebuilder/tkg /home/imagebuilder/kiln-package-list"',
+        '}',
+        '',
+      ].join('\n'),
+    );
   });
 });

@@ -2,7 +2,7 @@
 // `<IP>:<PORT>` stays a literal placeholder; the bundle endpoint is filled in at build time.
 import type { ImageContext } from './image-context';
 
-export const FIPS_OFF = 'install_fips=no';
+const FIPS_OFF = 'install_fips=no';
 
 /** ansible_user_vars tokens of the bundle, without install_fips=no when the image is FIPS. */
 export function baseAnsibleUserVars(ctx: ImageContext): string[] {

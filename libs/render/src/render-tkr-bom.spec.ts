@@ -1,6 +1,5 @@
 // gen-bom's files: BoM, ConfigMap (binaryData = the BoM's exact bytes), changes.diff and tkr.json.
-// Regenerate the golden diff after an intended change with: UPDATE_GOLDEN=1 npx vitest run src/render-tkr-bom.spec.ts
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// Regenerate the golden diff after an intended change with: npx vitest run src/render-tkr-bom.spec.ts -u
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -48,15 +47,10 @@ describe('renderTkrBom', () => {
     expect(Buffer.from(b64, 'base64').equals(Buffer.from(out.files[`tkr-bom-${NAME}.yaml`]!, 'utf8'))).toBe(true);
   });
 
-  it('changes.diff is the line diff of the base BoM and the new one (golden file)', () => {
+  it('changes.diff is the line diff of the base BoM and the new one (golden file)', async () => {
     const text = renderTkrBom(input()).files['changes.diff']!;
-    const golden = join(fixturesDir, 'golden', 'tkr-bom', 'tkr-bom-2space.changes.diff');
-    if (process.env.UPDATE_GOLDEN === '1') {
-      mkdirSync(join(fixturesDir, 'golden', 'tkr-bom'), { recursive: true });
-      writeFileSync(golden, text);
-    }
     expect(text.split('\n').slice(0, 2)).toEqual(['--- tkrs/custom/tkr-bom-2space.yaml', `+++ dist/tkrs/custom/tkr-bom-${NAME}.yaml`]);
-    expect(text).toBe(readFileSync(golden, 'utf8'));
+    await expect(text).toMatchFileSnapshot(join(fixturesDir, 'golden', 'tkr-bom', 'tkr-bom-2space.changes.diff'));
   });
 
   it('records the names in tkr.json for the steps that follow', () => {

@@ -5,7 +5,7 @@ import { KilnError } from '@kiln/errors';
 /** Kubernetes name rules for the suffix (lowercase RFC 1123 label). */
 const SUFFIX = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 /** The TKr name is also a label value (tanzuKubernetesRelease), so at most 63 characters. */
-export const MAX_TKR_NAME = 63;
+const MAX_TKR_NAME = 63;
 
 /** The TKr (and ConfigMap) name for a release.version: every + becomes ---. */
 export function tkrNameOf(version: string): string {

@@ -31,7 +31,7 @@ export function nextLineStart(text: string, offset: number): number {
 }
 
 /** Offset just after the last non-blank character of a node (its range may include trailing newlines). */
-export function contentEnd(text: string, node: Node): number {
+function contentEnd(text: string, node: Node): number {
   let i = node.range![1];
   while (i > node.range![0] && /\s/.test(text[i - 1]!)) i--;
   return i;

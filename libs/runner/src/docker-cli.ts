@@ -1,8 +1,8 @@
 // Docker operations Kiln needs, as small functions over runCommand (argument arrays only).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { KilnError } from '@kiln/errors';
+import type { PullPolicy } from './pull-policy';
 import { runCommand } from './run-command';
-
-export type PullPolicy = 'IfNotPresent' | 'Always' | 'Never';
 
 export interface ContainerState {
   running: boolean;
@@ -11,12 +11,10 @@ export interface ContainerState {
   image: string;
 }
 
-export async function imagePresent(ref: string, signal?: AbortSignal): Promise<boolean> {
+async function imagePresent(ref: string, signal?: AbortSignal): Promise<boolean> {
   const r = await runCommand({ file: 'docker', args: ['image', 'inspect', '--format', '{{.Id}}', ref], allowFailure: true, timeoutMs: 60_000, signal });
   return r.exitCode === 0;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Makes `ref` available locally per the pull policy; pulls retry with exponential backoff. */
 export async function ensureImage(
@@ -73,4 +71,24 @@ export async function containersWithLabel(label: string): Promise<string[]> {
 export async function containerLogs(name: string, lines = 20): Promise<string> {
   const r = await runCommand({ file: 'docker', args: ['logs', '--tail', String(lines), name], allowFailure: true, timeoutMs: 60_000 });
   return [r.stdout, r.stderr].filter(Boolean).join('\n');
+}
+
+/** A local image's identity as the Docker engine reports it (`docker image inspect`: Id and RepoDigests). */
+export interface ImageDigests {
+  /** `sha256:<config digest>`. */
+  id: string;
+  /** `repo@sha256:<manifest digest>` per registry repository it was pulled from; empty for a local build or load. */
+  repoDigests: string[];
+}
+
+export async function imageDigests(ref: string, signal?: AbortSignal): Promise<ImageDigests> {
+  const r = await runCommand({ file: 'docker', args: ['image', 'inspect', '--format', '{{json .}}', ref], allowFailure: true, timeoutMs: 60_000, signal });
+  if (r.exitCode !== 0) {
+    throw new KilnError('IMAGE_UNAVAILABLE', `image ${ref} is not present: docker image inspect failed`, {
+      hint: 'the build ran it a moment ago; was it removed meanwhile (docker image prune)?',
+      context: { stderr: r.stderr },
+    });
+  }
+  const info = JSON.parse(r.stdout) as { Id?: string; RepoDigests?: string[] | null };
+  return { id: info.Id ?? '', repoDigests: info.RepoDigests ?? [] };
 }

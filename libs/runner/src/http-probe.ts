@@ -1,5 +1,6 @@
 // Asks whether an HTTP URL answers (status below 400), with a per-request timeout.
 import { get } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export function httpAnswers(url: string, timeoutMs = 2_000): Promise<boolean> {
   return new Promise((resolve) => {
@@ -17,7 +18,7 @@ export async function waitForHttp(url: string, timeoutMs: number, signal?: Abort
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && !signal?.aborted) {
     if (await httpAnswers(url)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await sleep(250);
   }
   return false;
 }

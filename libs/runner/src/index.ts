@@ -3,6 +3,7 @@ export * from './run-command';
 export * from './preflight';
 export * from './tool-hints';
 export * from './docker-cli';
+export * from './pull-policy';
 export * from './cleanup-reaper';
 export * from './kubectl-command';
 export * from './free-port';

@@ -2,7 +2,7 @@
 
 export const MASK = '***';
 /** Shorter values would mask ordinary text; credentials are never this short. */
-export const MIN_SECRET_LENGTH = 4;
+const MIN_SECRET_LENGTH = 4;
 /** A line longer than this is flushed without waiting for its newline (progress bars, binary noise). */
 const MAX_PENDING = 64 * 1024;
 

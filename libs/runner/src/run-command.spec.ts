@@ -1,26 +1,14 @@
 import { PassThrough } from 'node:stream';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { isKilnError, type KilnError } from '@kiln/errors';
-import { errorLines, runCommand } from './run-command';
+import { describe, expect, it } from 'vitest';
+import { shellQuote } from '@kiln/render';
+import { kilnRejectionOf, tempDir } from '@kiln/testing';
+import { errorLines, runCommand, showCommand } from './run-command';
 import { findOnPath, requireTool } from './preflight';
 import { Redactor } from './redactor';
 
 const SECRET = 'hunter2-secret-value';
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-async function failure(p: Promise<unknown>): Promise<KilnError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isKilnError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 function collect(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough();
@@ -31,8 +19,7 @@ function collect(): { stream: PassThrough; text: () => string } {
 
 describe('runCommand', () => {
   it('streams redacted, prefixed lines and writes a redacted 0600 log', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kiln-runner-spec-'));
-    dirs.push(dir);
+    const dir = tempDir('kiln-runner-spec-');
     const out = collect();
     const logFile = join(dir, 'logs', 'x.log');
     const r = await runCommand({
@@ -54,7 +41,7 @@ describe('runCommand', () => {
   });
 
   it('fails with the command, exit code and the error-looking lines', async () => {
-    const e = await failure(runCommand({ file: 'sh', args: ['-c', 'echo working; echo "ERROR: disk full" >&2; exit 3'] }));
+    const e = await kilnRejectionOf(runCommand({ file: 'sh', args: ['-c', 'echo working; echo "ERROR: disk full" >&2; exit 3'] }));
     expect(e.code).toBe('COMMAND_FAILED');
     expect(e.message).toBe('sh exited with code 3');
     expect(e.context.command).toBe(`sh -c 'echo working; echo "ERROR: disk full" >&2; exit 3'`);
@@ -63,26 +50,38 @@ describe('runCommand', () => {
   });
 
   it('says when the program is not on PATH, with how to install it', async () => {
-    const e = await failure(runCommand({ file: 'govc', args: ['about'], env: { PATH: '/nonexistent' } }));
+    const e = await kilnRejectionOf(runCommand({ file: 'govc', args: ['about'], env: { PATH: '/nonexistent' } }));
     expect(e.code).toBe('TOOL_MISSING');
     expect(e.message).toBe('govc not found on PATH');
     expect(e.hint).toMatch(/govmomi/);
   });
 
   it('stops a command at its timeout', async () => {
-    const e = await failure(runCommand({ file: 'sleep', args: ['10'], timeoutMs: 200 }));
+    const e = await kilnRejectionOf(runCommand({ file: 'sleep', args: ['10'], timeoutMs: 200 }));
     expect(e.code).toBe('COMMAND_TIMEOUT');
   });
 
   it('stops a command when its abort signal fires', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    const e = await failure(runCommand({ file: 'sleep', args: ['10'], signal: controller.signal }));
+    const e = await kilnRejectionOf(runCommand({ file: 'sleep', args: ['10'], signal: controller.signal }));
     expect(e.code).toBe('COMMAND_ABORTED');
   });
 
   it('returns the exit code instead of throwing when asked', async () => {
     expect((await runCommand({ file: 'sh', args: ['-c', 'exit 4'], allowFailure: true })).exitCode).toBe(4);
+  });
+});
+
+describe('showCommand', () => {
+  const args = ['run', '-e', 'PACKER_VAR_FILES=tkg.json vsphere.json', "it's", '$HOME', '', 'a"b'];
+
+  it('quotes a command line as the plan records and generated scripts do (shellQuote)', () => {
+    expect(showCommand('docker', args)).toBe(shellQuote(['docker', ...args]));
+  });
+
+  it('redacts the secrets its redactor knows', () => {
+    expect(showCommand('govc', ['login', 'pw-123'], new Redactor(['pw-123']))).toBe('govc login ***');
   });
 });
 

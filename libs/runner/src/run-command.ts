@@ -4,6 +4,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { execa } from 'execa';
 import { KilnError } from '@kiln/errors';
+import { shellQuote } from '@kiln/render';
 import { LineRedactor, Redactor } from './redactor';
 import { installHint } from './tool-hints';
 
@@ -41,10 +42,10 @@ export interface RunResult {
 const ERROR_LINE = /error|fail|fatal|denied|cannot|can't|unable|refused|not found|no such|panic|exception|invalid/i;
 const TAIL_LINES = 200;
 /** ANSI/VT escape sequences: CSI (ESC [ ... final byte), OSC (ESC ] ... BEL or ESC \\) and two-byte ESC sequences. */
-const TERMINAL_CODE = /\x1b\[[0-?]*[ -\/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+const TERMINAL_CODE = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
 
 /** `text` without terminal escape sequences (colours, clear-line, cursor moves). */
-export function stripTerminalCodes(text: string): string {
+function stripTerminalCodes(text: string): string {
   return text.replace(TERMINAL_CODE, '');
 }
 
@@ -54,9 +55,9 @@ export function errorLines(lines: string[], max = 10): string[] {
   return (errors.length > 0 ? errors : lines).slice(-max);
 }
 
-/** Display form of a command line (already free of secrets: they never enter argv). */
+/** Display form of a command line (already free of secrets: they never enter argv), redacted once more. */
 export function showCommand(file: string, args: string[], redactor?: Redactor): string {
-  const text = [file, ...args].map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  const text = shellQuote([file, ...args]);
   return redactor ? redactor.redact(text) : text;
 }
 

@@ -3,8 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { formatError, isKilnError, KilnErrors, type KilnError } from '@kiln/errors';
+import { formatError, KilnErrors, type KilnError } from '@kiln/errors';
 import { loadCatalog } from '@kiln/catalog';
+import { kilnErrorOf } from '@kiln/testing';
 import { loadClusterSpec, loadImageSpec, loadTkrSpec } from './load-spec';
 
 const BAD_DIR = join(__dirname, '..', 'fixtures', 'bad');
@@ -45,13 +46,7 @@ function workspaceFile(fixture: string): string {
 function errorOf(fixture: string): KilnError {
   const kind = fixture.split('/')[0];
   const text = readFileSync(join(BAD_DIR, fixture), 'utf8');
-  try {
-    KINDS[kind].load(workspaceFile(fixture), text);
-  } catch (e) {
-    if (!isKilnError(e)) throw e;
-    return e;
-  }
-  throw new Error(`${fixture} loaded without error`);
+  return kilnErrorOf(() => KINDS[kind].load(workspaceFile(fixture), text));
 }
 
 function errorsOf(e: KilnError): KilnError[] {

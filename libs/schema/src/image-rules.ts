@@ -2,6 +2,7 @@
 import { getRelease, osesFor, releaseIds, type Catalog, type Infra } from '@kiln/catalog';
 import type { KilnImage } from './generated/spec-types';
 import type { Problem } from './problem';
+import { revocationTime } from './revocation';
 
 /** Characters that would break the OVF XML attribute VERSION is written into. */
 const OVF_BREAKING = /["<&]|[\u0000-\u001f]/;
@@ -139,6 +140,8 @@ const noCredentialPackerVars: Rule = (image) =>
 /** packer variables Kiln sets itself and depends on after the build; overriding them breaks it. */
 const RESERVED_VARS: Record<string, string> = {
   build_version: 'the vSphere build VM and OVA are named kiln-<image>, and PACKER_FLAGS=-force replaces only that VM on a rebuild',
+  custom_role_names:
+    "Kiln lists the config bundle's roles, the hardening role and its own kiln-package-list role, which records the installed packages sbom.cdx.json is made from",
   image_name: "Azure builds publish into capi-<os>, the gallery image definition image-builder's init-sig.sh creates",
   manifest_output: 'Kiln reads the AMI ids from the packer manifest it places in the output folder',
 };
@@ -183,6 +186,16 @@ const azureImageNameUnsupported: Rule = (image) => {
   }];
 };
 
+const revokedAtIsADate: Rule = (image) => {
+  if (!image.revoked || revocationTime(image.revoked.at) !== undefined) return [];
+  return [{
+    code: 'REVOKED_AT_INVALID',
+    path: '/revoked/at',
+    message: `/revoked/at ${image.revoked.at} is not a real date or time`,
+    hint: 'write a calendar date such as 2026-03-01 or an RFC 3339 time such as 2026-03-01T12:00:00Z (hours 00-23)',
+  }];
+};
+
 const rules: Rule[] = [
   releaseKnown,
   osOnInfra,
@@ -197,6 +210,7 @@ const rules: Rule[] = [
   noCredentialPackerVars,
   noReservedPackerVars,
   noProxyNeedsProxy,
+  revokedAtIsADate,
 ];
 
 export function imageProblems(image: KilnImage, catalog: Catalog): Problem[] {

@@ -1,15 +1,13 @@
+// loadImageSpec: positioned errors with hints, and the RHEL ISO checksum rule.
 import { describe, expect, it } from 'vitest';
 import { formatError } from '@kiln/errors';
 import { loadCatalog } from '@kiln/catalog';
+import { kilnErrorOf } from '@kiln/testing';
 import { loadImageSpec } from './load-spec';
 
+/** The formatted error of loading `text` as images/x/image.yaml. */
 function errorOf(text: string): string {
-  try {
-    loadImageSpec('images/x/image.yaml', text, loadCatalog());
-  } catch (e) {
-    return formatError(e);
-  }
-  throw new Error('expected an error');
+  return formatError(kilnErrorOf(() => loadImageSpec('images/x/image.yaml', text, loadCatalog())));
 }
 
 describe('loadImageSpec', () => {

@@ -2,11 +2,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { repoRoot as WORKSPACE } from '@kiln/testing';
 import { loadCatalog } from '@kiln/catalog';
 import { loadClusterSpec, loadImageSpec, loadTkrSpec } from './load-spec';
 import type { SpecKind } from './schema-validator';
 
-const WORKSPACE = resolve(__dirname, '..', '..', '..');
 const SCHEMA_LINE = /^# yaml-language-server: \$schema=(\S+)$/;
 
 const KINDS: Record<SpecKind, { folder: string; load: (file: string, text: string) => unknown }> = {

@@ -1,13 +1,15 @@
 // Validates parsed spec data against the JSON Schemas and words every ajv error as a Problem.
+import { join } from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { addNamesSchema, schemaFileUrl } from '@kiln/catalog';
 import imageSchema from './schemas/image.schema.json';
 import tkrSchema from './schemas/tkr.schema.json';
 import clusterSchema from './schemas/cluster.schema.json';
 import { closestWord } from './closest-word';
 import { showPath, type Problem } from './problem';
-import { pointerKeys } from './yaml-source';
 
 export type SpecKind = 'image' | 'tkr' | 'cluster';
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON Schema documents are walked by key
 type Schema = Record<string, any>;
 
 const schemas: Record<SpecKind, Schema> = { image: imageSchema, tkr: tkrSchema, cluster: clusterSchema };
@@ -17,8 +19,12 @@ function validatorFor(kind: SpecKind): ValidateFunction {
   let v = validators.get(kind);
   if (!v) {
     const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
-    ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
-    v = ajv.compile(schemas[kind]);
+    for (const keyword of ['x-hint', 'x-ansible-role', 'x-ansible-var']) ajv.addKeyword({ keyword, schemaType: 'string' });
+    addNamesSchema(ajv);
+    // Added under its file URL: its $refs to names.schema.json are relative file paths, as an editor reads them.
+    const url = schemaFileUrl(join(__dirname, 'schemas', `${kind}.schema.json`));
+    ajv.addSchema(schemas[kind], url);
+    v = ajv.getSchema(url)!;
     validators.set(kind, v);
   }
   return v;
@@ -131,14 +137,4 @@ export function schemaProblems(kind: SpecKind, data: unknown): Problem[] {
     problems.push(p);
   }
   return problems;
-}
-
-/** The value at a JSON pointer inside plain data. */
-export function valueAt(data: unknown, pointer: string): unknown {
-  let cur: any = data;
-  for (const key of pointerKeys(pointer)) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = cur[key];
-  }
-  return cur;
 }

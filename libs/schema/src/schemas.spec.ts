@@ -1,11 +1,25 @@
-// Meta-tests over the three spec JSON Schemas: closed objects, typed values, real booleans, generated types in sync.
+// Meta-tests over the three spec JSON Schemas: closed objects, typed values, real booleans, shared name lists,
+// hardening switches mapped to ansible, generated types in sync.
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { repoRoot as WORKSPACE } from '@kiln/testing';
 import { schemaFor, type SpecKind } from './schema-validator';
 
-const WORKSPACE = resolve(__dirname, '..', '..', '..');
+const SCHEMAS_DIR = join(__dirname, 'schemas');
+const NAMES_FILE = join(WORKSPACE, 'libs/catalog/src/names.schema.json');
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- walks arbitrary JSON Schema documents
 type Schema = Record<string, any>;
+
+/** The schema a `$ref` of a spec schema names (a definition of the same schema or of another schema file). */
+function deref(kind: SpecKind, schema: Schema): Schema {
+  if (typeof schema.$ref !== 'string') return schema;
+  const [path, pointer] = schema.$ref.split('#');
+  const target = path ? (JSON.parse(readFileSync(resolve(SCHEMAS_DIR, path), 'utf8')) as Schema) : schemaFor(kind);
+  const name = /^\/definitions\/(.+)$/.exec(pointer ?? '')?.[1];
+  return (name && target.definitions?.[name]) || {};
+}
 
 /** Every value schema inside `schema` (properties, list items, map values), with its JSON pointer. */
 function valueSchemas(schema: Schema, pointer = '#'): Array<[string, Schema]> {
@@ -54,11 +68,20 @@ for (const kind of ['image', 'tkr', 'cluster'] as SpecKind[]) {
       expect(open).toEqual([]);
     });
 
-    it('gives every property, list item and map value a type or an enum', () => {
+    it('gives every property, list item and map value a type or an enum (its own or a referenced one)', () => {
       const untyped = valueSchemas(schemaFor(kind))
+        .map(([p, s]) => [p, deref(kind, s)] as const)
         .filter(([, s]) => s.type === undefined && s.enum === undefined)
         .map(([p]) => p);
       expect(untyped).toEqual([]);
+    });
+
+    it('refers to the name lists of names.schema.json instead of repeating them', () => {
+      const lists = Object.values((JSON.parse(readFileSync(NAMES_FILE, 'utf8')) as Schema).definitions).map((d) => JSON.stringify([...(d as Schema).enum].sort()));
+      const copies = [...allSchemas(kind), ...Object.entries((schemaFor(kind).definitions ?? {}) as Record<string, Schema>)]
+        .filter(([, s]) => Array.isArray(s.enum) && lists.includes(JSON.stringify([...s.enum].sort())))
+        .map(([p]) => p);
+      expect(copies).toEqual([]);
     });
 
     if (SWITCHES[kind].length > 0) {
@@ -76,6 +99,22 @@ for (const kind of ['image', 'tkr', 'cluster'] as SpecKind[]) {
     });
   });
 }
+
+describe('hardening switches', () => {
+  const kinds = Object.entries(schemaFor('image').properties.hardening.properties as Record<string, Schema>);
+
+  it('name the ansible role of every hardening kind (x-ansible-role)', () => {
+    expect(kinds.map(([k, s]) => [k, s['x-ansible-role']])).toEqual([
+      ['cis', 'cis_ubuntu_2004'],
+      ['stig', 'stig_ubuntu_2004'],
+    ]);
+  });
+
+  it('name the ansible variable of every switch (x-ansible-var)', () => {
+    const unnamed = kinds.flatMap(([k, s]) => Object.entries(s.properties as Record<string, Schema>).filter(([, p]) => typeof p['x-ansible-var'] !== 'string').map(([key]) => `${k}.${key}`));
+    expect(unnamed).toEqual([]);
+  });
+});
 
 describe('generated spec types', () => {
   it('are up to date with the schemas (gen-spec-types --check exits 0)', () => {

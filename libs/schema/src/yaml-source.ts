@@ -34,7 +34,7 @@ function positionOf(src: YamlSource, offset: number | undefined): Position {
 }
 
 /** Splits a JSON pointer (`/a/b/0`) into keys. */
-export function pointerKeys(pointer: string): string[] {
+function pointerKeys(pointer: string): string[] {
   if (pointer === '' || pointer === '/') return [];
   return pointer
     .slice(1)

@@ -1,10 +1,9 @@
 // Test workspace for gen-bom and gen-cluster-config: sample image specs, a TKr, clusters and published records.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { repoRoot, tempDir } from '@kiln/testing';
 import type { PublishedRecord } from '../src/shared/published-record';
 
-const repoRoot = join(__dirname, '..', '..', '..');
 export const CLASS_VERSION = 'v1.26.5+vmware.1-tkg.1-765d418b72c247c2310384e640ee075e';
 export const BASE_BOM = 'tkr-bom-v1.26.5+vmware.2-tkg.1.yaml';
 
@@ -49,7 +48,8 @@ export const PUBLISHED: Record<string, PublishedRecord> = {
 };
 
 export class TestWorkspace {
-  readonly root = mkdtempSync(join(tmpdir(), 'kiln-tkr-cluster-'));
+  /** A fresh folder, removed when the test that made it finishes. */
+  readonly root = tempDir('kiln-tkr-cluster-');
 
   constructor() {
     for (const image of Object.keys(PUBLISHED)) cpSync(join(repoRoot, 'images', image, 'image.yaml'), join(this.root, 'images', image, 'image.yaml'));
@@ -70,12 +70,14 @@ export class TestWorkspace {
     return readFileSync(join(this.root, rel), 'utf8');
   }
 
-  publish(image: string, record: PublishedRecord = PUBLISHED[image]!): void {
-    this.write(`dist/images/${image}/upload/published.json`, JSON.stringify(record, null, 2) + '\n');
+  /** Appends `revoked: { reason, at }` to the image's image.yaml. */
+  revoke(image: string, at: string, reason = 'CVE-2026-0001 in the kernel'): void {
+    const file = `images/${image}/image.yaml`;
+    this.write(file, `${this.read(file)}revoked:\n  reason: ${reason}\n  at: ${at}\n`);
   }
 
-  remove(): void {
-    rmSync(this.root, { recursive: true, force: true });
+  publish(image: string, record: PublishedRecord = PUBLISHED[image]!): void {
+    this.write(`dist/images/${image}/upload/published.json`, JSON.stringify(record, null, 2) + '\n');
   }
 
   publishAll(): void {

@@ -1,21 +1,23 @@
-// Temporary folders for one test, removed after it (the test registers nothing itself).
+// Temporary folders for tests, removed by the test runner (the test registers no cleanup itself).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterAll, onTestFinished } from 'vitest';
+import { getCurrentTest } from 'vitest/suite';
 
-const made: string[] = [];
-let hooked = false;
+const remove = (dir: string) => rmSync(dir, { recursive: true, force: true });
 
-/** A new empty folder under the OS temp dir, removed after the current test. */
+// Registered while the spec file that imports this module is collected, so it runs after that file's last test.
+const fileLevel: string[] = [];
+afterAll(() => fileLevel.splice(0).forEach(remove));
+
+/**
+ * A new empty folder under the OS temp dir. Made inside a test (or its beforeEach) it is removed when that
+ * test finishes; made anywhere else (file level, a describe block, beforeAll), after the file's last test.
+ */
 export function tempDir(prefix = 'kiln-test-'): string {
-  if (!hooked) {
-    hooked = true;
-    afterEach(() => {
-      for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-    });
-  }
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
+  if (getCurrentTest()) onTestFinished(() => remove(dir));
+  else fileLevel.push(dir);
   return dir;
 }

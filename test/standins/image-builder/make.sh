@@ -10,6 +10,8 @@
 #     from the container);
 #   - /home/imagebuilder/tkg is a directory, /home/imagebuilder/goss/goss.yaml exists, and every
 #     custom_role_names path in the var files is a directory;
+#   - Kiln's contract with its kiln-package-list role: custom_role_names (as the var files set it) lists
+#     /home/imagebuilder/kiln-package-list last, and that is a folder its user can read with tasks/main.yml;
 #   - it runs as the image's user (imagebuilder, uid 1000) and everything it reads is readable by that user;
 #   - vSphere (build-node-ova-*): vsphere.json exists, is in PACKER_VAR_FILES and has vcenter_server,
 #     username, password, datacenter and cluster (this image-builder version ignores resource_pool:
@@ -27,17 +29,24 @@
 #     definition capi-<os>, and packer's image_name must name that definition; subscription_id must be
 #     AZURE_SUBSCRIPTION_ID.
 # Like real packer it echoes secrets (vSphere password, RHSM_PASS) in DEBUG lines, so redaction can be tested.
-# KILN_STANDIN_SLEEP=<seconds> pauses during provisioning; KILN_STANDIN_FAIL=<text> fails there (exit 2).
+# KILN_STANDIN_SLEEP=<seconds> pauses during provisioning; KILN_STANDIN_FAIL=<text> fails there (exit 2) like an
+# Ansible task: `fatal: [default]: FAILED! => {... "msg": "<text>"}` under the task's `TASK [...]` header, then the
+# PLAY RECAP and packer's error block. KILN_STANDIN_FAIL_GOSS=<package names> fails goss instead: its JSON report
+# (image-builder's `-f json -o pretty`) has a failed `Package: <name>: installed` check per name.
 # KILN_STANDIN_STOP_DELAY=<seconds>: on SIGTERM/SIGINT, "clean up" that long before exiting (like packer
 # destroying the build VM). Production never passes these in the container environment, so the packer
-# variables kiln_standin_sleep, kiln_standin_fail and kiln_standin_stop_delay (e.g. image.yaml packerVars,
-# which land in customizations.json) do the same; env wins.
+# variables kiln_standin_sleep, kiln_standin_fail, kiln_standin_fail_goss and kiln_standin_stop_delay (e.g.
+# image.yaml packerVars, which land in customizations.json) do the same; env wins.
 # Artifacts (inside the container; Kiln copies them out): vSphere →
 # output/<build_version>/<build_version>.ova (+ .ova.sha256);
 # AWS → packer manifest at manifest_output; Azure → stdout only. Ids are derived from sha256 checksums.
+# On every infra, the kiln-package-list role's file at kiln_package_list_dest (ansible_user_vars, else the role's
+# defaults/main.yml), written as the builder's user: the role's header line, then dpkg rows for Ubuntu targets and
+# rpm rows for Photon, RHEL and Amazon Linux (a fixed base set plus every package of extra_debs / extra_rpms).
 
 HOME_DIR=/home/imagebuilder
 TARGET="$1"
+PACKAGE_LIST_ROLE=$HOME_DIR/kiln-package-list
 
 fail() {
   echo "ERROR: $*" >&2
@@ -114,6 +123,164 @@ require_readable() {
   [ -r "$1" ] || fail "$1 is not readable by uid $(id -u) (owner $(stat -c %u:%g "$1" 2>/dev/null), mode $(stat -c %a "$1" 2>/dev/null))"
 }
 
+# say TEXT: a provisioner output line as packer prints it (`    <builder>: TEXT`).
+say() {
+  if [ -z "$*" ]; then printf '    %s:\n' "$BUILDER"; else printf '    %s: %s\n' "$BUILDER" "$*"; fi
+}
+
+# json_escape TEXT: TEXT as the inside of a JSON string (backslashes and double quotes escaped).
+json_escape() {
+  printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g'
+}
+
+# packer_failed ERROR: packer's closing lines for a build that failed with ERROR.
+packer_failed() {
+  echo "==> $BUILDER: Provisioning step had errors: Running the cleanup provisioner, if present..."
+  echo "Build '$BUILDER' errored after 1 second: $1"
+  echo
+  echo "==> Some builds didn't complete successfully and had errors:"
+  echo "--> $BUILDER: $1"
+  echo
+  echo "==> Builds finished but no artifacts were created."
+}
+
+# ansible_failed MSG: the running task fails like Ansible prints it, then the PLAY RECAP and packer's error block.
+ansible_failed() {
+  say "fatal: [default]: FAILED! => {\"changed\": false, \"msg\": \"$(json_escape "$1")\"}"
+  say ""
+  say "PLAY RECAP *********************************************************************"
+  say "default                    : ok=12   changed=8    unreachable=0    failed=1    skipped=3    rescued=0    ignored=0"
+  say ""
+  packer_failed "Error executing Ansible: Non-zero exit status: exit status 2"
+}
+
+# goss_check PACKAGE OK: one Package installed check of goss's pretty JSON report (an object, no trailing comma).
+goss_check() {
+  if [ "$2" = ok ]; then
+    _human='' _found=true _result=0 _ok=true
+    _summary="Package: $1: installed: matches expectation: [true]"
+  else
+    _human='Expected\n    <bool>: false\nto equal\n    <bool>: true' _found=false _result=1 _ok=false
+    _summary="Package: $1: installed: $_human"
+  fi
+  say '        {'
+  say '            "err": null,'
+  say '            "expected": ['
+  say '                "true"'
+  say '            ],'
+  say '            "found": ['
+  say "                \"$_found\""
+  say '            ],'
+  say "            \"human\": \"$_human\","
+  say '            "meta": null,'
+  say '            "property": "installed",'
+  say "            \"resource-id\": \"$1\","
+  say '            "resource-type": "Package",'
+  say "            \"result\": $_result,"
+  say '            "skipped": false,'
+  say "            \"successful\": $_ok,"
+  say "            \"summary-line\": \"$_summary\","
+  say '            "test-type": 0,'
+  say '            "title": ""'
+}
+
+# goss_failed PACKAGES: goss's report as image-builder runs it (`validate -f json -o pretty`) with one passing check
+# and a failed `Package: <name>: installed` check per name, then packer's error block.
+goss_failed() {
+  _count=1 _failed=0
+  say '{'
+  say '    "results": ['
+  goss_check openssh-server ok
+  for _pkg in $1; do
+    say '        },'
+    goss_check "$_pkg" failed
+    _count=$((_count + 1)) _failed=$((_failed + 1))
+  done
+  say '        }'
+  say '    ],'
+  say '    "summary": {'
+  say "        \"failed-count\": $_failed,"
+  say "        \"summary-line\": \"Count: $_count, Failed: $_failed, Duration: 0.412s\","
+  say "        \"test-count\": $_count,"
+  say '        "total-duration": 412000000'
+  say '    }'
+  say '}'
+  echo "==> $BUILDER: Goss validate failed"
+  packer_failed "goss validate failed"
+}
+
+# package_list_dest: kiln_package_list_dest as Ansible sees it: from ansible_user_vars (extra vars), else the
+# role's defaults/main.yml.
+package_list_dest() {
+  _dest=""
+  for _v in $(var_get ansible_user_vars); do
+    case "$_v" in kiln_package_list_dest=*) _dest=${_v#kiln_package_list_dest=} ;; esac
+  done
+  [ -n "$_dest" ] || _dest=$(sed -n 's/^kiln_package_list_dest:[[:space:]]*//p' "$PACKAGE_LIST_ROLE/defaults/main.yml" 2>/dev/null | tail -n 1)
+  printf '%s' "$_dest"
+}
+
+# row FIELD...: one tab-separated row of the package list.
+row() {
+  _ifs=$IFS
+  IFS=$(printf '\t')
+  printf '%s\n' "$*"
+  IFS=$_ifs
+}
+
+# package_rows: the guest's packages in the role's row format: a fixed base set (an epoch, an arch-independent
+# package, a dpkg config-files leftover and rpm's signing key among them), then every extra_debs / extra_rpms package.
+package_rows() {
+  if [ "$PKG_FORMAT" = dpkg ]; then
+    BASE="base-files bash bsdutils coreutils libc6 libstdc++6 linux-image-5.4.0-148-generic open-vm-tools openssh-server systemd tzdata"
+    row base-files "11ubuntu5.7" amd64 installed
+    row bash "5.0-6ubuntu1.2" amd64 installed
+    row bsdutils "1:2.34-0.1ubuntu9.4" amd64 installed
+    row coreutils "8.30-3ubuntu2" amd64 installed
+    row libc6 "2.31-0ubuntu9.12" amd64 installed
+    row libstdc++6 "10.5.0-1ubuntu1~20.04" amd64 installed
+    row linux-image-5.4.0-148-generic "5.4.0-148.165" amd64 config-files
+    row open-vm-tools "2:11.3.0-2ubuntu0~ubuntu20.04.4" amd64 installed
+    row openssh-server "1:8.2p1-4ubuntu0.9" amd64 installed
+    row systemd "245.4-4ubuntu3.22" amd64 installed
+    row tzdata "2023c-0ubuntu0.20.04.2" all installed
+    EXTRA=$(var_get extra_debs)
+  else
+    BASE="bash glibc gpg-pubkey openssh-server shadow-utils systemd tzdata"
+    row bash "0:4.4.20-4.$DIST" x86_64
+    row glibc "0:2.28-225.$DIST" x86_64
+    row openssh-server "0:8.0p1-17.$DIST" x86_64
+    row shadow-utils "2:4.6-17.$DIST" x86_64
+    row systemd "0:239-74.$DIST" x86_64
+    row tzdata "0:2023c-1.$DIST" noarch
+    [ "$OS_ID" = rhel ] && row gpg-pubkey "0:fd431d51-4ae0493b" "(none)"
+    EXTRA=$(var_get extra_rpms)
+  fi
+  for _pkg in $(printf '%s\n' $EXTRA | sort -u); do
+    case " $BASE " in *" $_pkg "*) continue ;; esac
+    if [ "$PKG_FORMAT" = dpkg ]; then row "$_pkg" "1.0-0kiln1" amd64 installed; else row "$_pkg" "0:1.0-1.$DIST" x86_64; fi
+  done
+}
+
+# write_package_list: what Kiln's kiln-package-list role does (list the packages, fetch the file to the controller).
+write_package_list() {
+  say ""
+  say "TASK [$PACKAGE_LIST_ROLE : List the installed packages ($PKG_FORMAT)] ***"
+  say "ok: [default]"
+  say ""
+  say "TASK [$PACKAGE_LIST_ROLE : Fetch the package list into the build's output folder] ***"
+  DEST=$(package_list_dest)
+  [ -n "$DEST" ] || fail "kiln_package_list_dest is set neither in ansible_user_vars nor in $PACKAGE_LIST_ROLE/defaults/main.yml"
+  # ansible.builtin.fetch creates the destination's folder on the controller.
+  if ! { mkdir -p "$(dirname "$DEST")" && {
+    printf '# kiln-package-list v1 format=%s os-id=%s os-version-id=%s\n' "$PKG_FORMAT" "$OS_ID" "$OS_VERSION_ID"
+    package_rows
+  } > "$DEST"; } 2>/dev/null; then
+    fail "fetch: cannot write $DEST (kiln_package_list_dest) as uid $(id -u)"
+  fi
+  say "changed: [default]"
+}
+
 # vcenter OP VM: the test vCenter inventory kept by the resource-bundle stand-in (see the header).
 vcenter() {
   timeout 15 wget -q -O - "$VCENTER_URL?op=$1&vm=$2" 2>/dev/null || fail "the stand-in vCenter inventory at $VCENTER_URL does not answer"
@@ -156,6 +323,11 @@ for f in $PACKER_VAR_FILES; do
     [ -d "$role" ] || fail "custom_role_names in $f names $role, which is not a directory in the container"
   done
 done
+ROLES=$(var_get custom_role_names)
+[ "${ROLES##* }" = "$PACKAGE_LIST_ROLE" ] ||
+  fail "custom_role_names must list $PACKAGE_LIST_ROLE last (Kiln's kiln-package-list role writes the package list for sbom.cdx.json), got \"$ROLES\""
+{ [ -d "$PACKAGE_LIST_ROLE" ] && [ -r "$PACKAGE_LIST_ROLE" ] && [ -x "$PACKAGE_LIST_ROLE" ] && [ -r "$PACKAGE_LIST_ROLE/tasks/main.yml" ]; } ||
+  fail "the role '$PACKAGE_LIST_ROLE' was not found: it must be a folder uid $(id -u) can read, with tasks/main.yml (was the host path of its -v mount missing?)"
 
 case "$INFRA" in
   vsphere)
@@ -238,9 +410,18 @@ case "$INFRA" in
   aws) BUILDER=amazon-ebs; TEMPLATE=packer/ami/packer.json ;;
   azure) BUILDER=azure-arm; TEMPLATE=packer/azure/packer.json ;;
 esac
+# The guest's package manager and /etc/os-release ID and VERSION_ID (the kiln-package-list role's header).
+case "$BUILD_NAME" in
+  ubuntu-2004) PKG_FORMAT=dpkg OS_ID=ubuntu OS_VERSION_ID=20.04 ;;
+  ubuntu-1804) PKG_FORMAT=dpkg OS_ID=ubuntu OS_VERSION_ID=18.04 ;;
+  photon-3) PKG_FORMAT=rpm OS_ID=photon OS_VERSION_ID=3.0 DIST=ph3 ;;
+  rhel-8) PKG_FORMAT=rpm OS_ID=rhel OS_VERSION_ID=8.4 DIST=el8_4 ;;
+  amazon-2) PKG_FORMAT=rpm OS_ID=amzn OS_VERSION_ID=2 DIST=amzn2 ;;
+esac
 
 STANDIN_SLEEP=${KILN_STANDIN_SLEEP:-$(var_get kiln_standin_sleep)}
 STANDIN_FAIL=${KILN_STANDIN_FAIL:-$(var_get kiln_standin_fail)}
+STANDIN_FAIL_GOSS=${KILN_STANDIN_FAIL_GOSS:-$(var_get kiln_standin_fail_goss)}
 STANDIN_STOP_DELAY=${KILN_STANDIN_STOP_DELAY:-$(var_get kiln_standin_stop_delay)}
 
 cancelled() {
@@ -276,17 +457,29 @@ fi
 echo "==> $BUILDER: Waiting for SSH to become available..."
 echo "==> $BUILDER: Connected to SSH!"
 echo "==> $BUILDER: Provisioning with Ansible..."
-echo "    $BUILDER: TASK [tkg : Install containerd $(var_get containerd_version)]"
+say "PLAY [all] *********************************************************************"
+say ""
+say "TASK [tkg : Install containerd $(var_get containerd_version)] ***"
 if [ -n "$STANDIN_SLEEP" ]; then
   sleep "$STANDIN_SLEEP" &
   wait $!
 fi
 if [ -n "$STANDIN_FAIL" ]; then
+  ansible_failed "$STANDIN_FAIL"
   echo "ERROR: ansible task failed: $STANDIN_FAIL" >&2
   exit 2
 fi
+say "changed: [default]"
+write_package_list
+say ""
+say "PLAY RECAP *********************************************************************"
+say "default                    : ok=14   changed=9    unreachable=0    failed=0    skipped=3    rescued=0    ignored=0"
 echo "==> $BUILDER: Running goss tests..."
-echo "    $BUILDER: Total Duration: 0.001s Count: 1, Failed: 0, Skipped: 0"
+if [ -n "$STANDIN_FAIL_GOSS" ]; then
+  goss_failed "$STANDIN_FAIL_GOSS"
+  fail "Build '$BUILDER' errored: goss validate failed"
+fi
+say "Total Duration: 0.001s Count: 1, Failed: 0, Skipped: 0"
 
 
 case "$INFRA" in

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Catalog } from '@kiln/catalog';
-import { normalizeSettings } from '@kiln/steps';
+import { normalizePluginOptions } from '@kiln/steps';
 import { affectedProjects } from './affected-projects';
 import type { ProjectSnapshot, Snapshot } from './workspace-snapshot';
 
@@ -9,7 +9,7 @@ const release = (builder: string) => ({ images: { builder, bundle: 'b' }, config
 function snapshot(builder: string, projects: Partial<ProjectSnapshot>[]): Snapshot {
   const map = new Map<string, ProjectSnapshot>();
   for (const p of projects) map.set(p.name!, { sources: {}, rendered: {}, refs: [], ...p } as ProjectSnapshot);
-  return { catalog: { releases: { 'v2.3.0': release(builder) } } as unknown as Catalog, settings: normalizeSettings({}), projects: map };
+  return { catalog: { releases: { 'v2.3.0': release(builder) } } as unknown as Catalog, settings: normalizePluginOptions({}), projects: map };
 }
 
 const image = (name: string, rendered: string): Partial<ProjectSnapshot> => ({ kind: 'image', name, release: 'v2.3.0', rendered: { 'build-plan.json': rendered } });

@@ -1,9 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KilnError } from '@kiln/errors';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { kilnErrorOf, runCli, tempDir } from '@kiln/testing';
 import { loadTkrSpec } from '@kiln/schema';
 import { bomImport, tanzuBomDir } from './bom-import-command';
 import { main } from './main';
@@ -16,7 +14,7 @@ let root: string;
 let home: string;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'kiln-bom-import-'));
+  dir = tempDir('kiln-bom-import-');
   root = join(dir, 'ws');
   home = join(dir, 'home');
   mkdirSync(root);
@@ -24,27 +22,8 @@ beforeEach(() => {
   mkdirSync(tanzuBomDir(home), { recursive: true });
   writeFileSync(join(tanzuBomDir(home), `tkr-bom-${V}.yaml`), BOM);
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function kiln(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (c) => (stdout += c));
-  err.on('data', (c) => (stderr += c));
-  const code = await main(argv, out, err);
-  return { code, stdout, stderr };
-}
-
-function errorOf(fn: () => unknown): KilnError {
-  try {
-    fn();
-  } catch (e) {
-    return e as KilnError;
-  }
-  throw new Error('expected an error');
-}
+const kiln = (...argv: string[]) => runCli(main, argv);
 
 describe('kiln bom import', () => {
   it('--version copies ~/.config/tanzu/tkg/bom/tkr-bom-<version>.yaml byte for byte into tkrs/<name>/', () => {
@@ -62,7 +41,7 @@ describe('kiln bom import', () => {
       `bom: tkr-bom-${V}.yaml`,
     ]);
     // The starter asks for images: validation names the one thing left to fill in.
-    const e = errorOf(() => loadTkrSpec('tkrs/custom/tkr.yaml', text));
+    const e = kilnErrorOf(() => loadTkrSpec('tkrs/custom/tkr.yaml', text));
     expect([e.message, e.line, e.hint]).toEqual(['/images must list at least 1 item(s)', 7, 'list at least one image project (a folder name under images/)']);
   });
 
@@ -81,7 +60,7 @@ describe('kiln bom import', () => {
   });
 
   it('a missing --version BoM is an error listing the versions that are there', () => {
-    const e = errorOf(() => bomImport({ root, tkr: 'custom', version: 'v1.25.7+vmware.2-tkg.1', home }));
+    const e = kilnErrorOf(() => bomImport({ root, tkr: 'custom', version: 'v1.25.7+vmware.2-tkg.1', home }));
     expect([e.code, e.message, e.hint]).toEqual([
       'BOM_NOT_FOUND',
       `no BoM for v1.25.7+vmware.2-tkg.1: ${join(tanzuBomDir(home), 'tkr-bom-v1.25.7+vmware.2-tkg.1.yaml')} does not exist`,
@@ -98,7 +77,7 @@ describe('kiln bom import', () => {
   it('a file that is not a BoM is refused and nothing is copied', () => {
     const from = join(dir, 'cm.yaml');
     writeFileSync(from, 'kind: ConfigMap\n');
-    const e = errorOf(() => bomImport({ root, tkr: 'custom', from, home }));
+    const e = kilnErrorOf(() => bomImport({ root, tkr: 'custom', from, home }));
     expect(e.code).toBe('BOM_NO_RELEASE_VERSION');
     expect(existsSync(join(root, 'tkrs/custom'))).toBe(false);
   });
@@ -106,7 +85,7 @@ describe('kiln bom import', () => {
   it('a different BoM of the same name is only replaced with --force', () => {
     bomImport({ root, tkr: 'custom', version: V, home });
     writeFileSync(join(tanzuBomDir(home), `tkr-bom-${V}.yaml`), BOM + '\n# changed\n');
-    const e = errorOf(() => bomImport({ root, tkr: 'custom', version: V, home }));
+    const e = kilnErrorOf(() => bomImport({ root, tkr: 'custom', version: V, home }));
     expect([e.code, e.message]).toEqual(['BOM_EXISTS', `tkrs/custom/tkr-bom-${V}.yaml exists and differs from ${join(tanzuBomDir(home), `tkr-bom-${V}.yaml`)}`]);
     bomImport({ root, tkr: 'custom', version: V, home, force: true });
     expect(readFileSync(join(root, `tkrs/custom/tkr-bom-${V}.yaml`), 'utf8')).toBe(BOM + '\n# changed\n');
@@ -119,7 +98,7 @@ describe('kiln bom import', () => {
   });
 
   it('refuses a tkr name that is not a project name', () => {
-    const e = errorOf(() => bomImport({ root, tkr: 'My TKr', version: V, home }));
+    const e = kilnErrorOf(() => bomImport({ root, tkr: 'My TKr', version: V, home }));
     expect([e.code, e.message]).toEqual(['BOM_IMPORT_NAME', 'tkr name "My TKr" is not a valid project name']);
   });
 });

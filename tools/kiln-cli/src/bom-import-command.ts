@@ -2,16 +2,16 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { KilnError } from '@kiln/errors';
 import { bomReleaseVersion } from '@kiln/render';
 import { writeFileAtomic } from '@kiln/steps';
 import { checkNameFreeAcrossKinds } from '@kiln/nx/src/generators/new-project-checks';
 import { tkrYaml } from '@kiln/nx/src/generators/spec-text';
 import { diskView } from '@kiln/nx/src/generators/tree-view';
+import { defineCommand, UsageError } from './command-args';
 import { workspaceRoot } from './workspace-root';
 
-export const BOM_IMPORT_USAGE = `usage: kiln bom import <tkr-name> [--from FILE | --version VERSION] [--force] [--root DIR]
+const BOM_IMPORT_USAGE = `usage: kiln bom import <tkr-name> [--from FILE | --version VERSION] [--force] [--root DIR]
 
 Copies a TKr BoM, byte for byte, into tkrs/<tkr-name>/ and writes a starter tkr.yaml there if it has none.
   --version VERSION   ~/.config/tanzu/tkg/bom/tkr-bom-VERSION.yaml (e.g. v1.26.5+vmware.2-tkg.1)
@@ -104,21 +104,21 @@ export function bomImport(o: BomImportOptions): BomImportResult {
   return result;
 }
 
-export async function bomImportCommand(args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream = out): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { from: { type: 'string' }, version: { type: 'string' }, force: { type: 'boolean' }, root: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
-  if (values.help) {
-    out.write(BOM_IMPORT_USAGE);
-    return 0;
-  }
-  const [sub, tkr, ...extra] = positionals;
-  if (sub !== 'import' || !tkr || extra.length > 0 || (values.from === undefined) === (values.version === undefined)) {
-    err.write(`kiln bom: give import, a tkr name and exactly one of --from FILE or --version VERSION\n\n${BOM_IMPORT_USAGE}`);
-    return 2;
-  }
+export const bomImportCommand = defineCommand({
+  name: 'bom',
+  usage: BOM_IMPORT_USAGE,
+  options: { from: { type: 'string' }, version: { type: 'string' }, force: { type: 'boolean' }, root: { type: 'string' } },
+  maxPositionals: 2,
+  run: async ({ values, positionals }, out) => {
+    const [sub, tkr] = positionals;
+    if (sub !== 'import' || !tkr || (values.from === undefined) === (values.version === undefined)) {
+      throw new UsageError('give import, a tkr name and exactly one of --from FILE or --version VERSION');
+    }
+    return importBom(tkr, values, out);
+  },
+});
+
+function importBom(tkr: string, values: { from?: string; version?: string; force?: boolean; root?: string }, out: NodeJS.WritableStream): number {
   const r = bomImport({ root: workspaceRoot(values.root), tkr, from: values.from, version: values.version, home: homedir(), force: values.force });
   out.write(r.unchanged ? `${r.bomFile} is already a copy of ${r.source} (release.version ${r.version})\n` : `copied ${r.source} to ${r.bomFile} (release.version ${r.version})\n`);
   if (r.starter) out.write(`wrote ${r.starter}: list its images, set suffix and managementCluster.context, then run npx kiln validate\n`);

@@ -5,7 +5,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { configBundleDir, loadCatalog, type Infra } from '@kiln/catalog';
 import { findOnPath, runCommand } from '@kiln/runner';
-import { AZURE_CREDENTIAL_ENV, VSPHERE_CREDENTIAL_ENV, VSPHERE_CREDENTIALS_FILE_ENV, settingsFromNxJson } from '@kiln/steps';
+import { DIST_ROOT, imageDist } from '@kiln/schema';
+import { AZURE_CREDENTIAL_ENV, VSPHERE_CREDENTIAL_ENV, VSPHERE_CREDENTIALS_FILE_ENV } from '@kiln/render';
+import { settingsFromNxJson } from '@kiln/steps';
 import { checkRemoteCache } from './remote-cache-check';
 
 export interface DoctorResult {
@@ -22,8 +24,9 @@ export interface WorkspaceUse {
 }
 
 /** What the workspace's projects need: infras and releases of images, kubectl for tkrs. */
-export function workspaceUse(root: string): WorkspaceUse {
+function workspaceUse(root: string): WorkspaceUse {
   const use: WorkspaceUse = { infras: new Set(), releases: new Set(), kubectl: false };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only this check pays for the YAML parser
   const yaml = require('yaml') as typeof import('yaml');
   const dir = join(root, 'images');
   for (const name of existsSync(dir) ? readdirSync(dir).sort() : []) {
@@ -137,10 +140,10 @@ export async function doctorChecks(root: string, env: NodeJS.ProcessEnv = proces
   if (!Number.isFinite(minGb) || minGb < 0) {
     out.push({ check: 'disk space', status: 'fail', detail: `KILN_DOCTOR_MIN_FREE_GB=${JSON.stringify(env.KILN_DOCTOR_MIN_FREE_GB)} is not a number`, fix: 'set it to a number of GiB, e.g. 20' });
   } else {
-    mkdirSync(join(root, 'dist'), { recursive: true });
-    const s = statfsSync(join(root, 'dist'));
+    mkdirSync(join(root, DIST_ROOT), { recursive: true });
+    const s = statfsSync(join(root, DIST_ROOT));
     const freeGb = (s.bavail * s.bsize) / 1024 ** 3;
-    const detail = `${freeGb.toFixed(1)} GiB free in ${join(root, 'dist')} (OVAs are written under dist/images/<name>/output; need ${minGb} GiB)`;
+    const detail = `${freeGb.toFixed(1)} GiB free in ${join(root, DIST_ROOT)} (OVAs are written under ${imageDist('<name>').output}; need ${minGb} GiB)`;
     out.push(freeGb >= minGb ? { check: 'disk space', status: 'ok', detail } : { check: 'disk space', status: 'fail', detail, fix: 'free disk space or move the workspace to a larger disk (KILN_DOCTOR_MIN_FREE_GB sets the threshold)' });
   }
   return out;

@@ -1,28 +1,28 @@
 // `kiln doctor [--json]`: one line per check with its fix; exits 1 when a check fails.
-import { parseArgs } from 'node:util';
+import { defineCommand } from './command-args';
 import { doctorChecks, type DoctorResult } from './doctor-checks';
 import { workspaceRoot } from './workspace-root';
 
-export const DOCTOR_USAGE = `usage: kiln doctor [--json] [--root DIR]
+const DOCTOR_USAGE = `usage: kiln doctor [--json] [--root DIR]
 
 Checks this machine for Kiln: docker CLI and daemon, govc/aws/az/kubectl (failing only when the workspace needs them),
 credentials (variable names only, never values), config bundles for every release in use, the remote cache and its
 token's scope, free disk space where OVAs are written. Exits 1 when a check fails.
 `;
 
-export function doctorLine(r: DoctorResult): string {
+function doctorLine(r: DoctorResult): string {
   const tag = r.status === 'ok' ? 'ok  ' : r.status === 'warn' ? 'warn' : 'FAIL';
   return `${tag} ${r.check}: ${r.detail}${r.status !== 'ok' && r.fix ? `\n       fix: ${r.fix}` : ''}\n`;
 }
 
-export async function doctorCommand(args: string[], out: NodeJS.WritableStream): Promise<number> {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, root: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  if (values.help) {
-    out.write(DOCTOR_USAGE);
-    return 0;
-  }
-  const results = await doctorChecks(workspaceRoot(values.root));
-  if (values.json) out.write(JSON.stringify(results, null, 2) + '\n');
-  else for (const r of results) out.write(doctorLine(r));
-  return results.some((r) => r.status === 'fail') ? 1 : 0;
-}
+export const doctorCommand = defineCommand({
+  name: 'doctor',
+  usage: DOCTOR_USAGE,
+  options: { json: { type: 'boolean' }, root: { type: 'string' } },
+  run: async ({ values }, out) => {
+    const results = await doctorChecks(workspaceRoot(values.root));
+    if (values.json) out.write(JSON.stringify(results, null, 2) + '\n');
+    else for (const r of results) out.write(doctorLine(r));
+    return results.some((r) => r.status === 'fail') ? 1 : 0;
+  },
+});

@@ -3,11 +3,14 @@ import { formatError } from '@kiln/errors';
 import { bomImportCommand } from './bom-import-command';
 import { bundleCommand } from './bundle-command';
 import { cacheCheckCommand } from './cache-check-command';
+import { catalogCommand } from './catalog-command';
+import type { Command } from './command-args';
 import { ciMatrixCommand } from './ci-matrix-command';
 import { doctorCommand } from './doctor-command';
 import { osImageVersionCommand } from './os-image-version-command';
 import { reviewCommand } from './review-command';
 import { validateCommand } from './validate-command';
+import { verifyCommand } from './verify-command';
 
 const USAGE = `usage: kiln <command>
 
@@ -20,9 +23,9 @@ commands:
   ci-matrix --base REF [--head REF]   JSON for a CI matrix: the rebuilt images, then the tkrs and clusters
   cache-check [--expect read-only|read-write]   preflight of the Nx remote cache (run before any build)
   doctor [--json]              check tools, Docker, credentials (names only), config bundles, remote cache, disk space
+  catalog [--json] [--out DIR]   every image, tkr and cluster: builds, freshness, published ids (also dist/catalog/index.html)
+  verify [PROJECT...] [--json]   declared vs real: templates, AMIs, SIG versions, TKrs; one line per finding, exit 1 on drift
 `;
-
-export type Command = (args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream) => Promise<number>;
 
 export const COMMANDS: Record<string, Command> = {
   validate: validateCommand,
@@ -33,6 +36,8 @@ export const COMMANDS: Record<string, Command> = {
   'ci-matrix': ciMatrixCommand,
   'cache-check': cacheCheckCommand,
   doctor: doctorCommand,
+  catalog: catalogCommand,
+  verify: verifyCommand,
 };
 
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {

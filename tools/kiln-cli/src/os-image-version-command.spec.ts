@@ -1,34 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { repoRoot as ROOT, runCli, tempDir } from '@kiln/testing';
 import { main } from './main';
 
-const ROOT = join(__dirname, '..', '..', '..');
 const GOVC_FIXTURES = join(ROOT, 'libs', 'image-version', 'fixtures', 'govc');
 const V = 'v1.26.5+vmware.1-tkg.1-765d418b72c247c2310384e640ee075e';
 const VM = '/dc0/vm/ubuntu-2004-kube-v1.26.5+vmware.1-tkg.1';
-const dir = mkdtempSync(join(tmpdir(), 'kiln-os-image-version-spec-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('kiln-os-image-version-spec-');
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function kiln(...argv: string[]): Promise<Run> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (c) => (stdout += c));
-  err.on('data', (c) => (stderr += c));
-  const code = await main(argv, out, err);
-  return { code, stdout, stderr };
-}
+const kiln = (...argv: string[]) => runCli(main, argv);
 
 /** Test vSphere credentials (--from-vsphere needs them like upload does); the fake govc ignores them. */
 const GOVC_CREDENTIALS = { GOVC_URL: 'vcenter.example.com', GOVC_USERNAME: 'administrator@vsphere.local', GOVC_PASSWORD: 'S3cret-vsphere-pw' };

@@ -1,14 +1,14 @@
 // `kiln os-image-version`: prints the default OVA's OS image VERSION (class-based vSphere) and can record it in an image.yaml.
 import { readFileSync } from 'node:fs';
 import { basename, isAbsolute, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { KilnError } from '@kiln/errors';
 import { Redactor, requireTool, runCommand } from '@kiln/runner';
 import { govcVmVersion, osImageVersionFromCluster, ovaVersion } from '@kiln/image-version';
 import { govcEnvironment, govcFailureReason, openGovcSession } from '@kiln/steps';
+import { defineCommand, UsageError, type OptionValues } from './command-args';
 import { checkImageVersionTarget, writeImageVersion } from './write-image-version';
 
-export const OS_IMAGE_VERSION_USAGE = `usage: kiln os-image-version SOURCE [--write images/NAME]
+const OS_IMAGE_VERSION_USAGE = `usage: kiln os-image-version SOURCE [--write images/NAME]
 
 Prints the OS image VERSION of the default Ubuntu OVA (class-based vSphere clusters) on stdout.
 
@@ -33,39 +33,18 @@ const OPTIONS = {
   'from-vsphere': { type: 'string' },
   'govc-json': { type: 'string' },
   write: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+type Values = OptionValues<typeof OPTIONS>;
 
 const SOURCES = ['from-cluster', 'from-ova', 'from-vsphere', 'govc-json'] as const;
 const CLUSTER_ONLY = ['context', 'tkr', 'os', 'os-version'] as const;
 
-class UsageError extends Error {}
-
-function checkUsage(args: string[]): Values {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (e) {
-    const { code, message } = e as { code?: string; message: string };
-    const option = /'(--?[^' ]+)/.exec(message)?.[1] ?? '';
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option ${option}`);
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      const type = (OPTIONS as Record<string, { type: string }>)[option.replace(/^-+/, '')]?.type;
-      throw new UsageError(type === 'string' ? `${option} needs a value` : `${option} takes no value`);
-    }
-    throw new UsageError(message.split('\n')[0]);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return values;
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+/** The one source and the options that go with it; throws a UsageError otherwise. */
+function checkSource(values: Values): void {
   const given = SOURCES.filter((s) => values[s] !== undefined && values[s] !== false);
   if (given.length !== 1) {
     throw new UsageError(given.length === 0 ? 'give one source: --from-cluster, --from-ova, --from-vsphere or --govc-json' : `give only one source (got --${given.join(', --')})`);
-  }
-  for (const name of [...SOURCES, ...CLUSTER_ONLY, 'write'] as const) {
-    if (values[name] === '') throw new UsageError(`--${name} needs a value`);
   }
   if (values['from-cluster']) {
     const missing = (['context', 'tkr'] as const).filter((o) => values[o] === undefined);
@@ -74,7 +53,6 @@ function checkUsage(args: string[]): Values {
     const stray = CLUSTER_ONLY.find((o) => values[o] !== undefined);
     if (stray) throw new UsageError(`--${stray} is only used with --from-cluster`);
   }
-  return values;
 }
 
 async function readVersion(values: Values): Promise<string> {
@@ -122,19 +100,17 @@ function imageFile(target: string): { path: string; label: string } {
   return { path, label: rel.startsWith('..') || isAbsolute(rel) ? path : rel };
 }
 
-export async function osImageVersionCommand(args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream = process.stderr): Promise<number> {
-  let values: Values;
-  try {
-    values = checkUsage(args);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    err.write(`kiln os-image-version: ${e.message}\n\n${OS_IMAGE_VERSION_USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    out.write(OS_IMAGE_VERSION_USAGE);
-    return 0;
-  }
+export const osImageVersionCommand = defineCommand({
+  name: 'os-image-version',
+  usage: OS_IMAGE_VERSION_USAGE,
+  options: OPTIONS,
+  run: async ({ values }, out, err) => {
+    checkSource(values);
+    return printVersion(values, out, err);
+  },
+});
+
+async function printVersion(values: Values, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const target = values.write ? imageFile(values.write) : undefined;
   if (target) checkImageVersionTarget(target.path, target.label);
   const version = await readVersion(values);

@@ -2,12 +2,12 @@
 // with the 200 Nx 23 requires. Nx reports a task that succeeded as failed when the cache PUT fails, so a dead or
 // misconfigured cache must be caught before any build starts. The token is sent in a header only, never printed.
 
-export const CACHE_SERVER_ENV = 'NX_SELF_HOSTED_REMOTE_CACHE_SERVER';
-export const CACHE_TOKEN_ENV = 'NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN';
-export const SKIP_ENV = 'NX_SKIP_REMOTE_CACHE';
+const CACHE_SERVER_ENV = 'NX_SELF_HOSTED_REMOTE_CACHE_SERVER';
+const CACHE_TOKEN_ENV = 'NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN';
+const SKIP_ENV = 'NX_SKIP_REMOTE_CACHE';
 /** The one record the write probe creates (a fixed hash: later probes get 409, which also proves write access). */
-export const PROBE_HASH = '00000000000000000001';
-export const FALLBACK = `fallback: set ${SKIP_ENV}=true to build with the local Nx cache only (nothing is shared between runners)`;
+const PROBE_HASH = '00000000000000000001';
+const FALLBACK = `fallback: set ${SKIP_ENV}=true to build with the local Nx cache only (nothing is shared between runners)`;
 
 export type CacheScope = 'read-write' | 'read-only';
 

@@ -1,5 +1,6 @@
 // Renders the review of a change (affected projects, why, what each build runs, diffs) as Markdown and JSON. Pure.
 import { lineDiff } from '@kiln/render';
+import { clusterDist, imageDist, tkrDist } from '@kiln/schema';
 import type { Affected, AffectedProject } from './affected-projects';
 
 export interface ReviewHeader {
@@ -32,9 +33,9 @@ export interface ReviewJson {
 }
 
 const OUT_DIR: Record<AffectedProject['kind'], (n: string) => string> = {
-  image: (n) => `dist/images/${n}/config`,
-  tkr: (n) => `dist/tkrs/${n}`,
-  cluster: (n) => `dist/clusters/${n}`,
+  image: (n) => imageDist(n).config,
+  tkr: (n) => tkrDist(n).bom,
+  cluster: (n) => clusterDist(n).config,
 };
 
 function renderedDiff(p: AffectedProject): string {

@@ -1,11 +1,17 @@
 // `kiln validate`: loads every spec file of the workspace and reports all problems at once.
 import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadCatalog } from '@kiln/catalog';
 import { formatError } from '@kiln/errors';
 import { loadClusterSpec, loadImageSpec, loadTkrSpec, projectNameClashes, readWorkspaceFile } from '@kiln/schema';
+import { defineCommand } from './command-args';
 import { workspaceRoot } from './workspace-root';
+
+const VALIDATE_USAGE = `usage: kiln validate [--root DIR]
+
+Checks every images/*/image.yaml, tkrs/*/tkr.yaml and clusters/*/cluster.yaml of the workspace and prints every
+problem at once. Exits 1 when a file is invalid.
+`;
 
 const KINDS = [
   { dir: 'images', file: 'image.yaml', load: (f: string, t: string) => loadImageSpec(f, t, loadCatalog()) },
@@ -13,9 +19,14 @@ const KINDS = [
   { dir: 'clusters', file: 'cluster.yaml', load: loadClusterSpec },
 ];
 
-export async function validateCommand(args: string[], out: NodeJS.WritableStream): Promise<number> {
-  const { values } = parseArgs({ args, options: { root: { type: 'string' } } });
-  const root = workspaceRoot(values.root);
+export const validateCommand = defineCommand({
+  name: 'validate',
+  usage: VALIDATE_USAGE,
+  options: { root: { type: 'string' } },
+  run: async ({ values }, out) => validate(workspaceRoot(values.root), out),
+});
+
+async function validate(root: string, out: NodeJS.WritableStream): Promise<number> {
   let checked = 0;
   let failed = 0;
   const specFiles: string[] = [];

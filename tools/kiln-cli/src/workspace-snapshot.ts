@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { CATALOG_FILE, parseCatalog, type Catalog, type Release } from '@kiln/catalog';
 import { formatError, isKilnError } from '@kiln/errors';
 import { renderImageConfig, type BuildPlan } from '@kiln/render';
-import { PROJECT_KINDS, type ProjectKind } from '@kiln/schema';
+import { PLAN_ROOT, PROJECT_KINDS, REVIEW_DIST, type ProjectKind } from '@kiln/schema';
 import { genBomStep, genClusterConfigStep, loadImageContext, settingsFromNxJson, type KilnSettings } from '@kiln/steps';
 
 export interface ProjectSnapshot {
@@ -30,7 +30,7 @@ export interface Snapshot {
 }
 
 /** Where plan-mode outputs are written inside a side's root (same relative path on both sides; removed after). */
-export const RENDER_DIR = 'dist/plan/kiln-review';
+export const RENDER_DIR = REVIEW_DIST.renders;
 
 function filesUnder(root: string, dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -57,6 +57,7 @@ function readRendered(root: string, dir: string, keep: (name: string) => boolean
 function refsOf(kind: ProjectKind, text: string | undefined): string[] {
   if (text === undefined || kind === 'image') return [];
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only tkr/cluster files pay for the YAML parser
     const d = (require('yaml') as typeof import('yaml')).parse(text) as Record<string, unknown>;
     if (kind === 'tkr') return Array.isArray(d?.images) ? d.images.filter((x): x is string => typeof x === 'string') : [];
     return [d?.tkr, d?.image].filter((x): x is string => typeof x === 'string');
@@ -109,7 +110,7 @@ export function takeSnapshot(root: string): Snapshot {
   }
   rmSync(join(root, RENDER_DIR), { recursive: true, force: true });
   // dist/plan/ itself only when this review created it (it is empty then).
-  if (existsSync(join(root, 'dist/plan')) && readdirSync(join(root, 'dist/plan')).length === 0) rmSync(join(root, 'dist/plan'), { recursive: true });
+  if (existsSync(join(root, PLAN_ROOT)) && readdirSync(join(root, PLAN_ROOT)).length === 0) rmSync(join(root, PLAN_ROOT), { recursive: true });
   return { catalog, settings, projects };
 }
 

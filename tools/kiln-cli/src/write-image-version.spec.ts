@@ -1,16 +1,15 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '@kiln/catalog';
-import { formatError, isKilnError, type KilnError } from '@kiln/errors';
+import { formatError } from '@kiln/errors';
+import { kilnErrorOf, tempDir } from '@kiln/testing';
 import { loadImageSpec } from '@kiln/schema';
 import { spliceImageVersion, writeImageVersion } from './write-image-version';
 
 const V = 'v1.26.5+vmware.1-tkg.1-765d418b72c247c2310384e640ee075e';
 const FILE = 'images/ubuntu-class/image.yaml';
-const dir = mkdtempSync(join(tmpdir(), 'kiln-write-version-spec-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('kiln-write-version-spec-');
 
 /** An image.yaml whose vsphere block is `vsphere` (lines joined with \n). */
 function image(vsphere: string[], infra = 'vsphere'): string {
@@ -45,16 +44,6 @@ function expectLineInserted(before: string, after: string, index: number, line: 
   const expected = before.split('\n');
   expected.splice(index, 0, line);
   expect(after.split('\n')).toEqual(expected);
-}
-
-function failure(fn: () => unknown): KilnError {
-  try {
-    fn();
-  } catch (e) {
-    if (isKilnError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
 }
 
 function tempImage(text: string): string {
@@ -136,28 +125,28 @@ describe('spliceImageVersion', () => {
   });
 
   it('refuses a non-vSphere image, pointing at infra', () => {
-    const e = failure(() => spliceImageVersion(image([], 'aws'), V, FILE));
+    const e = kilnErrorOf(() => spliceImageVersion(image([], 'aws'), V, FILE));
     expect(formatError(e).split('\n')[0]).toBe(`${FILE}:3:8: not a vSphere image (infra: aws); the OVA VERSION only applies to vsphere images`);
   });
 
   it('refuses a plan-based image, pointing at clusterType', () => {
-    const e = failure(() => spliceImageVersion(image(['vsphere:', '  clusterType: plan', '  version: v1.26.5+vmware.1-myorg.0']), V, FILE));
+    const e = kilnErrorOf(() => spliceImageVersion(image(['vsphere:', '  clusterType: plan', '  version: v1.26.5+vmware.1-myorg.0']), V, FILE));
     expect(e.code).toBe('IMAGE_PLAN_BASED');
     expect(formatError(e).split('\n')[0]).toBe(`${FILE}:7:16: plan-based image (vsphere.clusterType: plan): its VERSION is a unique string of yours, not the default OVA's OS image version`);
   });
 
   it('refuses an image without a vsphere block', () => {
-    const e = failure(() => spliceImageVersion(image([]), V, FILE));
+    const e = kilnErrorOf(() => spliceImageVersion(image([]), V, FILE));
     expect([e.code, e.message]).toEqual(['IMAGE_NO_VSPHERE_BLOCK', 'no vsphere: block to record the version in']);
   });
 
   it('refuses a version written through a YAML anchor', () => {
-    const e = failure(() => spliceImageVersion(image(['vsphere:', '  clusterType: class', '  version: &v old']), V, FILE));
+    const e = kilnErrorOf(() => spliceImageVersion(image(['vsphere:', '  clusterType: class', '  version: &v old']), V, FILE));
     expect([e.code, e.location]).toEqual(['IMAGE_VERSION_UNEDITABLE', `${FILE}:8:15`]);
   });
 
   it('reports YAML syntax errors of the file with their position', () => {
-    const e = failure(() => spliceImageVersion('infra: vsphere\nvsphere:\n  clusterType: [class\n', V, FILE));
+    const e = kilnErrorOf(() => spliceImageVersion('infra: vsphere\nvsphere:\n  clusterType: [class\n', V, FILE));
     expect(formatError(e).split('\n')[0]).toBe(`${FILE}:4:1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]`);
   });
 });
@@ -189,7 +178,7 @@ describe('writeImageVersion', () => {
   it('refuses to write a value that would make the file invalid, leaving it untouched', () => {
     const before = image(['vsphere:', '  clusterType: class', '  version: v1.26.5+vmware.1-tkg.1-old']);
     const path = tempImage(before);
-    const e = failure(() => writeImageVersion(path, FILE, 'v1.26.5"bad'));
+    const e = kilnErrorOf(() => writeImageVersion(path, FILE, 'v1.26.5"bad'));
     expect(formatError(e)).toBe(
       [
         `${FILE}: not written: with vsphere.version v1.26.5"bad the file would be invalid`,
@@ -203,7 +192,7 @@ describe('writeImageVersion', () => {
   it('refuses to write into a file that is invalid for another reason', () => {
     const before = image(['vsphere:', '  clusterType: class']).replace('os: ubuntu-2004', 'os: windows-11');
     const path = tempImage(before);
-    const e = failure(() => writeImageVersion(path, FILE, V));
+    const e = kilnErrorOf(() => writeImageVersion(path, FILE, V));
     expect(e.code).toBe('IMAGE_WRITE_INVALID');
     expect(readFileSync(path, 'utf8')).toBe(before);
   });
@@ -211,12 +200,12 @@ describe('writeImageVersion', () => {
   it('refuses a plan-based image, leaving it untouched', () => {
     const before = image(['vsphere:', '  clusterType: plan', '  version: v1.26.5+vmware.1-myorg.0']);
     const path = tempImage(before);
-    expect(failure(() => writeImageVersion(path, FILE, V)).code).toBe('IMAGE_PLAN_BASED');
+    expect(kilnErrorOf(() => writeImageVersion(path, FILE, V)).code).toBe('IMAGE_PLAN_BASED');
     expect(readFileSync(path, 'utf8')).toBe(before);
   });
 
   it('says when the image.yaml does not exist', () => {
-    const e = failure(() => writeImageVersion(join(dir, 'nope', 'image.yaml'), 'images/nope/image.yaml', V));
+    const e = kilnErrorOf(() => writeImageVersion(join(dir, 'nope', 'image.yaml'), 'images/nope/image.yaml', V));
     expect([e.code, e.message]).toEqual(['FILE_MISSING', 'file not found: images/nope/image.yaml']);
   });
 });

@@ -10,11 +10,13 @@ exports.nowMs = nowMs;
 exports.readFreshnessRecord = readFreshnessRecord;
 exports.freshnessToken = freshnessToken;
 exports.freshnessRecord = freshnessRecord;
+exports.revokedAt = revokedAt;
 // The build freshness token: a build is reused until it is `refresh` old, counted from its own build time.
 // Pure functions shared by the build hasher (Nx's process) and the build executor (which records the token).
 const node_crypto_1 = require("node:crypto");
 const node_fs_1 = require("node:fs");
 const node_path_1 = require("node:path");
+const revocation_1 = require("./_workspace/libs/schema/src/revocation.js");
 exports.DEFAULT_REFRESH = '30d';
 const UNIT_MS = { d: 86_400_000, h: 3_600_000 };
 /** The record the build writes next to its outputs (restored from the cache with them). */
@@ -79,4 +81,25 @@ function freshnessRecord(image, refresh, token, now) {
         expiresAt: new Date(now + refreshMs(refresh)).toISOString(),
         window: token,
     };
+}
+/**
+ * Whether image.yaml's `revoked:` is in force at `now`: part of the build's hash, so a cached build is not replayed
+ * for a revoked image (the build then refuses it). Only an image.yaml with a top-level `revoked:` pays for the parser.
+ */
+function revokedAt(imageYaml, now) {
+    if (!imageYaml || !/^revoked:/m.test(imageYaml))
+        return false;
+    let data;
+    try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only revoked images load the YAML parser
+        data = require('yaml').parse(imageYaml);
+    }
+    catch {
+        return false; // render-config reports the broken image.yaml
+    }
+    const revoked = data?.revoked;
+    if (!revoked || typeof revoked !== 'object')
+        return false;
+    const at = revoked.at;
+    return (0, revocation_1.revocationInForce)({ reason: '', at: typeof at === 'string' ? at : '' }, now);
 }

@@ -6,16 +6,17 @@ const node_fs_1 = require("node:fs");
 const node_path_1 = require("node:path");
 const errors_1 = require("./_workspace/libs/errors/src/index.js");
 const project_name_clash_1 = require("./_workspace/libs/schema/src/project-name-clash.js");
+const workspace_settings_1 = require("./_workspace/libs/steps/src/shared/workspace-settings.js");
 const image_targets_1 = require("./image-targets.js");
-const plugin_options_1 = require("./plugin-options.js");
 const tkr_cluster_targets_1 = require("./tkr-cluster-targets.js");
-var plan_batch_1 = require("./plan-batch.js");
-Object.defineProperty(exports, "preTasksExecution", { enumerable: true, get: function () { return plan_batch_1.preTasksExecution; } });
+const verify_target_1 = require("./verify-target.js");
+var pre_tasks_execution_1 = require("./pre-tasks-execution.js");
+Object.defineProperty(exports, "preTasksExecution", { enumerable: true, get: function () { return pre_tasks_execution_1.preTasksExecution; } });
 const SPEC_GLOB = '{images/*/image.yaml,tkrs/*/tkr.yaml,clusters/*/cluster.yaml}';
 function kindOf(file) {
     return file.startsWith('images/') ? 'image' : file.startsWith('tkrs/') ? 'tkr' : 'cluster';
 }
-function projectFor(file, options) {
+function projectFor(file, settings) {
     const root = file.slice(0, file.lastIndexOf('/'));
     const name = root.slice(root.indexOf('/') + 1);
     const kind = kindOf(file);
@@ -23,37 +24,47 @@ function projectFor(file, options) {
     if (kind === 'image') {
         return {
             ...base,
-            metadata: { description: `Kiln image ${name}: render-config → pull-bundle → build → upload` },
+            metadata: { description: `Kiln image ${name}: render-config → pull-bundle → build → upload; verify` },
             targets: {
-                'render-config': (0, image_targets_1.renderConfigTarget)(name, options),
-                'pull-bundle': (0, image_targets_1.pullBundleTarget)(name),
-                build: (0, image_targets_1.buildTarget)(name),
-                upload: (0, image_targets_1.uploadTarget)(name),
+                'render-config': (0, image_targets_1.renderConfigTarget)(name, settings),
+                'pull-bundle': (0, image_targets_1.pullBundleTarget)(name, settings),
+                build: (0, image_targets_1.buildTarget)(name, settings),
+                upload: (0, image_targets_1.uploadTarget)(name, settings),
+                verify: (0, verify_target_1.verifyTarget)(name, 'images'),
             },
         };
     }
     if (kind === 'tkr') {
         return {
             ...base,
-            metadata: { description: `Kiln custom TKr ${name}: (images' upload) → gen-bom → apply-tkr` },
-            targets: { 'gen-bom': (0, tkr_cluster_targets_1.genBomTarget)(name), 'apply-tkr': (0, tkr_cluster_targets_1.applyTkrTarget)(name) },
+            metadata: { description: `Kiln custom TKr ${name}: (images' upload) → gen-bom → apply-tkr; verify` },
+            targets: { 'gen-bom': (0, tkr_cluster_targets_1.genBomTarget)(name), 'apply-tkr': (0, tkr_cluster_targets_1.applyTkrTarget)(name), verify: (0, verify_target_1.verifyTarget)(name, 'tkrs') },
         };
     }
     return {
         ...base,
-        metadata: { description: `Kiln cluster ${name}: (tkr's apply-tkr or image's upload) → gen-cluster-config` },
-        targets: { 'gen-cluster-config': (0, tkr_cluster_targets_1.genClusterConfigTarget)(name) },
+        metadata: { description: `Kiln cluster ${name}: (tkr's apply-tkr or image's upload) → gen-cluster-config; verify` },
+        targets: { 'gen-cluster-config': (0, tkr_cluster_targets_1.genClusterConfigTarget)(name), verify: (0, verify_target_1.verifyTarget)(name, 'clusters') },
     };
+}
+/** The plugin options normalised; a bad one stops the graph with its message and hint (no stack trace). */
+function settingsOf(options) {
+    try {
+        return (0, workspace_settings_1.normalizePluginOptions)(options);
+    }
+    catch (error) {
+        throw new Error((0, errors_1.formatError)(error), { cause: error });
+    }
 }
 exports.createNodes = [
     SPEC_GLOB,
     (files, rawOptions) => {
-        const options = (0, plugin_options_1.normalizePluginOptions)(rawOptions);
+        const settings = settingsOf(rawOptions);
         const clashes = (0, project_name_clash_1.projectNameClashes)(files);
         if (clashes.length > 0)
             throw new Error(clashes.map(errors_1.formatError).join('\n'));
         return files.map((file) => {
-            const project = projectFor(file, options);
+            const project = projectFor(file, settings);
             return [file, { projects: { [project.root]: project } }];
         });
     },
@@ -63,6 +74,7 @@ function references(workspaceRoot, file) {
     let data;
     try {
         // Lazy: only graph construction with tkrs/clusters pays for the YAML parser.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy (see above)
         data = require('yaml').parse((0, node_fs_1.readFileSync)((0, node_path_1.join)(workspaceRoot, file), 'utf8'));
     }
     catch {

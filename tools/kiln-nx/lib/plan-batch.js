@@ -1,8 +1,10 @@
 // Generated from tools/kiln-nx/src/plan-batch.ts by tools/kiln-nx/bin/compile-plugin.js: do not edit, run npm run compile:plugin.
 "use strict";
+// Plan mode runs each target's tasks in batches (many tasks in one process): the plugin's preTasksExecution hook
+// sets NX_BATCH_MODE=true when the command asks for the plan configuration. Real runs keep one process per task.
 Object.defineProperty(exports, "__esModule", { value: true });
-exports.preTasksExecution = void 0;
 exports.selectsPlanConfiguration = selectsPlanConfiguration;
+exports.batchPlanRuns = batchPlanRuns;
 /** True when Nx's argv selects the `plan` configuration (`-c plan`, `--configuration=plan`, `nx run x:t:plan`). */
 function selectsPlanConfiguration(argv) {
     for (let i = 0; i < argv.length; i++) {
@@ -16,9 +18,8 @@ function selectsPlanConfiguration(argv) {
     }
     return false;
 }
-const preTasksExecution = (_options, context) => {
-    // An explicit NX_BATCH_MODE (or --batch=false, which Nx checks itself) wins.
-    if (process.env.NX_BATCH_MODE === undefined && selectsPlanConfiguration(context.argv))
+/** Sets NX_BATCH_MODE=true when the command selects the plan configuration (an explicit NX_BATCH_MODE wins). */
+function batchPlanRuns(argv) {
+    if (process.env.NX_BATCH_MODE === undefined && selectsPlanConfiguration(argv))
         process.env.NX_BATCH_MODE = 'true';
-};
-exports.preTasksExecution = preTasksExecution;
+}

@@ -4,24 +4,21 @@ Object.defineProperty(exports, "__esModule", { value: true });
 exports.genBomTarget = genBomTarget;
 exports.applyTkrTarget = applyTkrTarget;
 exports.genClusterConfigTarget = genClusterConfigTarget;
+const dist_layout_1 = require("./_workspace/libs/schema/src/dist-layout.js");
+const target_inputs_1 = require("./target-inputs.js");
 const EXECUTOR = '@kiln/nx';
-const PURE_SOURCE = [
-    '{workspaceRoot}/libs/catalog/data/releases.yaml',
-    '{workspaceRoot}/libs/*/src/**/*.ts',
-    '{workspaceRoot}/libs/*/src/**/*.json',
-    '{workspaceRoot}/tools/kiln-nx/src/executors/**/*.ts',
-    '!{workspaceRoot}/**/*.spec.ts',
-];
+/** The project's own files, the spec files of the projects it uses, and what their uploads published. */
+const SPEC_INPUTS = ['{projectRoot}/**/*', { input: 'kilnSpec', dependencies: true }, { dependentTasksOutputFiles: '**/published.json', transitive: true }];
 function genBomTarget(name) {
     return {
         executor: `${EXECUTOR}:gen-bom`,
         cache: true,
         continuous: false,
         dependsOn: [{ target: 'upload', dependencies: true }],
-        inputs: ['{projectRoot}/**/*', { input: 'kilnSpec', dependencies: true }, { dependentTasksOutputFiles: '**/published.json', transitive: true }, ...PURE_SOURCE],
+        inputs: [...SPEC_INPUTS, ...(0, target_inputs_1.stageInputs)('genBomSource')],
         outputs: ['{options.outputPath}'],
-        options: { outputPath: `dist/tkrs/${name}` },
-        configurations: { plan: { plan: true, outputPath: `dist/plan/tkrs/${name}/gen-bom` } },
+        options: { outputPath: (0, dist_layout_1.tkrDist)(name).bom },
+        configurations: { plan: { plan: true, outputPath: (0, dist_layout_1.planDist)('gen-bom', name) } },
         metadata: { description: "Add the images' published ids to the base BoM and write the BoM and its ConfigMap (pure, cached)." },
     };
 }
@@ -31,8 +28,8 @@ function applyTkrTarget(name) {
         cache: false,
         continuous: false,
         dependsOn: ['gen-bom'],
-        options: { outputPath: `dist/applied/tkrs/${name}` },
-        configurations: { plan: { plan: true, outputPath: `dist/plan/tkrs/${name}/apply-tkr` } },
+        options: { outputPath: (0, dist_layout_1.tkrDist)(name).applied },
+        configurations: { plan: { plan: true, outputPath: (0, dist_layout_1.planDist)('apply-tkr', name) } },
         metadata: { description: 'kubectl apply the ConfigMap to the management cluster, restart the TKr controller, wait for the TKr (not cached).' },
     };
 }
@@ -45,10 +42,10 @@ function genClusterConfigTarget(name) {
             { target: 'apply-tkr', dependencies: true },
             { target: 'upload', dependencies: true },
         ],
-        inputs: ['{projectRoot}/**/*', { input: 'kilnSpec', dependencies: true }, { dependentTasksOutputFiles: '**/published.json', transitive: true }, ...PURE_SOURCE],
+        inputs: [...SPEC_INPUTS, ...(0, target_inputs_1.stageInputs)('genClusterConfigSource')],
         outputs: ['{options.outputPath}'],
-        options: { outputPath: `dist/clusters/${name}` },
-        configurations: { plan: { plan: true, outputPath: `dist/plan/clusters/${name}/gen-cluster-config` } },
+        options: { outputPath: (0, dist_layout_1.clusterDist)(name).config },
+        configurations: { plan: { plan: true, outputPath: (0, dist_layout_1.planDist)('gen-cluster-config', name) } },
         metadata: { description: 'Write cluster-config.yaml and create.sh with the exact tanzu command (pure, cached).' },
     };
 }

@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '@kiln/testing';
 import * as source from './index';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -9,8 +7,7 @@ const { compileAll, staleFiles } = require('../bin/compile-plugin.js') as { comp
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const compiled = require('../lib/index.js') as typeof source;
 
-const root = mkdtempSync(join(tmpdir(), 'kiln-nx-compiled-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir('kiln-nx-compiled-');
 
 describe('the precompiled plugin entry (lib/, what nx.json loads)', () => {
   it('is up to date with src/ (else: npm run compile:plugin)', () => {

@@ -1,14 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { freshnessRecord, freshnessToken, nowMs, phaseMs, readFreshnessRecord, refreshMs, refreshOf, windowAt } from './freshness';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '@kiln/testing';
+import { freshnessRecord, freshnessToken, nowMs, phaseMs, readFreshnessRecord, refreshMs, refreshOf, revokedAt, windowAt } from './freshness';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const T0 = Date.parse('2026-03-01T00:30:00Z');
-const dir = mkdtempSync(join(tmpdir(), 'kiln-freshness-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('kiln-freshness-');
 
 /** The token the hasher computes at `now` when the output folder holds `record`. */
 const tokenAt = (image: string, refresh: string, now: number, record?: ReturnType<typeof freshnessRecord>) => freshnessToken(image, refresh, record, now);
@@ -77,5 +76,18 @@ describe('the freshness record and the clock', () => {
     expect(nowMs({})).toBeGreaterThanOrEqual(before);
     expect(() => nowMs({ KILN_NOW: 'tomorrow' })).toThrow('KILN_NOW must be an ISO date such as 2026-03-01T00:00:00Z (got "tomorrow")');
     expect(() => nowMs({ KILN_NOW: '1700000000' })).toThrow('KILN_NOW must be an ISO date');
+  });
+});
+
+
+describe('revocation in the build hash', () => {
+  const yaml = (at: string) => `infra: aws\nrevoked:\n  reason: CVE-2026-0001\n  at: ${at}\n`;
+
+  it('marks an image whose revocation is in force, and not one revoked in the future or not at all', () => {
+    expect(revokedAt(yaml('2026-02-01'), T0)).toBe(true);
+    expect(revokedAt(yaml('2026-03-02'), T0)).toBe(false);
+    expect(revokedAt(yaml('2026-03-02'), T0 + 2 * DAY)).toBe(true);
+    expect(revokedAt('infra: aws\n', T0)).toBe(false);
+    expect(revokedAt('infra: aws\n  revoked: nested\n', T0)).toBe(false);
   });
 });

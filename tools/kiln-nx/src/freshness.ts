@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { revocationInForce } from '@kiln/schema/src/revocation';
 
 export const DEFAULT_REFRESH = '30d';
 const UNIT_MS: Record<string, number> = { d: 86_400_000, h: 3_600_000 };
@@ -83,4 +84,23 @@ export function freshnessRecord(image: string, refresh: string, token: number, n
     expiresAt: new Date(now + refreshMs(refresh)).toISOString(),
     window: token,
   };
+}
+
+/**
+ * Whether image.yaml's `revoked:` is in force at `now`: part of the build's hash, so a cached build is not replayed
+ * for a revoked image (the build then refuses it). Only an image.yaml with a top-level `revoked:` pays for the parser.
+ */
+export function revokedAt(imageYaml: string | undefined, now: number): boolean {
+  if (!imageYaml || !/^revoked:/m.test(imageYaml)) return false;
+  let data: unknown;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only revoked images load the YAML parser
+    data = (require('yaml') as typeof import('yaml')).parse(imageYaml);
+  } catch {
+    return false; // render-config reports the broken image.yaml
+  }
+  const revoked = (data as { revoked?: unknown } | null)?.revoked;
+  if (!revoked || typeof revoked !== 'object') return false;
+  const at = (revoked as { at?: unknown }).at;
+  return revocationInForce({ reason: '', at: typeof at === 'string' ? at : '' }, now);
 }

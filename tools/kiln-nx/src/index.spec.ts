@@ -1,16 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '@kiln/testing';
 import type { CreateDependenciesContext, ProjectConfiguration } from '@nx/devkit';
 import { createDependencies, createNodes } from './index';
 
-const roots: string[] = [];
-afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
-
 function workspace(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'kiln-nx-plugin-'));
-  roots.push(root);
+  const root = tempDir('kiln-nx-plugin-');
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), text);
@@ -24,20 +20,14 @@ async function nodes(root: string, files: string[], options?: Record<string, unk
   return fn(files, options, { nxJsonConfiguration: {}, workspaceRoot: root });
 }
 
-const RENDERER_INPUTS = [
-  '{workspaceRoot}/libs/catalog/data/releases.yaml',
-  '{workspaceRoot}/images/_bundles/**/*',
-  '{workspaceRoot}/libs/errors/src/**/*.ts',
-  '{workspaceRoot}/libs/schema/src/**/*.ts',
-  '{workspaceRoot}/libs/schema/src/**/*.json',
-  '{workspaceRoot}/libs/catalog/src/**/*.ts',
-  '{workspaceRoot}/libs/catalog/src/**/*.json',
-  '{workspaceRoot}/libs/render/src/**/*.ts',
-  '{workspaceRoot}/libs/steps/src/**/*.ts',
-  '{workspaceRoot}/tools/kiln-nx/src/executors/**/*.ts',
-  '!{workspaceRoot}/**/*.spec.ts',
-  { externalDependencies: ['yaml', 'ajv', 'handlebars'] },
+/** The code of a pure stage: the libraries it uses whole, and its own stage of libs/steps and of the executors. */
+const stageCode = (stage: string) => [
+  { input: 'production', projects: ['errors', 'schema', 'catalog', 'render'] },
+  { input: stage, projects: ['steps', 'runner', 'kiln-nx'] },
+  { externalDependencies: ['yaml', 'ajv', 'handlebars', 'diff'] },
 ];
+const DEFAULT_SETTINGS = { configBundlesDir: 'images/_bundles' };
+const DEFAULT_RUN_SETTINGS = { ...DEFAULT_SETTINGS, pullPolicy: 'IfNotPresent' };
 
 describe('createNodes', () => {
   it('infers one image project with the whole pipeline (compared whole)', async () => {
@@ -53,15 +43,15 @@ describe('createNodes', () => {
               name: 'ubuntu',
               tags: ['kiln:image'],
               projectType: 'application',
-              metadata: { description: 'Kiln image ubuntu: render-config → pull-bundle → build → upload' },
+              metadata: { description: 'Kiln image ubuntu: render-config → pull-bundle → build → upload; verify' },
               targets: {
                 'render-config': {
                   executor: '@kiln/nx:render-config',
                   cache: true,
                   continuous: false,
-                  inputs: ['{projectRoot}/image.yaml', ...RENDERER_INPUTS],
+                  inputs: ['{projectRoot}/image.yaml', '{workspaceRoot}/images/_bundles/**/*', ...stageCode('renderConfigSource')],
                   outputs: ['{options.outputPath}'],
-                  options: { outputPath: 'dist/images/ubuntu/config' },
+                  options: { outputPath: 'dist/images/ubuntu/config', ...DEFAULT_SETTINGS },
                   configurations: { plan: { plan: true, outputPath: 'dist/plan/images/ubuntu/config' } },
                   metadata: { description: expect.stringContaining('Validate image.yaml') },
                 },
@@ -70,7 +60,7 @@ describe('createNodes', () => {
                   cache: false,
                   continuous: false,
                   dependsOn: ['render-config'],
-                  options: { configPath: 'dist/images/ubuntu/config' },
+                  options: { configPath: 'dist/images/ubuntu/config', ...DEFAULT_RUN_SETTINGS },
                   configurations: { plan: { plan: true, outputPath: 'dist/plan/images/ubuntu/pull-bundle', configPath: 'dist/plan/images/ubuntu/config' } },
                   metadata: { description: expect.stringContaining('resource-bundle') },
                 },
@@ -79,9 +69,9 @@ describe('createNodes', () => {
                   cache: true,
                   continuous: false,
                   dependsOn: ['render-config'],
-                  inputs: [{ dependentTasksOutputFiles: '**/*', transitive: false }],
+                  inputs: [{ dependentTasksOutputFiles: '**/*', transitive: false }, '{workspaceRoot}/libs/provenance/ansible/**/*'],
                   outputs: ['{options.outputPath}'],
-                  options: { outputPath: 'dist/images/ubuntu/build', configPath: 'dist/images/ubuntu/config' },
+                  options: { outputPath: 'dist/images/ubuntu/build', configPath: 'dist/images/ubuntu/config', ...DEFAULT_RUN_SETTINGS },
                   configurations: { plan: { plan: true, outputPath: 'dist/plan/images/ubuntu/build', configPath: 'dist/plan/images/ubuntu/config' } },
                   metadata: { description: expect.stringContaining('image-builder') },
                 },
@@ -91,9 +81,17 @@ describe('createNodes', () => {
                   continuous: false,
                   dependsOn: ['build'],
                   outputs: ['{options.outputPath}'],
-                  options: { outputPath: 'dist/images/ubuntu/upload', configPath: 'dist/images/ubuntu/config' },
+                  options: { outputPath: 'dist/images/ubuntu/upload', configPath: 'dist/images/ubuntu/config', ...DEFAULT_SETTINGS },
                   configurations: { plan: { plan: true, outputPath: 'dist/plan/images/ubuntu/upload', configPath: 'dist/plan/images/ubuntu/config' } },
                   metadata: { description: expect.stringContaining('published.json') },
+                },
+                verify: {
+                  executor: '@kiln/nx:verify',
+                  cache: false,
+                  continuous: false,
+                  options: { outputPath: 'dist/verify/images/ubuntu' },
+                  configurations: { plan: { plan: true, outputPath: 'dist/plan/images/ubuntu/verify' } },
+                  metadata: { description: expect.stringContaining('one line per finding') },
                 },
               },
             },
@@ -106,7 +104,7 @@ describe('createNodes', () => {
   it('never reads or validates image.yaml: an invalid file still gets its project (its tasks report the problem)', async () => {
     const root = workspace({ 'images/broken/image.yaml': 'gpu: "yes"\n  : ]' });
     const [[, result]] = await nodes(root, ['images/broken/image.yaml']);
-    expect(Object.keys(result.projects!['images/broken'].targets!)).toEqual(['render-config', 'pull-bundle', 'build', 'upload']);
+    expect(Object.keys(result.projects!['images/broken'].targets!)).toEqual(['render-config', 'pull-bundle', 'build', 'upload', 'verify']);
   });
 
   it('infers tkr and cluster projects with their targets and plan outputs', async () => {
@@ -114,23 +112,57 @@ describe('createNodes', () => {
     const result = await nodes(root, ['tkrs/t/tkr.yaml', 'clusters/c/cluster.yaml']);
     const tkr = result[0][1].projects!['tkrs/t'];
     const cluster = result[1][1].projects!['clusters/c'];
-    expect([tkr.name, tkr.tags, Object.keys(tkr.targets!)]).toEqual(['t', ['kiln:tkr'], ['gen-bom', 'apply-tkr']]);
+    expect([tkr.name, tkr.tags, Object.keys(tkr.targets!)]).toEqual(['t', ['kiln:tkr'], ['gen-bom', 'apply-tkr', 'verify']]);
     expect(tkr.targets!['gen-bom'].dependsOn).toEqual([{ target: 'upload', dependencies: true }]);
     expect(tkr.targets!['gen-bom'].configurations).toEqual({ plan: { plan: true, outputPath: 'dist/plan/tkrs/t/gen-bom' } });
     expect(tkr.targets!['apply-tkr'].options).toEqual({ outputPath: 'dist/applied/tkrs/t' });
-    expect([cluster.name, cluster.tags, Object.keys(cluster.targets!)]).toEqual(['c', ['kiln:cluster'], ['gen-cluster-config']]);
+    expect([cluster.name, cluster.tags, Object.keys(cluster.targets!)]).toEqual(['c', ['kiln:cluster'], ['gen-cluster-config', 'verify']]);
     expect(cluster.targets!['gen-cluster-config'].dependsOn).toEqual([
       { target: 'apply-tkr', dependencies: true },
       { target: 'upload', dependencies: true },
     ]);
   });
 
-  it('normalises plugin options once: config bundles folder and registry reach the render-config target', async () => {
+  it('gives tkr and cluster projects a verify target that depends on nothing and is never cached', async () => {
+    const root = workspace({ 'tkrs/t/tkr.yaml': '', 'clusters/c/cluster.yaml': '' });
+    const result = await nodes(root, ['tkrs/t/tkr.yaml', 'clusters/c/cluster.yaml']);
+    const verify = (project: string) => {
+      const { executor, cache, dependsOn, options, configurations } = result.flatMap(([, r]) => Object.values(r.projects!)).find((p) => p.root === project)!.targets!.verify!;
+      return { executor, cache, dependsOn, options, configurations };
+    };
+    expect([verify('tkrs/t'), verify('clusters/c')]).toEqual([
+      { executor: '@kiln/nx:verify', cache: false, dependsOn: undefined, options: { outputPath: 'dist/verify/tkrs/t' }, configurations: { plan: { plan: true, outputPath: 'dist/plan/tkrs/t/verify' } } },
+      { executor: '@kiln/nx:verify', cache: false, dependsOn: undefined, options: { outputPath: 'dist/verify/clusters/c' }, configurations: { plan: { plan: true, outputPath: 'dist/plan/clusters/c/verify' } } },
+    ]);
+  });
+
+  it('keys gen-bom and gen-cluster-config on their project, the specs they use, published.json and their own stage', async () => {
+    const root = workspace({ 'tkrs/t/tkr.yaml': '', 'clusters/c/cluster.yaml': '' });
+    const result = await nodes(root, ['tkrs/t/tkr.yaml', 'clusters/c/cluster.yaml']);
+    const spec = ['{projectRoot}/**/*', { input: 'kilnSpec', dependencies: true }, { dependentTasksOutputFiles: '**/published.json', transitive: true }];
+    expect(result[0][1].projects!['tkrs/t'].targets!['gen-bom'].inputs).toEqual([...spec, ...stageCode('genBomSource')]);
+    expect(result[1][1].projects!['clusters/c'].targets!['gen-cluster-config'].inputs).toEqual([...spec, ...stageCode('genClusterConfigSource')]);
+  });
+
+  it('normalises the plugin options once and hands each image target the settings it uses', async () => {
     const root = workspace({ 'images/a/image.yaml': '' });
-    const [[, result]] = await nodes(root, ['images/a/image.yaml'], { configBundlesDir: 'vendor/bundles/', registry: 'registry.example.com/tkg' });
-    const target = result.projects!['images/a'].targets!['render-config'];
-    expect(target.inputs).toContain('{workspaceRoot}/vendor/bundles/**/*');
-    expect(target.options).toEqual({ outputPath: 'dist/images/a/config', registry: 'registry.example.com/tkg' });
+    const raw = { configBundlesDir: 'vendor/bundles/', registry: 'registry.example.com/tkg', pullPolicy: 'Never', bundlePort: '8080', advertiseAddress: '192.0.2.10' };
+    const [[, result]] = await nodes(root, ['images/a/image.yaml'], raw);
+    const targets = result.projects!['images/a'].targets!;
+    const image = { configBundlesDir: 'vendor/bundles', registry: 'registry.example.com/tkg' };
+    const run = { ...image, pullPolicy: 'Never', bundlePort: 8080, advertiseAddress: '192.0.2.10' };
+    expect(targets['render-config'].inputs).toContain('{workspaceRoot}/vendor/bundles/**/*');
+    expect(targets['render-config'].options).toEqual({ outputPath: 'dist/images/a/config', ...image });
+    expect(targets['pull-bundle'].options).toEqual({ configPath: 'dist/images/a/config', ...run });
+    expect(targets.build.options).toEqual({ outputPath: 'dist/images/a/build', configPath: 'dist/images/a/config', ...run });
+    expect(targets.upload.options).toEqual({ outputPath: 'dist/images/a/upload', configPath: 'dist/images/a/config', ...image });
+  });
+
+  it('stops the graph on a bad plugin option with its message and hint, naming nx.json', async () => {
+    const root = workspace({ 'images/a/image.yaml': '' });
+    await expect(nodes(root, ['images/a/image.yaml'], { pullPolicy: 'Sometimes' })).rejects.toThrow(
+      'nx.json: plugin option pullPolicy must be one of IfNotPresent, Always, Never (got "Sometimes")\n  hint: fix or remove pullPolicy',
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { preTasksExecution, selectsPlanConfiguration } from './plan-batch';
+import { selectsPlanConfiguration } from './plan-batch';
+import { preTasksExecution } from './pre-tasks-execution';
 
 const NX = ['/usr/bin/node', '/ws/node_modules/nx/dist/bin/nx.js'];
 const saved = process.env.NX_BATCH_MODE;

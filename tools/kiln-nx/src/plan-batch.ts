@@ -1,6 +1,5 @@
 // Plan mode runs each target's tasks in batches (many tasks in one process): the plugin's preTasksExecution hook
 // sets NX_BATCH_MODE=true when the command asks for the plan configuration. Real runs keep one process per task.
-import type { PreTasksExecution } from '@nx/devkit';
 
 /** True when Nx's argv selects the `plan` configuration (`-c plan`, `--configuration=plan`, `nx run x:t:plan`). */
 export function selectsPlanConfiguration(argv: readonly string[]): boolean {
@@ -13,7 +12,7 @@ export function selectsPlanConfiguration(argv: readonly string[]): boolean {
   return false;
 }
 
-export const preTasksExecution: PreTasksExecution = (_options, context) => {
-  // An explicit NX_BATCH_MODE (or --batch=false, which Nx checks itself) wins.
-  if (process.env.NX_BATCH_MODE === undefined && selectsPlanConfiguration(context.argv)) process.env.NX_BATCH_MODE = 'true';
-};
+/** Sets NX_BATCH_MODE=true when the command selects the plan configuration (an explicit NX_BATCH_MODE wins). */
+export function batchPlanRuns(argv: readonly string[]): void {
+  if (process.env.NX_BATCH_MODE === undefined && selectsPlanConfiguration(argv)) process.env.NX_BATCH_MODE = 'true';
+}

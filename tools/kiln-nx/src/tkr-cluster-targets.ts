@@ -1,14 +1,12 @@
 // Target builders for tkr projects (gen-bom → apply-tkr) and cluster projects (gen-cluster-config).
 import type { TargetConfiguration } from '@nx/devkit';
+import { clusterDist, planDist, tkrDist } from '@kiln/schema/src/dist-layout';
+import { stageInputs } from './target-inputs';
 
 const EXECUTOR = '@kiln/nx';
-const PURE_SOURCE = [
-  '{workspaceRoot}/libs/catalog/data/releases.yaml',
-  '{workspaceRoot}/libs/*/src/**/*.ts',
-  '{workspaceRoot}/libs/*/src/**/*.json',
-  '{workspaceRoot}/tools/kiln-nx/src/executors/**/*.ts',
-  '!{workspaceRoot}/**/*.spec.ts',
-];
+
+/** The project's own files, the spec files of the projects it uses, and what their uploads published. */
+const SPEC_INPUTS = ['{projectRoot}/**/*', { input: 'kilnSpec', dependencies: true }, { dependentTasksOutputFiles: '**/published.json', transitive: true }];
 
 export function genBomTarget(name: string): TargetConfiguration {
   return {
@@ -16,10 +14,10 @@ export function genBomTarget(name: string): TargetConfiguration {
     cache: true,
     continuous: false,
     dependsOn: [{ target: 'upload', dependencies: true }],
-    inputs: ['{projectRoot}/**/*', { input: 'kilnSpec', dependencies: true }, { dependentTasksOutputFiles: '**/published.json', transitive: true }, ...PURE_SOURCE],
+    inputs: [...SPEC_INPUTS, ...stageInputs('genBomSource')],
     outputs: ['{options.outputPath}'],
-    options: { outputPath: `dist/tkrs/${name}` },
-    configurations: { plan: { plan: true, outputPath: `dist/plan/tkrs/${name}/gen-bom` } },
+    options: { outputPath: tkrDist(name).bom },
+    configurations: { plan: { plan: true, outputPath: planDist('gen-bom', name) } },
     metadata: { description: "Add the images' published ids to the base BoM and write the BoM and its ConfigMap (pure, cached)." },
   };
 }
@@ -30,8 +28,8 @@ export function applyTkrTarget(name: string): TargetConfiguration {
     cache: false,
     continuous: false,
     dependsOn: ['gen-bom'],
-    options: { outputPath: `dist/applied/tkrs/${name}` },
-    configurations: { plan: { plan: true, outputPath: `dist/plan/tkrs/${name}/apply-tkr` } },
+    options: { outputPath: tkrDist(name).applied },
+    configurations: { plan: { plan: true, outputPath: planDist('apply-tkr', name) } },
     metadata: { description: 'kubectl apply the ConfigMap to the management cluster, restart the TKr controller, wait for the TKr (not cached).' },
   };
 }
@@ -45,10 +43,10 @@ export function genClusterConfigTarget(name: string): TargetConfiguration {
       { target: 'apply-tkr', dependencies: true },
       { target: 'upload', dependencies: true },
     ],
-    inputs: ['{projectRoot}/**/*', { input: 'kilnSpec', dependencies: true }, { dependentTasksOutputFiles: '**/published.json', transitive: true }, ...PURE_SOURCE],
+    inputs: [...SPEC_INPUTS, ...stageInputs('genClusterConfigSource')],
     outputs: ['{options.outputPath}'],
-    options: { outputPath: `dist/clusters/${name}` },
-    configurations: { plan: { plan: true, outputPath: `dist/plan/clusters/${name}/gen-cluster-config` } },
+    options: { outputPath: clusterDist(name).config },
+    configurations: { plan: { plan: true, outputPath: planDist('gen-cluster-config', name) } },
     metadata: { description: 'Write cluster-config.yaml and create.sh with the exact tanzu command (pure, cached).' },
   };
 }

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parse as parseYaml } from 'yaml';
 import { KilnError } from '@kiln/errors';
 import { stableJson } from '@kiln/render';
-import type { KilnTkr } from '@kiln/schema';
+import { tkrDist, type KilnTkr } from '@kiln/schema';
 import { writeFileAtomic } from '../shared/atomic-write';
 import { formatElapsed } from '../build/build-progress';
 import { describeManager, parseApplyConflict } from './kubectl-apply-conflict';
@@ -23,11 +23,11 @@ export const DEFAULT_TKR_POLL_SECONDS = 5;
 export const TKR_CONTROLLER_SELECTOR = 'control-plane=controller-manager';
 export const TKR_CONTROLLER_PREFIX = 'tkr-controller-manager-';
 /** The ConfigMap label the TKr controller reads; its value is the TKr name. */
-export const TKR_LABEL = 'tanzuKubernetesRelease';
+const TKR_LABEL = 'tanzuKubernetesRelease';
 /** Overrides managementCluster.timeoutSeconds. */
 export const TKR_TIMEOUT_ENV = 'KILN_TKR_TIMEOUT_SECONDS';
 /** The label TKG puts on every Cluster: the TKr it runs. */
-export const CLUSTER_TKR_LABEL = 'run.tanzu.vmware.com/tkr';
+const CLUSTER_TKR_LABEL = 'run.tanzu.vmware.com/tkr';
 
 export interface ApplyTkrInput {
   workspaceRoot: string;
@@ -65,7 +65,7 @@ export interface AppliedTkr {
 }
 
 /** The TKr timeout: KILN_TKR_TIMEOUT_SECONDS, else managementCluster.timeoutSeconds, else 900 s; and where it came from. */
-export function tkrTimeout(tkr: KilnTkr, project: string, env: NodeJS.ProcessEnv = process.env): { seconds: number; source: string } {
+function tkrTimeout(tkr: KilnTkr, project: string, env: NodeJS.ProcessEnv = process.env): { seconds: number; source: string } {
   const fromSpec = tkr.managementCluster.timeoutSeconds;
   const fallback = fromSpec ?? DEFAULT_TKR_TIMEOUT_SECONDS;
   const seconds = envNumber(env, TKR_TIMEOUT_ENV, fallback, { min: 1, unit: 'seconds' });
@@ -92,7 +92,7 @@ function readYaml(path: string): unknown {
 }
 
 /** The one configmap-*.yaml gen-bom wrote, with its name and the TKr it declares. */
-export function findBomConfigMap(workspaceRoot: string, project: string, bomPath = `dist/tkrs/${project}`): BomConfigMap {
+function findBomConfigMap(workspaceRoot: string, project: string, bomPath = tkrDist(project).bom): BomConfigMap {
   const dir = join(workspaceRoot, bomPath);
   const found = existsSync(dir) ? readdirSync(dir).filter((f) => /^configmap-.+\.ya?ml$/.test(f)).sort() : [];
   if (found.length === 0) {
@@ -243,7 +243,7 @@ async function configMapVersion(context: string, namespace: string, name: string
 }
 
 /** suffix myorg → myorg-1, myorg-1 → myorg-2 (the schema allows letters, digits and '-'). */
-export function bumpSuffix(suffix: string): string {
+function bumpSuffix(suffix: string): string {
   const m = /^(.*)-(\d+)$/.exec(suffix);
   return m ? `${m[1]}-${Number(m[2]) + 1}` : `${suffix}-1`;
 }
@@ -360,6 +360,6 @@ export async function applyTkrStep(input: ApplyTkrInput): Promise<string> {
   const waited = await waitForTkr(input, configMap.tkrName, configMap, options);
   await checkTkrImages(input, configMap, waited.tkr, options);
   const record: AppliedTkr = { tkr: configMap.tkrName, context, namespace, configMap: configMap.name, conditions: waited.conditions };
-  writeFileAtomic(join(workspaceRoot, input.outputPath ?? `dist/applied/tkrs/${project}`, 'applied.json'), stableJson(record));
+  writeFileAtomic(join(workspaceRoot, input.outputPath ?? tkrDist(project).applied, 'applied.json'), stableJson(record));
   return `TKr ${configMap.tkrName} is Ready and Compatible on ${context} with the BoM's images (ConfigMap ${namespace}/${configMap.name}; ${restarted})`;
 }

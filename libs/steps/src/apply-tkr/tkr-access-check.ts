@@ -13,15 +13,15 @@ export interface Permission {
   why: string;
 }
 
-export const TKR_RESOURCE = 'tanzukubernetesreleases.run.tanzu.vmware.com';
-export const OSIMAGE_RESOURCE = 'osimages.run.tanzu.vmware.com';
+const TKR_RESOURCE = 'tanzukubernetesreleases.run.tanzu.vmware.com';
+const OSIMAGE_RESOURCE = 'osimages.run.tanzu.vmware.com';
 
 /** The `auth can-i` arguments of one permission (cluster-scoped ones across all namespaces, as RBAC sees them). */
 export function canIArgs(p: Permission): string[] {
   return [...(p.namespace ? ['-n', p.namespace] : []), 'auth', 'can-i', p.verb, p.resource, ...(p.namespace ? [] : ['--all-namespaces'])];
 }
 
-export function describePermission(p: Permission): string {
+function describePermission(p: Permission): string {
   return `${p.verb} ${p.resource}${p.namespace ? ` in namespace ${p.namespace}` : ''}`;
 }
 

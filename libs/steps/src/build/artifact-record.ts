@@ -2,6 +2,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { imageDist } from '@kiln/schema';
+
+/** Workspace-relative artifact.json of an image's build. */
+export function artifactFile(image: string): string {
+  return `${imageDist(image).build}/artifact.json`;
+}
 
 export interface ArtifactRecord {
   image: string;

@@ -1,19 +1,16 @@
 // prepareCredentials: what reaches the build container (a tar stream or --env values), checked with GNU tar.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isKilnError, type KilnError } from '@kiln/errors';
-import { renderBuildPlan, renderCustomizations, type BuildPlan } from '@kiln/render';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { kilnErrorOf, repoRoot, tempDir } from '@kiln/testing';
+import { renderBuildPlan, renderCustomizations, SECRET_ENV, type BuildPlan } from '@kiln/render';
 import type { KilnImage } from '@kiln/schema';
 import { prepareCredentials } from './build-credentials';
 import { loadImageContext } from '../shared/load-image-context';
-import { normalizeSettings } from '../shared/workspace-settings';
+import { normalizePluginOptions } from '../shared/workspace-settings';
 
-const repoRoot = resolve(__dirname, '..', '..', '..', '..');
-const dir = mkdtempSync(join(tmpdir(), 'kiln-build-credentials-spec-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('kiln-build-credentials-spec-');
 
 // Every test runs with TMPDIR pointing at an empty folder that must stay empty: no host file holds a secret.
 let scratch = '';
@@ -30,18 +27,8 @@ afterEach(() => {
 });
 
 function sample(image: string): { plan: BuildPlan; spec: KilnImage } {
-  const ctx = loadImageContext(repoRoot, image, normalizeSettings(undefined));
+  const ctx = loadImageContext(repoRoot, image, normalizePluginOptions(undefined));
   return { plan: renderBuildPlan(ctx, renderCustomizations(ctx)), spec: ctx.spec };
-}
-
-function failure(fn: () => unknown): KilnError {
-  try {
-    fn();
-  } catch (e) {
-    if (isKilnError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a KilnError');
 }
 
 let counter = 0;
@@ -106,7 +93,7 @@ describe('prepareCredentials: vSphere', () => {
   it('a credentials file without a password is CREDENTIALS_INVALID naming what is missing', () => {
     const file = join(dir, 'vsphere-nopass.json');
     writeFileSync(file, JSON.stringify({ vcenter_server: 'vc.file', username: 'u@file' }));
-    const e = failure(() => prepareCredentials(plan, spec, repoRoot, { KILN_VSPHERE_CREDENTIALS_FILE: file }));
+    const e = kilnErrorOf(() => prepareCredentials(plan, spec, repoRoot, { KILN_VSPHERE_CREDENTIALS_FILE: file }));
     expect([e.code, e.message]).toEqual(['CREDENTIALS_INVALID', 'the vSphere credentials file named by KILN_VSPHERE_CREDENTIALS_FILE has no password']);
   });
 
@@ -136,13 +123,13 @@ describe('prepareCredentials: vSphere', () => {
 
   it('a bad KILN_BUILDER_UID is KILN_ENV_INVALID, before any credential is read', () => {
     for (const value of ['imagebuilder', '1000.0', '-1']) {
-      const e = failure(() => prepareCredentials(plan, spec, repoRoot, { KILN_BUILDER_UID: value }));
+      const e = kilnErrorOf(() => prepareCredentials(plan, spec, repoRoot, { KILN_BUILDER_UID: value }));
       expect([e.code, e.message]).toEqual(['KILN_ENV_INVALID', `KILN_BUILDER_UID must be a whole number (a user id), from 0 to 2147483647 (got ${JSON.stringify(value)})`]);
     }
   });
 
   it('missing vSphere variables are CREDENTIALS_MISSING naming them', () => {
-    const e = failure(() => prepareCredentials(plan, spec, repoRoot, { VSPHERE_SERVER: 'vc' }));
+    const e = kilnErrorOf(() => prepareCredentials(plan, spec, repoRoot, { VSPHERE_SERVER: 'vc' }));
     expect([e.code, e.message]).toEqual(['CREDENTIALS_MISSING', 'vSphere credentials are missing: set VSPHERE_USERNAME, VSPHERE_PASSWORD']);
   });
 });
@@ -196,11 +183,11 @@ describe('prepareCredentials: AWS', () => {
 
   it('no ~/.aws/config nor credentials is CREDENTIALS_MISSING; a symlinked file is CREDENTIALS_INVALID', () => {
     const empty = home({});
-    expect(failure(() => prepareCredentials(plan, spec, repoRoot, { HOME: empty })).code).toBe('CREDENTIALS_MISSING');
+    expect(kilnErrorOf(() => prepareCredentials(plan, spec, repoRoot, { HOME: empty })).code).toBe('CREDENTIALS_MISSING');
     const linked = home({ config: CONFIG });
     writeFileSync(join(dir, 'elsewhere'), CREDENTIALS);
     symlinkSync(join(dir, 'elsewhere'), join(linked, '.aws', 'credentials'));
-    const e = failure(() => prepareCredentials(plan, spec, repoRoot, { HOME: linked }));
+    const e = kilnErrorOf(() => prepareCredentials(plan, spec, repoRoot, { HOME: linked }));
     expect([e.code, e.message]).toEqual(['CREDENTIALS_INVALID', `${join(linked, '.aws', 'credentials')} is not a regular file of at most 1 MiB`]);
   });
 });
@@ -227,9 +214,16 @@ describe('prepareCredentials: Azure', () => {
     expect(redactor.redact(text)).toBe(`*** *** *** ${subscription}`);
   });
 
+  it('registers the value of every SECRET_ENV variable with the redactor (the list upload redacts too)', () => {
+    const secrets = Object.fromEntries(SECRET_ENV.map((name, i) => [name, `secret-value-${i}`]));
+    const { redactor } = prepareCredentials(plan, spec, repoRoot, { ...secrets, ...AZURE_ENV });
+    const values = SECRET_ENV.map((name) => ({ ...secrets, ...AZURE_ENV })[name]);
+    expect(redactor.redact(values.join(' '))).toBe(values.map(() => '***').join(' '));
+  });
+
   it('an AZURE_SUBSCRIPTION_ID other than upload.azure.subscriptionId is CREDENTIALS_MISMATCH (case is not a difference)', () => {
     const other = '99999999-0000-4000-8000-000000000000';
-    const e = failure(() => prepareCredentials(plan, spec, repoRoot, { ...AZURE_ENV, AZURE_SUBSCRIPTION_ID: other }));
+    const e = kilnErrorOf(() => prepareCredentials(plan, spec, repoRoot, { ...AZURE_ENV, AZURE_SUBSCRIPTION_ID: other }));
     expect(e.code).toBe('CREDENTIALS_MISMATCH');
     expect(e.message).toBe(`AZURE_SUBSCRIPTION_ID (${other}) is not the subscription image.yaml builds in (${subscription})`);
     expect(e.hint).toContain('make them the same');
@@ -238,7 +232,7 @@ describe('prepareCredentials: Azure', () => {
 
   it('a missing AZURE_* variable is CREDENTIALS_MISSING naming it', () => {
     const { AZURE_CLIENT_SECRET: _, ...rest } = AZURE_ENV;
-    const e = failure(() => prepareCredentials(plan, spec, repoRoot, rest));
+    const e = kilnErrorOf(() => prepareCredentials(plan, spec, repoRoot, rest));
     expect([e.code, e.message]).toEqual(['CREDENTIALS_MISSING', 'Azure credentials are missing: set AZURE_CLIENT_SECRET']);
   });
 });
@@ -253,7 +247,7 @@ describe('prepareCredentials: RHEL subscription', () => {
   });
 
   it('an unset subscription variable is CREDENTIALS_MISSING with a hint pointing at image.yaml rhel.subscription', () => {
-    const e = failure(() => prepareCredentials(plan, spec, repoRoot, { ...VSPHERE_ENV, RHSM_USER: 'rh-user-1' }));
+    const e = kilnErrorOf(() => prepareCredentials(plan, spec, repoRoot, { ...VSPHERE_ENV, RHSM_USER: 'rh-user-1' }));
     expect([e.code, e.message]).toEqual(['CREDENTIALS_MISSING', 'environment variable RHSM_PASS (for RHSM_PASS) is not set']);
     expect(e.hint).toContain('image.yaml rhel.subscription');
   });

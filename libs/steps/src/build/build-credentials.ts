@@ -5,10 +5,9 @@ import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KilnError } from '@kiln/errors';
-import type { BuildPlan } from '@kiln/render';
+import { AZURE_CREDENTIAL_ENV, SECRET_ENV, VSPHERE_CREDENTIAL_ENV, VSPHERE_CREDENTIALS_FILE_ENV, type BuildPlan } from '@kiln/render';
 import { Redactor } from '@kiln/runner';
 import type { KilnImage } from '@kiln/schema';
-import { AWS_CREDENTIAL_ENV, AZURE_CREDENTIAL_ENV, VSPHERE_CREDENTIAL_ENV, VSPHERE_CREDENTIALS_FILE_ENV } from '../shared/credential-env';
 import { envNumber } from '../shared/kiln-env';
 import { tarArchive, type ArchiveEntry } from './tar-archive';
 import { readVsphereCredentialsFile } from '../upload/vsphere/vsphere-credentials-file';
@@ -124,10 +123,7 @@ function archiveOf(plan: BuildPlan, into: string, files: Array<[string, Buffer]>
 }
 
 export function prepareCredentials(plan: BuildPlan, spec: KilnImage, workspaceRoot: string, env: NodeJS.ProcessEnv = process.env): BuildCredentials {
-  const redactor = new Redactor();
-  for (const name of [...VSPHERE_CREDENTIAL_ENV.filter((n) => n !== 'VSPHERE_SERVER'), ...AWS_CREDENTIAL_ENV, ...AZURE_CREDENTIAL_ENV.filter((n) => n !== 'AZURE_SUBSCRIPTION_ID'), 'GOVC_PASSWORD']) {
-    redactor.add(env[name]);
-  }
+  const redactor = new Redactor(SECRET_ENV.map((n) => env[n]));
   const uid = builderUid(env);
   const extraEnv: Record<string, string> = {};
   let archive: Buffer | undefined;

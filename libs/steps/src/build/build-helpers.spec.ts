@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import type { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '@kiln/testing';
 import { advertiseAddress, detectAddress } from '../pull-bundle/advertise-address';
 import { amisFromLog, amisFromManifest, sigVersionFromLog } from './artifact-record';
 import { BuildProgress, formatElapsed, phaseOf } from './build-progress';
@@ -10,8 +11,6 @@ import { acquireLock } from '../shared/file-lock';
 
 type Interfaces = ReturnType<typeof networkInterfaces>;
 const iface = (address: string, internal = false) => ({ address, family: 'IPv4', internal, netmask: '', mac: '', cidr: null }) as never;
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('advertised address', () => {
   const interfaces: Interfaces = { lo: [iface('127.0.0.1', true)], docker0: [iface('172.17.0.1')], 'br-1a2b': [iface('172.18.0.1')], eth0: [iface('10.20.30.40')] };
@@ -85,29 +84,25 @@ describe('build progress', () => {
 
 describe('file lock', () => {
   it('lets one holder in at a time and frees a lock whose owner process is gone', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kiln-lock-spec-'));
-    dirs.push(dir);
-    const lock = join(dir, 'x.lock');
+    const lock = join(tempDir(), 'x.lock');
     const release = await acquireLock(lock, 5_000);
     let second = false;
     const waiting = acquireLock(lock, 5_000).then((r) => {
       second = true;
       return r;
     });
-    await new Promise((r) => setTimeout(r, 400));
+    await sleep(400);
     expect(second).toBe(false);
     release();
     (await waiting)();
     expect(second).toBe(true);
 
-    mkdirSync(lock);
-    writeFileSync(join(lock, 'owner'), '999999999');
+    writeFileSync(lock, '999999999 00\n');
     (await acquireLock(lock, 2_000))();
   });
 
   it('times out with a clear message while a live process holds it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kiln-lock-spec-'));
-    dirs.push(dir);
+    const dir = tempDir();
     const release = await acquireLock(join(dir, 'y.lock'), 1_000);
     await expect(acquireLock(join(dir, 'y.lock'), 300)).rejects.toThrow(/another Kiln process holds/);
     release();

@@ -9,6 +9,9 @@ const PHASES: Array<[RegExp, string]> = [
   [/Waiting for SSH|Connected to SSH|Launching a source|Creating (build )?VM|Creating temporary|Uploading .*\.iso|Creating resource group/i, 'booting the build VM'],
 ];
 
+/** The phase of a build before any output line names one. */
+export const INITIAL_PHASE = 'starting image-builder';
+
 export function phaseOf(line: string): string | undefined {
   return PHASES.find(([re]) => re.test(line))?.[1];
 }
@@ -22,7 +25,7 @@ export function formatElapsed(ms: number): string {
 }
 
 export class BuildProgress {
-  private phase = 'starting image-builder';
+  private phase = INITIAL_PHASE;
   private readonly started: number;
 
   constructor(

@@ -1,17 +1,17 @@
 // planBuild: the docker command lines plan mode prints for the build target (create, cp in, start, cp out, rm).
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { repoRoot } from '@kiln/testing';
 import { renderBuildPlan, renderCustomizations, type BuildPlan } from '@kiln/render';
 import { loadImageContext } from '../shared/load-image-context';
 import { planBuild } from './plan-build';
+import { KILN_ROOT } from '../shared/kiln-installation';
 import { formatPlan } from '../shared/plan-record';
-import { normalizeSettings } from '../shared/workspace-settings';
+import { normalizePluginOptions } from '../shared/workspace-settings';
 
-const repoRoot = resolve(__dirname, '..', '..', '..', '..');
 const WS = '/ws';
 
 function planOf(image: string): BuildPlan {
-  const ctx = loadImageContext(repoRoot, image, normalizeSettings(undefined));
+  const ctx = loadImageContext(repoRoot, image, normalizePluginOptions(undefined));
   return renderBuildPlan(ctx, renderCustomizations(ctx));
 }
 
@@ -62,9 +62,9 @@ describe('planBuild', () => {
     );
   });
 
-  it('Azure: nothing copied in or out; AZURE_* by name, the login stays in the container', () => {
+  it('Azure: nothing copied in, the output folder (the package list) copied out; AZURE_* by name, the login stays in the container', () => {
     const r = record('ubuntu-2004-azure-fips');
-    expect(shape('ubuntu-2004-azure-fips').map(([cmd]) => cmd)).toEqual(['docker create', 'docker start', 'docker rm']);
+    expect(shape('ubuntu-2004-azure-fips').map(([cmd]) => cmd)).toEqual(['docker create', 'docker start', 'docker cp', 'docker rm']);
     const create = r.commands[0]!.argv;
     for (const name of ['AZURE_SUBSCRIPTION_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET']) {
       expect(create[create.indexOf(name) - 1]).toBe('--env');
@@ -80,5 +80,16 @@ describe('planBuild', () => {
     expect(text).toContain('note: /home/imagebuilder/vsphere.json (owner uid KILN_BUILDER_UID, mode 0600) is streamed into the container');
     expect(text).toContain('no host file holds it');
     expect(text).not.toContain('KILN_CREDENTIALS_DIR');
+  });
+
+  it("the create line mounts Kiln's package-list role from this Kiln installation, read-only", () => {
+    const create = record('ubuntu-2004-vsphere-plan').commands[0]!.argv;
+    expect(create).toContain(`${KILN_ROOT}/libs/provenance/ansible/kiln-package-list:/home/imagebuilder/kiln-package-list:ro`);
+  });
+
+  it('notes that provenance.json and sbom.cdx.json are written beside artifact.json after a successful build', () => {
+    const notes = record('ubuntu-2004-aws-cis').notes;
+    expect(notes.filter((n) => /^dist\/images\/ubuntu-2004-aws-cis\/build\/(provenance\.json|sbom\.cdx\.json) is written after a successful build/.test(n))).toHaveLength(2);
+    expect(notes.join('\n')).toContain('git rev-parse HEAD and git status --porcelain --untracked-files=no');
   });
 });

@@ -1,14 +1,13 @@
 // tarArchive checked with the system's GNU tar: listing (owner, mode, size, time) and a real extraction.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '@kiln/testing';
 import { listTarEntries, readTarEntry } from '@kiln/image-version';
 import { tarArchive, type ArchiveEntry } from './tar-archive';
 
-const dir = mkdtempSync(join(tmpdir(), 'kiln-tar-archive-spec-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('kiln-tar-archive-spec-');
 
 let counter = 0;
 function write(archive: Buffer): string {

@@ -1,8 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { KilnError } from '@kiln/errors';
+import { KilnErrors } from '@kiln/errors';
+import { kilnErrorOf } from '@kiln/testing';
 import { genBomStep } from './gen-bom-step';
 import { BASE_BOM, PUBLISHED, TestWorkspace } from '../../test/tkr-cluster-test-workspace';
 
@@ -12,19 +13,11 @@ let ws: TestWorkspace;
 beforeEach(() => {
   ws = new TestWorkspace();
 });
-afterEach(() => ws.remove());
 
-function run(plan = false, outputPath = plan ? 'dist/plan/tkrs/custom/gen-bom' : 'dist/tkrs/custom'): string {
-  return genBomStep({ workspaceRoot: ws.root, project: 'custom', outputPath, plan });
-}
+const NOW = Date.parse('2026-03-01T00:00:00Z');
 
-function errorOf(fn: () => unknown): KilnError {
-  try {
-    fn();
-  } catch (e) {
-    return e as KilnError;
-  }
-  throw new Error('expected an error');
+function run(plan = false, outputPath = plan ? 'dist/plan/tkrs/custom/gen-bom' : 'dist/tkrs/custom', now = NOW): string {
+  return genBomStep({ workspaceRoot: ws.root, project: 'custom', outputPath, plan, now });
 }
 
 describe('genBomStep (real mode)', () => {
@@ -75,7 +68,7 @@ describe('genBomStep (real mode)', () => {
 
   it('an image tkr.yaml lists but images/ lacks is an error at its line in tkr.yaml', () => {
     ws.write('tkrs/custom/tkr.yaml', ws.read('tkrs/custom/tkr.yaml').replace('  - ubuntu-2004-aws-cis\n', '  - ubuntu-2004-aws-nope\n'));
-    const e = errorOf(() => run());
+    const e = kilnErrorOf(() => run());
     expect([e.code, e.message, e.file, e.line, e.column]).toEqual([
       'IMAGE_UNKNOWN',
       'tkrs/custom/tkr.yaml lists image ubuntu-2004-aws-nope, but images/ubuntu-2004-aws-nope/image.yaml does not exist',
@@ -87,7 +80,7 @@ describe('genBomStep (real mode)', () => {
 
   it('a missing base BoM is an error naming the path it was expected at', () => {
     ws.write('tkrs/custom/tkr.yaml', ws.read('tkrs/custom/tkr.yaml').replace(`bom: ${BASE_BOM}`, 'bom: boms/missing.yaml'));
-    const e = errorOf(() => run());
+    const e = kilnErrorOf(() => run());
     expect([e.code, e.message, e.file]).toEqual(['FILE_MISSING', 'file not found: tkrs/custom/boms/missing.yaml', 'tkrs/custom/boms/missing.yaml']);
   });
 
@@ -95,14 +88,14 @@ describe('genBomStep (real mode)', () => {
     ws.publishAll();
     ws.publish('ubuntu-2004-aws-cis');
     ws.write('dist/images/ubuntu-2004-azure-fips/upload/published.json', '');
-    const e = errorOf(() => run());
+    const e = kilnErrorOf(() => run());
     expect([e.code, e.message, e.hint]).toEqual(['NOT_PUBLISHED', 'image ubuntu-2004-azure-fips has no upload record (dist/images/ubuntu-2004-azure-fips/upload/published.json)', 'run nx run ubuntu-2004-azure-fips:upload first']);
   });
 
   it('a published OVA VERSION that differs from image.yaml is refused as stale', () => {
     ws.publishAll();
     ws.publish('ubuntu-2004-vsphere-class', { ...PUBLISHED['ubuntu-2004-vsphere-class']!, version: 'v1.26.5+vmware.1-tkg.1-0000' });
-    const e = errorOf(() => run());
+    const e = kilnErrorOf(() => run());
     expect([e.code, e.message]).toEqual([
       'PUBLISHED_STALE',
       `dist/images/ubuntu-2004-vsphere-class/upload/published.json says the OVA VERSION is v1.26.5+vmware.1-tkg.1-0000, but images/ubuntu-2004-vsphere-class/image.yaml says ${PUBLISHED['ubuntu-2004-vsphere-class']!.version}`,
@@ -122,5 +115,72 @@ describe('genBomStep (plan mode)', () => {
     expect(bom).toContain('    - id: ami-PLANNED-ubuntu-2004-aws-cis-us-west-2\n');
     expect(bom).toContain('    version: PLANNED:ubuntu-2004-azure-fips\n');
     expect(parse(bom).azure.at(-1).version).toBe('PLANNED:ubuntu-2004-azure-fips');
+  });
+});
+
+describe('genBomStep (revoked images)', () => {
+  it('refuses a tkr listing an image whose revocation is in force, at the list entry, with the reason and date', () => {
+    ws.publishAll();
+    ws.revoke('ubuntu-2004-aws-cis', '2026-02-20');
+    const e = kilnErrorOf(() => run());
+    expect([e.code, e.message, e.file, e.line, e.column, e.hint]).toEqual([
+      'TKR_IMAGE_REVOKED',
+      'tkrs/custom/tkr.yaml lists image ubuntu-2004-aws-cis, which is revoked since 2026-02-20 (CVE-2026-0001 in the kernel)',
+      'tkrs/custom/tkr.yaml',
+      5,
+      5,
+      'remove ubuntu-2004-aws-cis from images: in tkrs/custom/tkr.yaml, or remove `revoked:` from images/ubuntu-2004-aws-cis/image.yaml to restore it',
+    ]);
+    expect(existsSync(join(ws.root, 'dist/tkrs/custom'))).toBe(false);
+  });
+
+  it('names every revoked image of the tkr, each at its own line', () => {
+    ws.revoke('ubuntu-2004-vsphere-class', '2026-01-01');
+    ws.revoke('ubuntu-2004-azure-fips', '2026-02-01T08:00:00Z');
+    const e = kilnErrorOf(() => run());
+    expect(e).toBeInstanceOf(KilnErrors);
+    expect((e as KilnErrors).errors.map((x) => [x.code, x.line, x.message.split(', which')[0]])).toEqual([
+      ['TKR_IMAGE_REVOKED', 4, 'tkrs/custom/tkr.yaml lists image ubuntu-2004-vsphere-class'],
+      ['TKR_IMAGE_REVOKED', 6, 'tkrs/custom/tkr.yaml lists image ubuntu-2004-azure-fips'],
+    ]);
+  });
+
+  it('refuses it in plan mode too, before any published record is read', () => {
+    ws.revoke('ubuntu-2004-aws-cis', '2026-02-20');
+    expect(kilnErrorOf(() => run(true)).code).toBe('TKR_IMAGE_REVOKED');
+  });
+
+  it('uses an image whose revocation date has not come yet', () => {
+    ws.publishAll();
+    ws.revoke('ubuntu-2004-aws-cis', '2026-03-01T00:00:01Z');
+    run();
+    expect(parse(ws.read(`dist/tkrs/custom/tkr-bom-${NAME}.yaml`)).ami['us-east-1'][0].id).toBe('ami-0aaaaaaaaaaaaaaa1');
+  });
+
+  it('judges the revocation date at the clock: the same tkr is refused once the date has come', () => {
+    ws.publishAll();
+    ws.revoke('ubuntu-2004-aws-cis', '2026-03-02');
+    run();
+    expect(kilnErrorOf(() => run(false, 'dist/tkrs/custom', Date.parse('2026-03-02T00:00:00Z'))).code).toBe('TKR_IMAGE_REVOKED');
+  });
+
+  it('takes the image again once `revoked:` is removed (restoring is removing the key)', () => {
+    ws.publishAll();
+    const original = ws.read('images/ubuntu-2004-aws-cis/image.yaml');
+    ws.revoke('ubuntu-2004-aws-cis', '2026-02-20');
+    expect(kilnErrorOf(() => run()).code).toBe('TKR_IMAGE_REVOKED');
+    ws.write('images/ubuntu-2004-aws-cis/image.yaml', original);
+    expect(run().split('\n')[0]).toBe(`gen-bom custom: TKr ${NAME}`);
+  });
+
+  it('refuses a published.json that still records a revocation image.yaml no longer declares, saying to upload again', () => {
+    ws.publishAll();
+    ws.publish('ubuntu-2004-aws-cis', { ...PUBLISHED['ubuntu-2004-aws-cis']!, revoked: { reason: 'CVE', at: '2026-02-20', applied: [] } });
+    const e = kilnErrorOf(() => run());
+    expect([e.code, e.message, e.hint]).toEqual([
+      'PUBLISHED_STALE',
+      'dist/images/ubuntu-2004-aws-cis/upload/published.json records the revocation of 2026-02-20, but images/ubuntu-2004-aws-cis/image.yaml no longer revokes the image',
+      'run nx run ubuntu-2004-aws-cis:upload again: it restores the image in the cloud and rewrites the record',
+    ]);
   });
 });

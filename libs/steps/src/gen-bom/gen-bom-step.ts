@@ -1,30 +1,25 @@
 // gen-bom: tkr.yaml + base BoM + each image's published record → the custom TKr BoM, ConfigMap and diff.
 import { join, posix } from 'node:path';
-import { loadCatalog, type Catalog } from '@kiln/catalog';
+import { loadCatalog } from '@kiln/catalog';
 import { renderTkrBom, type BomImage } from '@kiln/render';
 import { loadTkrSpec, positionAt, readWorkspaceFile } from '@kiln/schema';
 import { writeDirAtomic } from '../shared/atomic-write';
+import { kilnNow } from '../shared/clock';
+import { refuseRevokedUses, restoreHint, revokedSince } from '../shared/revoked-image';
 import { loadListedImage, publishedFor, type ListedImage } from '../shared/listed-image';
 import { planGenBom } from './plan-gen-bom';
 import { writePlan } from '../shared/plan-record';
-import type { PublishedRecord } from '../shared/published-record';
+import { publishedFile, type PublishedRecord } from '../shared/published-record';
+import type { PureStepOptions } from '../shared/pure-step-options';
 
-export interface GenBomStepOptions {
-  workspaceRoot: string;
-  /** TKr project name (folder under tkrs/). */
-  project: string;
-  /** Workspace-relative output folder (dist/tkrs/<name>, or dist/plan/tkrs/<name>/gen-bom in plan mode). */
-  outputPath: string;
-  plan: boolean;
-  catalog?: Catalog;
-}
+export type GenBomStepOptions = PureStepOptions;
 
 export function tkrSpecPath(name: string): string {
   return `tkrs/${name}/tkr.yaml`;
 }
 
 /** Workspace-relative path of the base BoM that tkr.yaml's bom: names (relative to the tkr folder). */
-export function tkrBomPath(name: string, bom: string): string {
+function tkrBomPath(name: string, bom: string): string {
   return posix.normalize(`tkrs/${name}/${bom}`);
 }
 
@@ -38,7 +33,8 @@ export function readTkrBom(workspaceRoot: string, name: string, bom: string): { 
   return { file, text };
 }
 
-function bomImageOf(image: ListedImage, published: PublishedRecord): BomImage {
+/** What gen-bom adds to the BoM for one image, from its published record. */
+export function bomImageOf(image: ListedImage, published: PublishedRecord): BomImage {
   const { name, spec, osinfo } = image;
   if (spec.infra === 'vsphere') {
     return { image: name, infra: 'vsphere', name, version: published.version!, osinfo, uniqueVersion: spec.vsphere?.clusterType === 'plan' };
@@ -56,6 +52,15 @@ export function genBomStep(options: GenBomStepOptions): string {
   const base = readTkrBom(workspaceRoot, project, tkr.bom);
   // Every listed image must exist and be valid before any published record is read.
   const listed = tkr.images.map((name, i) => loadListedImage(workspaceRoot, name, tkrFile, positionAt(source, `/images/${i}`), catalog));
+  refuseRevokedUses(
+    listed.map((image, i) => ({ image, file: tkrFile, at: positionAt(source, `/images/${i}`) })),
+    options.now ?? kilnNow(),
+    ({ image }, revoked) => ({
+      code: 'TKR_IMAGE_REVOKED',
+      message: `${tkrFile} lists image ${image.name}, which is ${revokedSince(revoked)}`,
+      hint: `remove ${image.name} from images: in ${tkrFile}, or ${restoreHint(image.name)}`,
+    }),
+  );
   const images = listed.map((image) => bomImageOf(image, publishedFor(workspaceRoot, image, plan)));
   const out = renderTkrBom({
     tkr: project,
@@ -73,7 +78,7 @@ export function genBomStep(options: GenBomStepOptions): string {
       summary: `TKr ${out.tkrName}: ${planGenBom(project, tkr).summary}`,
       notes: [
         ...out.summary,
-        'ami-PLANNED-<image>-<region> and PLANNED:<image> stand for ids only upload knows; the real run reads dist/images/<image>/upload/published.json',
+        `ami-PLANNED-<image>-<region> and PLANNED:<image> stand for ids only upload knows; the real run reads ${publishedFile('<image>')}`,
         written,
       ],
     };

@@ -1,5 +1,5 @@
 // Plan record for gen-bom (pure: it runs no command; the record says what it writes).
-import type { KilnTkr } from '@kiln/schema';
+import { tkrDist, type KilnTkr } from '@kiln/schema';
 import type { PlanRecord } from '../shared/plan-record';
 
 export function planGenBom(project: string, tkr: KilnTkr): PlanRecord {
@@ -8,6 +8,6 @@ export function planGenBom(project: string, tkr: KilnTkr): PlanRecord {
     project,
     summary: `add ${tkr.images.join(', ')} to tkrs/${project}/${tkr.bom} and suffix release.version with -${tkr.suffix}`,
     commands: [],
-    notes: [`writes dist/tkrs/${project}/tkr-bom-<version>.yaml and configmap-<version>.yaml`],
+    notes: [`writes ${tkrDist(project).bom}/tkr-bom-<version>.yaml and configmap-<version>.yaml`],
   };
 }

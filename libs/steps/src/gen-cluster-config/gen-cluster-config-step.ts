@@ -1,26 +1,21 @@
 // gen-cluster-config: cluster.yaml + the management cluster's config + TKr or image → cluster-config.yaml, create.sh.
 import { chmodSync, existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { loadCatalog, type Catalog } from '@kiln/catalog';
+import { loadCatalog } from '@kiln/catalog';
 import { KilnError } from '@kiln/errors';
 import { bomReleaseVersion, customTkrVersion, renderClusterConfig, tkrNameOf, type ClusterImage } from '@kiln/render';
 import { loadClusterSpec, loadTkrSpec, positionAt, readWorkspaceFile } from '@kiln/schema';
 import { writeDirAtomic } from '../shared/atomic-write';
+import { kilnNow } from '../shared/clock';
+import { refuseRevokedUses, restoreHint, revokedSince } from '../shared/revoked-image';
 import { readTkrBom, tkrSpecPath } from '../gen-bom/gen-bom-step';
 import { loadListedImage, publishedFor, type ListedImage } from '../shared/listed-image';
 import { planGenClusterConfig } from './plan-gen-cluster-config';
 import { writePlan } from '../shared/plan-record';
 import type { PublishedRecord } from '../shared/published-record';
+import type { PureStepOptions } from '../shared/pure-step-options';
 
-export interface GenClusterConfigStepOptions {
-  workspaceRoot: string;
-  /** Cluster project name (folder under clusters/). */
-  project: string;
-  /** Workspace-relative output folder (dist/clusters/<name>, or dist/plan/clusters/<name>/gen-cluster-config). */
-  outputPath: string;
-  plan: boolean;
-  catalog?: Catalog;
-}
+export type GenClusterConfigStepOptions = PureStepOptions;
 
 function clusterImageOf(image: ListedImage, published?: PublishedRecord): ClusterImage {
   const { name, spec, osinfo } = image;
@@ -37,6 +32,7 @@ function clusterImageOf(image: ListedImage, published?: PublishedRecord): Cluste
 export function genClusterConfigStep(options: GenClusterConfigStepOptions): string {
   const { workspaceRoot, project, outputPath, plan } = options;
   const catalog = options.catalog ?? loadCatalog();
+  const now = options.now ?? kilnNow();
   const clusterFile = `clusters/${project}/cluster.yaml`;
   const { spec: cluster, source } = loadClusterSpec(clusterFile, readWorkspaceFile(workspaceRoot, clusterFile));
   const baseFile = posix.normalize(`clusters/${project}/${cluster.base}`);
@@ -58,10 +54,29 @@ export function genClusterConfigStep(options: GenClusterConfigStepOptions): stri
     const loaded = loadTkrSpec(tkrFile, readWorkspaceFile(workspaceRoot, tkrFile));
     const bom = readTkrBom(workspaceRoot, cluster.tkr, loaded.spec.bom);
     const tkrName = tkrNameOf(customTkrVersion(bomReleaseVersion(bom.text, bom.file), loaded.spec.suffix, tkrFile));
-    const images = loaded.spec.images.map((name, i) => clusterImageOf(loadListedImage(workspaceRoot, name, tkrFile, positionAt(loaded.source, `/images/${i}`), catalog)));
-    tkr = { project: cluster.tkr, tkrName, images };
+    const listed = loaded.spec.images.map((name, i) => loadListedImage(workspaceRoot, name, tkrFile, positionAt(loaded.source, `/images/${i}`), catalog));
+    const at = positionAt(source, '/tkr');
+    refuseRevokedUses(
+      listed.map((image) => ({ image, file: clusterFile, at })),
+      now,
+      ({ image: listedImage }, revoked) => {
+        const entry = positionAt(loaded.source, `/images/${loaded.spec.images.indexOf(listedImage.name)}`);
+        return {
+          code: 'CLUSTER_IMAGE_REVOKED',
+          message: `${clusterFile} uses tkr ${cluster.tkr}, which lists image ${listedImage.name}, ${revokedSince(revoked)}`,
+          hint: `remove ${listedImage.name} from ${tkrFile} and apply the TKr again, use another tkr, or ${restoreHint(listedImage.name)}`,
+          context: { 'listed at': `${tkrFile}:${entry.line}:${entry.column}` },
+        };
+      },
+    );
+    tkr = { project: cluster.tkr, tkrName, images: listed.map((l) => clusterImageOf(l)) };
   } else {
     const listed = loadListedImage(workspaceRoot, cluster.image!, clusterFile, positionAt(source, '/image'), catalog);
+    refuseRevokedUses([{ image: listed, file: clusterFile, at: positionAt(source, '/image') }], now, ({ image: used }, revoked) => ({
+      code: 'CLUSTER_IMAGE_REVOKED',
+      message: `${clusterFile} uses image ${used.name}, which is ${revokedSince(revoked)}`,
+      hint: `use another image, or ${restoreHint(used.name)}`,
+    }));
     image = clusterImageOf(listed, publishedFor(workspaceRoot, listed, plan));
   }
 

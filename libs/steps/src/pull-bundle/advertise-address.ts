@@ -1,8 +1,8 @@
 // The docker host's address as the VMs being built will reach it (never loopback unless asked).
 import { networkInterfaces } from 'node:os';
 import { KilnError } from '@kiln/errors';
+import { ADVERTISE_ADDRESS_ENV } from '../shared/workspace-settings';
 
-export const ADVERTISE_ADDRESS_ENV = 'KILN_ADVERTISE_ADDRESS';
 /** Interfaces that only containers or this host can reach. */
 const LOCAL_ONLY = /^(lo|docker|br-|veth|virbr|cni|flannel|cali|vxlan|tun|tap|kube)/;
 

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KilnError } from '@kiln/errors';
+import { BUNDLES_DIST } from '@kiln/schema';
 import { writeFileAtomic } from '../shared/atomic-write';
 import { stableJson } from '@kiln/render';
 
@@ -14,7 +15,7 @@ export interface BundleEndpoint {
 }
 
 export function endpointFile(container: string): string {
-  return `dist/bundles/${container}.json`;
+  return `${BUNDLES_DIST}/${container}.json`;
 }
 
 export function writeEndpoint(workspaceRoot: string, endpoint: BundleEndpoint): void {

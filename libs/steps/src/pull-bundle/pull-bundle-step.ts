@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { KilnError } from '@kiln/errors';
 import { containerLogs, containersWithLabel, containerState, ensureImage, removeContainer, requireDocker, runCommand } from '@kiln/runner';
 import { advertiseAddress } from './advertise-address';
-import { writeEndpoint, type BundleEndpoint } from './bundle-endpoint';
+import { endpointFile, writeEndpoint, type BundleEndpoint } from './bundle-endpoint';
 import { acquireLock } from '../shared/file-lock';
 import { freePort } from '@kiln/runner';
 import { httpAnswers, waitForHttp } from '@kiln/runner';
@@ -14,7 +14,7 @@ import { bundleContainerName } from './plan-pull-bundle';
 import { readBuildPlan } from '../shared/build-plan-file';
 import type { KilnSettings } from '../shared/workspace-settings';
 
-export const BUNDLE_LABEL = 'kiln.bundle=true';
+const BUNDLE_LABEL = 'kiln.bundle=true';
 const HEALTH_PATH = '/files/kubernetes';
 const PORT_TAKEN = /port is already allocated|address already in use|bind: /i;
 
@@ -106,7 +106,7 @@ export async function stopBundles(workspaceRoot: string): Promise<string[]> {
   const names = await containersWithLabel(BUNDLE_LABEL);
   for (const n of names) {
     await removeContainer(n);
-    rmSync(join(workspaceRoot, 'dist', 'bundles', `${n}.json`), { force: true });
+    rmSync(join(workspaceRoot, endpointFile(n)), { force: true });
   }
   return names;
 }

@@ -4,14 +4,14 @@ import { renderImageConfig } from '@kiln/render';
 import type { Catalog } from '@kiln/catalog';
 import { writeDirAtomic } from '../shared/atomic-write';
 import { loadImageContext } from '../shared/load-image-context';
-import type { KilnSettings } from '../shared/workspace-settings';
+import type { ImageSettings } from '../shared/workspace-settings';
 
 export interface RenderConfigInput {
   workspaceRoot: string;
   image: string;
   /** Workspace-relative output folder (dist/images/<name>/config, or dist/plan/... in plan mode). */
   outputPath: string;
-  settings: KilnSettings;
+  settings: ImageSettings;
   catalog?: Catalog;
 }
 

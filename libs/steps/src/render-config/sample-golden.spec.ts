@@ -1,15 +1,14 @@
 // Golden files: every sample image under images/ rendered byte-for-byte as in libs/steps/golden/<image>/.
-// Regenerate after an intended renderer change with: UPDATE_GOLDEN=1 npx vitest run src/sample-golden.spec.ts
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// Regenerate after an intended renderer change with: npx vitest run src/render-config/sample-golden.spec.ts -u
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { repoPath, repoRoot } from '@kiln/testing';
 import { renderImageConfig } from '@kiln/render';
 import { loadImageContext } from '../shared/load-image-context';
-import { normalizeSettings } from '../shared/workspace-settings';
+import { normalizePluginOptions } from '../shared/workspace-settings';
 
-const repoRoot = resolve(__dirname, '..', '..', '..', '..');
-const goldenRoot = resolve(__dirname, '..', '..', 'golden');
-const update = process.env.UPDATE_GOLDEN === '1';
+const goldenRoot = repoPath('libs', 'steps', 'golden');
 
 function sampleImages(): string[] {
   const dir = join(repoRoot, 'images');
@@ -26,23 +25,16 @@ function listDir(dir: string): string[] {
 const images = sampleImages();
 
 describe('sample image golden files', () => {
-  it('there is one golden folder per sample image and no other', () => {
-    expect(images.length).toBeGreaterThan(0);
-    if (update) for (const image of images) mkdirSync(join(goldenRoot, image), { recursive: true });
-    expect(listDir(goldenRoot)).toEqual(images);
+  it.each(images)('%s renders exactly its golden files', async (image) => {
+    const files = renderImageConfig(loadImageContext(repoRoot, image, normalizePluginOptions(undefined)));
+    const dir = join(goldenRoot, image);
+    for (const [name, text] of Object.entries(files)) await expect(text, `${image}/${name}`).toMatchFileSnapshot(join(dir, name));
+    // A golden file that is no longer rendered fails (the run with -u writes golden files, it removes none).
+    expect(listDir(dir)).toEqual(Object.keys(files).sort());
   });
 
-  it.each(images)('%s renders exactly its golden files', (image) => {
-    const files = renderImageConfig(loadImageContext(repoRoot, image, normalizeSettings(undefined)));
-    const dir = join(goldenRoot, image);
-    if (update) {
-      mkdirSync(dir, { recursive: true });
-      for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-    }
-    // A golden file that is missing or no longer rendered fails: regenerate (UPDATE_GOLDEN=1) and review the diff.
-    expect(listDir(dir)).toEqual(Object.keys(files).sort());
-    for (const [name, text] of Object.entries(files)) {
-      expect({ file: `${image}/${name}`, text }).toEqual({ file: `${image}/${name}`, text: readFileSync(join(dir, name), 'utf8') });
-    }
+  it('there is one golden folder per sample image and no other', () => {
+    expect(images.length).toBeGreaterThan(0);
+    expect(listDir(goldenRoot)).toEqual(images);
   });
 });

@@ -44,6 +44,13 @@ export function publishedFor(workspaceRoot: string, image: ListedImage, plan: bo
     : image.spec.infra === 'aws' ? (!record.aws || Object.keys(record.aws.amis).length === 0) && 'aws.amis'
     : !record.azure && 'azure';
   if (missing) throw stale(`has no ${missing}`);
+  // The callers refuse an image whose revocation is in force first: a recorded revocation is one image.yaml dropped.
+  if (record.revoked) {
+    throw new KilnError('PUBLISHED_STALE', `${publishedFile(image.name)} records the revocation of ${record.revoked.at}, but images/${image.name}/image.yaml no longer revokes the image`, {
+      file: publishedFile(image.name),
+      hint: `run nx run ${image.name}:upload again: it restores the image in the cloud and rewrites the record`,
+    });
+  }
   if (image.spec.infra === 'vsphere' && image.spec.vsphere?.version !== record.version) {
     throw stale(`says the OVA VERSION is ${record.version}, but images/${image.name}/image.yaml says ${image.spec.vsphere?.version}`);
   }

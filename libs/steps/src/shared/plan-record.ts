@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { shellQuote, stableJson } from '@kiln/render';
+import { PLAN_ROOT } from '@kiln/schema';
 import { writeDirAtomic } from './atomic-write';
 
 export interface PlannedCommand {
@@ -37,7 +38,7 @@ export function formatPlan(record: PlanRecord): string {
 
 /** Writes plan.txt and plan.json (plus any planned output `files`) into `dir` (workspace-relative, under dist/plan/) and returns the text. */
 export function writePlan(workspaceRoot: string, dir: string, record: PlanRecord, files: Record<string, string> = {}): string {
-  if (!dir.startsWith('dist/plan/')) throw new Error(`plan output must be under dist/plan/ (got ${dir})`);
+  if (!dir.startsWith(`${PLAN_ROOT}/`)) throw new Error(`plan output must be under ${PLAN_ROOT}/ (got ${dir})`);
   const text = formatPlan(record);
   writeDirAtomic(join(workspaceRoot, dir), { ...files, 'plan.txt': text + '\n', 'plan.json': stableJson(record) });
   return text;

@@ -2,15 +2,16 @@
 // only a real upload knows (AMI ids, the Azure image version).
 import type { KilnImage } from '@kiln/schema';
 import { azureImageDefinition } from '@kiln/render';
+import { templatePath } from '../upload/vsphere/template-path';
 import type { PublishedRecord } from './published-record';
 
 /** Placeholder for a value upload will publish (plain YAML, clearly not a real id). */
-export function plannedValue(image: string): string {
+function plannedValue(image: string): string {
   return `PLANNED:${image}`;
 }
 
 /** Placeholder AMI id: one per region, as real copies get their own ids. */
-export function plannedAmi(image: string, region: string): string {
+function plannedAmi(image: string, region: string): string {
   return `ami-PLANNED-${image}-${region}`;
 }
 
@@ -19,7 +20,7 @@ export function plannedPublished(image: string, spec: KilnImage): PublishedRecor
   const up = spec.upload;
   if (spec.infra === 'vsphere' && up.vsphere) {
     record.version = spec.vsphere?.version;
-    record.vsphere = { templatePath: `${up.vsphere.folder}/${up.vsphere.templateName}`, templateName: up.vsphere.templateName };
+    record.vsphere = { templatePath: templatePath(up.vsphere), templateName: up.vsphere.templateName };
   } else if (spec.infra === 'aws' && up.aws) {
     const regions = [up.aws.region, ...(up.aws.copyToRegions ?? [])];
     record.aws = { amis: Object.fromEntries(regions.map((r) => [r, plannedAmi(image, r)])) };

@@ -64,19 +64,3 @@ export function cloudCli(o: CloudCliOptions): CloudCli {
     },
   };
 }
-
-/** Waits `ms`, or rejects at once when `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new KilnError('COMMAND_ABORTED', 'interrupted while waiting'));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new KilnError('COMMAND_ABORTED', 'interrupted while waiting'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

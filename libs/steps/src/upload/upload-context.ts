@@ -9,6 +9,8 @@ export interface UploadContext {
   upload: KilnImage['upload'];
   artifact: ArtifactRecord;
   kubernetesSemver: string;
+  /** The git commit the build was made from (provenance.json; `-dirty` appended when tracked files differed), if recorded. */
+  commit?: string;
   /** Destroy/deregister/overwrite a conflicting object instead of stopping. */
   replace: boolean;
   cli: CloudCli;
@@ -18,15 +20,22 @@ export interface UploadContext {
   say(line: string): void;
 }
 
-/** The tags (AWS) / tags (Azure) Kiln puts on what it publishes, in this order. */
-export function kilnTags(image: string, version: string | undefined, kubernetesSemver: string, contentKey: string): Array<[string, string]> {
+/** The tags (AWS) / tags (Azure) Kiln puts on what it publishes, in this order; kiln:commit only when the build recorded one. */
+export function kilnTags(image: string, version: string | undefined, kubernetesSemver: string, contentKey: string, commit?: string): Array<[string, string]> {
   return [
     ['kiln:image', image],
     ['kiln:version', version ?? '-'],
     ['kiln:kubernetes', kubernetesSemver],
     ['kiln:content-key', contentKey],
+    ...(commit ? [['kiln:commit', commit] as [string, string]] : []),
   ];
 }
+
+/** The tag a revoked upload puts on an AMI or image version (value: the revocation's `at`); a normal upload restores what carries it. */
+export const REVOKED_TAG = 'kiln:revoked';
+
+/** Plan mode's stand-in for the commit (known only once the build wrote provenance.json). */
+export const PLANNED_COMMIT = '<commit>';
 
 /** The hint of every "already exists with other content" error. */
 export function replaceHint(image: string, what: string, field: string): string {

@@ -3,11 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { govcVmVersion } from '@kiln/image-version';
+import { repoPath } from '@kiln/testing';
 import { ec2 } from './aws/upload-aws';
 import { parseSigVersionId, regionKey } from './azure/upload-azure';
-import { parseVmInfo, templatePath } from './vsphere/upload-vsphere';
+import { templatePath } from './vsphere/template-path';
+import { parseVmInfo } from './vsphere/upload-vsphere';
 
-const samples = join(__dirname, '..', '..', '..', '..', 'test', 'fakes', 'samples');
+const samples = repoPath('test', 'fakes', 'samples');
 const VERSION = 'v1.26.5+vmware.1-tkg.1-765d418b72c247c2310384e640ee075e';
 const UP = { datacenter: '/dc0', folder: '/dc0/vm/tkg-templates', datastore: 'ds', resourcePool: '/dc0/host/c/Resources', cluster: 'c', templateName: 'tpl' };
 
@@ -35,6 +38,16 @@ describe('parseVmInfo', () => {
   it('finds the content key on its own annotation line', () => {
     const json = JSON.stringify({ virtualMachines: [{ config: { template: false, annotation: 'Cluster API vSphere image\nKiln image x\nkiln-content-key=abc123' } }] });
     expect(parseVmInfo(json)).toEqual({ exists: true, template: false, annotation: 'Cluster API vSphere image\nKiln image x\nkiln-content-key=abc123', contentKey: 'abc123', version: undefined });
+  });
+
+  it('reads the VERSION kiln os-image-version reads from the same output (one reader, one fallback)', () => {
+    const outputs = [
+      readFileSync(join(samples, 'govc-vm-info-pascal.json'), 'utf8'),
+      readFileSync(repoPath('libs', 'image-version', 'fixtures', 'govc', 'vm-info-govc-0.33-camel.json'), 'utf8'),
+      // DefaultValue empty, the version in Value; a top-level PascalCase list over camelCase VMs (govc v0.31).
+      JSON.stringify({ VirtualMachines: [{ name: 'x', config: { vAppConfig: { property: [{ id: 'VERSION', defaultValue: '', value: 'v1.26.5+vmware.1-myorg.0' }] } } }] }),
+    ];
+    expect(outputs.map((json) => parseVmInfo(json).version)).toEqual(outputs.map((json) => govcVmVersion(json, 'sample')));
   });
 
   it('treats the null list govc prints for a path that matches nothing as "does not exist", in both casings', () => {

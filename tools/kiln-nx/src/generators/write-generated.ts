@@ -9,7 +9,7 @@ export function writeGenerated(tree: Tree, render: () => Record<string, string>)
     files = render();
   } catch (e) {
     // Nx prints only an error's message: put the hint into it.
-    if (isKilnError(e)) throw new Error(formatError(e));
+    if (isKilnError(e)) throw new Error(formatError(e), { cause: e });
     throw e;
   }
   for (const [file, text] of Object.entries(files)) tree.write(file, text);

@@ -2,14 +2,15 @@
 // (never public: launch permissions are only ever added for account ids) and tagged, AMIs and snapshots alike.
 // Idempotent by asking EC2: copies are found by their kiln:content-key tag, tags and permissions are compared first.
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { KilnError } from '@kiln/errors';
 import { showCommand } from '@kiln/runner';
 import type { KilnImage } from '@kiln/schema';
+import { artifactFile } from '../../build/artifact-record';
 import type { PlannedCommand } from '../../shared/plan-record';
 import { envNumber } from '../../shared/kiln-env';
 import type { PublishedRecord } from '../../shared/published-record';
-import { sleep } from '../upload-cli';
-import { kilnTags, replaceHint, shortKey, type UploadContext } from '../upload-context';
+import { kilnTags, PLANNED_COMMIT, replaceHint, REVOKED_TAG, shortKey, type UploadContext } from '../upload-context';
 
 export type AwsUpload = NonNullable<KilnImage['upload']['aws']>;
 
@@ -21,8 +22,10 @@ interface Ec2Tag {
   Value: string;
 }
 
-interface Ec2Image {
+export interface Ec2Image {
   ImageId: string;
+  /** Set once deprecation is enabled (enable-image-deprecation), e.g. 2026-03-01T12:35:00.000Z. */
+  DeprecationTime?: string;
   Name?: string;
   State?: string;
   Public?: boolean;
@@ -60,6 +63,10 @@ export const ec2 = {
     if (remove.length) parts.push(`Remove=[${remove.join(',')}]`);
     return ['modify-image-attribute', ['--image-id', id, '--launch-permission', parts.join(',')]] as const;
   },
+  enableDeprecation: (id: string, at: string) => ['enable-image-deprecation', ['--image-id', id, '--deprecate-at', at]] as const,
+  disableDeprecation: (id: string) => ['disable-image-deprecation', ['--image-id', id]] as const,
+  deleteTags: (resources: string[], keys: string[]) =>
+    ['delete-tags', ['--resources', ...resources, '--tags', JSON.stringify(keys.map((Key) => ({ Key })))]] as const,
   describeVolumePermission: (snap: string) => ['describe-snapshot-attribute', ['--snapshot-id', snap, '--attribute', 'createVolumePermission']] as const,
   modifyVolumePermission: (snap: string, operation: 'add' | 'remove', users: string[], groups: string[] = []) =>
     [
@@ -86,9 +93,10 @@ function sorted(values: Iterable<string>): string[] {
   return [...new Set(values)].sort();
 }
 
-class Ec2 {
+/** The aws CLI's EC2 calls of one upload: --region, --output json and the test endpoint on each; failures as KilnErrors. */
+export class Ec2 {
   private readonly endpoint: string | undefined;
-  constructor(private readonly ctx: UploadContext) {
+  constructor(private readonly ctx: Pick<UploadContext, 'cli' | 'env'>) {
     this.endpoint = ctx.env[AWS_ENDPOINT_ENV] || undefined;
   }
 
@@ -119,7 +127,7 @@ class Ec2 {
   }
 }
 
-function tagMap(tags: Ec2Tag[] | undefined): Record<string, string> {
+export function tagMap(tags: Ec2Tag[] | undefined): Record<string, string> {
   return Object.fromEntries((tags ?? []).map((t) => [t.Key, t.Value]));
 }
 
@@ -158,7 +166,11 @@ async function waitAvailable(api: Ec2, ctx: UploadContext, region: string, id: s
         hint: 'run upload again later (it reuses the copy), or raise KILN_AWS_COPY_TIMEOUT_MINUTES',
       });
     }
-    await sleep(pollMs, ctx.signal);
+    try {
+      await sleep(pollMs, undefined, { signal: ctx.signal });
+    } catch {
+      throw new KilnError('COMMAND_ABORTED', `interrupted while waiting for AMI ${id} in ${region}`, { hint: 'run upload again: it finds the copy by its content key' });
+    }
     image = undefined;
   }
 }
@@ -197,10 +209,17 @@ function permissionDiff(current: Permission[], accounts: string[]): { add: strin
   };
 }
 
-/** Tags the AMI and its snapshots, and shares both with exactly the declared accounts. */
+/** Tags the AMI and its snapshots, shares both with exactly the declared accounts, and restores an AMI Kiln revoked. */
 async function converge(api: Ec2, ctx: UploadContext, region: string, image: Ec2Image, tags: Array<[string, string]>, accounts: string[]): Promise<void> {
   const id = image.ImageId;
   const snaps = snapshotsOf(image);
+  const revokedAt = tagMap(image.Tags)[REVOKED_TAG];
+  if (revokedAt !== undefined) {
+    // image.yaml no longer revokes the image: undo what the revoked upload did (only Kiln's own deprecation, by its tag).
+    ctx.say(`AMI ${id} in ${region} was revoked (${revokedAt}) and image.yaml no longer says so: restoring it`);
+    if (image.DeprecationTime) await api.call(ec2.disableDeprecation(id), region);
+    await api.call(ec2.deleteTags([id], [REVOKED_TAG]), region);
+  }
   const needTags: string[] = missingTags(tagMap(image.Tags), tags) ? [id] : [];
   if (snaps.length) {
     const out = await api.call<{ Snapshots?: Array<{ SnapshotId: string; Tags?: Ec2Tag[] }> }>(ec2.describeSnapshots(snaps), region);
@@ -230,14 +249,14 @@ export async function uploadAws(ctx: UploadContext): Promise<NonNullable<Publish
   const built = ctx.artifact.amis ?? {};
   const sourceId = built[home];
   if (!sourceId) {
-    throw new KilnError('ARTIFACT_INVALID', `dist/images/${ctx.image}/build/artifact.json has no AMI in the build region ${home}`, { hint: `rebuild: nx run ${ctx.image}:build --skip-nx-cache` });
+    throw new KilnError('ARTIFACT_INVALID', `${artifactFile(ctx.image)} has no AMI in the build region ${home}`, { hint: `rebuild: nx run ${ctx.image}:build --skip-nx-cache` });
   }
   const source = await api.image(home, sourceId);
   if (!source) {
     throw new KilnError('AMI_NOT_FOUND', `AMI ${sourceId} in ${home} (from artifact.json) does not exist any more`, { hint: `rebuild: nx run ${ctx.image}:build --skip-nx-cache` });
   }
   const name = source.Name ?? sourceId;
-  const tags = kilnTags(ctx.image, ctx.artifact.version, ctx.kubernetesSemver, ctx.artifact.contentKey);
+  const tags = kilnTags(ctx.image, ctx.artifact.version, ctx.kubernetesSemver, ctx.artifact.contentKey, ctx.commit);
   const accounts = sorted(up.shareWithAccounts ?? []);
   const regions = sorted([home, ...(up.copyToRegions ?? [])]);
 
@@ -289,6 +308,8 @@ export function planAws(up: AwsUpload, tags: Array<[string, string]>): { command
   for (const region of regions) {
     const ami = region === home ? '<ami-id>' : '<copy-ami-id>';
     commands.push(
+      { argv: aws(ec2.disableDeprecation(ami), region), when: `only if the AMI carries ${REVOKED_TAG} and a DeprecationTime: a revocation removed from image.yaml is undone` },
+      { argv: aws(ec2.deleteTags([ami], [REVOKED_TAG]), region), when: `only if the AMI carries ${REVOKED_TAG}` },
       { argv: aws(ec2.describeSnapshots(['<snapshot-id>...']), region) },
       { argv: aws(ec2.createTags([ami, '<snapshot-id>...'], tags), region), when: 'only for the AMI/snapshots missing a tag' },
       { argv: aws(ec2.describeLaunchPermission(ami), region) },
@@ -305,6 +326,7 @@ export function planAws(up: AwsUpload, tags: Array<[string, string]>): { command
   }
   const notes = [
     `never public: launch and createVolume permissions are only ever added for the declared account ids (${accounts.length ? accounts.join(', ') : 'none: private'})`,
+    `${PLANNED_COMMIT} = the git commit in the build's provenance.json (-dirty when tracked files differed); without a provenance record the AMIs get no kiln:commit tag`,
     'credentials: the aws CLI configuration (~/.aws or AWS_* environment variables), never argv',
     `with ${AWS_ENDPOINT_ENV} set, every call also gets --endpoint-url <that url> (a test or private EC2 endpoint)`,
   ];

@@ -4,10 +4,11 @@ import { KilnError } from '@kiln/errors';
 import { azureImageDefinition } from '@kiln/render';
 import { showCommand } from '@kiln/runner';
 import type { KilnImage } from '@kiln/schema';
+import { artifactFile } from '../../build/artifact-record';
 import type { PlannedCommand } from '../../shared/plan-record';
 import { envNumber } from '../../shared/kiln-env';
 import type { PublishedRecord } from '../../shared/published-record';
-import { kilnTags, replaceHint, shortKey, type UploadContext } from '../upload-context';
+import { kilnTags, PLANNED_COMMIT, replaceHint, REVOKED_TAG, shortKey, type UploadContext } from '../upload-context';
 
 export type AzureUpload = NonNullable<KilnImage['upload']['azure']>;
 
@@ -25,12 +26,12 @@ export interface TargetRegion {
   storageAccountType?: string | null;
 }
 
-interface SigImageVersion {
+export interface SigImageVersion {
   id: string;
   name: string;
   location: string;
   provisioningState?: string;
-  publishingProfile?: { targetRegions?: TargetRegion[] };
+  publishingProfile?: { targetRegions?: TargetRegion[]; excludeFromLatest?: boolean };
   tags?: Record<string, string> | null;
 }
 
@@ -42,13 +43,18 @@ export function parseSigVersionId(id: string): SigVersionRef | undefined {
 }
 
 /** The gallery image definition the build used: the one image-builder's init-sig.sh creates for the OS. */
-export function galleryImageName(os: string): string {
+function galleryImageName(os: string): string {
   return azureImageDefinition(os);
 }
 
 /** Azure answers target regions with display names ("West Europe"); compare as `westeurope`. */
 export function regionKey(name: string): string {
   return name.toLowerCase().replace(/\s+/g, '');
+}
+
+/** The version as published.json recorded it. */
+export function publishedSigRef(azure: { subscriptionId: string; resourceGroup: string; gallery: string; imageName: string; version: string }): SigVersionRef {
+  return { subscriptionId: azure.subscriptionId, resourceGroup: azure.resourceGroup, gallery: azure.gallery, imageName: azure.imageName, version: azure.version };
 }
 
 function refArgs(ref: SigVersionRef): string[] {
@@ -79,6 +85,34 @@ export const azArgs = {
     '-o',
     'json',
   ],
+  /**
+   * A revocation: excluded from latest and tagged with its `at`. No --force-string: excludeFromLatest must reach Azure
+   * as a JSON boolean (az would turn the string "false" into true); the tag value is JSON-quoted so it stays a string.
+   */
+  exclude: (ref: SigVersionRef, at: string) => [
+    'sig',
+    'image-version',
+    'update',
+    ...refArgs(ref),
+    '--set',
+    'publishingProfile.excludeFromLatest=true',
+    `tags.${REVOKED_TAG}=${JSON.stringify(at)}`,
+    '-o',
+    'json',
+  ],
+  /** Undoes a revocation removed from image.yaml: back in latest, the kiln:revoked tag removed. */
+  restore: (ref: SigVersionRef) => [
+    'sig',
+    'image-version',
+    'update',
+    ...refArgs(ref),
+    '--set',
+    'publishingProfile.excludeFromLatest=false',
+    '--remove',
+    `tags.${REVOKED_TAG}`,
+    '-o',
+    'json',
+  ],
 };
 
 /**
@@ -96,7 +130,7 @@ function expectedRef(ctx: UploadContext): SigVersionRef {
   const id = ctx.artifact.sigImageVersionId ?? '';
   const ref = parseSigVersionId(id);
   if (!ref) {
-    throw new KilnError('ARTIFACT_INVALID', `dist/images/${ctx.image}/build/artifact.json has no valid sigImageVersionId (${JSON.stringify(id)})`, {
+    throw new KilnError('ARTIFACT_INVALID', `${artifactFile(ctx.image)} has no valid sigImageVersionId (${JSON.stringify(id)})`, {
       hint: `rebuild: nx run ${ctx.image}:build --skip-nx-cache`,
     });
   }
@@ -111,24 +145,31 @@ function expectedRef(ctx: UploadContext): SigVersionRef {
   return ref;
 }
 
-export async function uploadAzure(ctx: UploadContext): Promise<NonNullable<PublishedRecord['azure']>> {
-  const up = ctx.upload.azure!;
-  const ref = expectedRef(ctx);
-  const key = ctx.artifact.contentKey;
+/** `az sig image-version show`: the version, or undefined when Azure answers ResourceNotFound; other failures throw. */
+export async function showSigVersion(cli: UploadContext['cli'], ref: SigVersionRef): Promise<SigImageVersion | undefined> {
   const showArgs = azArgs.show(ref);
-  const shown = await ctx.cli.run('az', showArgs, { allowFailure: true });
+  const shown = await cli.run('az', showArgs, { allowFailure: true });
   if (shown.exitCode !== 0) {
-    if (/ResourceNotFound|was not found/i.test(shown.stderr)) {
-      throw new KilnError('SIG_VERSION_NOT_FOUND', `Shared Image Gallery image version ${ref.gallery}/${ref.imageName}/${ref.version} (from artifact.json) does not exist`, {
-        hint: `rebuild: nx run ${ctx.image}:build --skip-nx-cache`,
-      });
-    }
+    if (/ResourceNotFound|was not found/i.test(shown.stderr)) return undefined;
     throw new KilnError('AZ_FAILED', `az sig image-version show failed (exit code ${shown.exitCode})`, {
       hint: 'run az login (or az account set --subscription ...) in the shell that runs nx',
       context: { command: showCommand('az', showArgs), errors: shown.stderr.split('\n').filter((l) => l.trim()).slice(-5).join('\n') },
     });
   }
-  let version = JSON.parse(shown.stdout) as SigImageVersion;
+  return JSON.parse(shown.stdout) as SigImageVersion;
+}
+
+export async function uploadAzure(ctx: UploadContext): Promise<NonNullable<PublishedRecord['azure']>> {
+  const up = ctx.upload.azure!;
+  const ref = expectedRef(ctx);
+  const key = ctx.artifact.contentKey;
+  const shown = await showSigVersion(ctx.cli, ref);
+  if (!shown) {
+    throw new KilnError('SIG_VERSION_NOT_FOUND', `Shared Image Gallery image version ${ref.gallery}/${ref.imageName}/${ref.version} (from artifact.json) does not exist`, {
+      hint: `rebuild: nx run ${ctx.image}:build --skip-nx-cache`,
+    });
+  }
+  let version = shown;
   if (version.provisioningState && version.provisioningState !== 'Succeeded') {
     throw new KilnError('SIG_VERSION_NOT_READY', `Shared Image Gallery image version ${version.id} is ${version.provisioningState}`, {
       hint: version.provisioningState === 'Failed' ? `rebuild: nx run ${ctx.image}:build --skip-nx-cache` : 'wait for Azure to finish, then run upload again',
@@ -140,7 +181,7 @@ export async function uploadAzure(ctx: UploadContext): Promise<NonNullable<Publi
       hint: replaceHint(ctx.image, 'tag it as this build', 'upload.azure.gallery'),
     });
   }
-  const tags = kilnTags(ctx.image, ctx.artifact.version, ctx.kubernetesSemver, key);
+  const tags = kilnTags(ctx.image, ctx.artifact.version, ctx.kubernetesSemver, key, ctx.commit);
   const needTags = tags.some(([k, v]) => have[k] !== v);
   const current = version.publishingProfile?.targetRegions ?? [];
   const currentKeys = current.map((t) => regionKey(t.name));
@@ -155,6 +196,12 @@ export async function uploadAzure(ctx: UploadContext): Promise<NonNullable<Publi
     const out = await ctx.cli.json<SigImageVersion>('az', azArgs.update(ref, regions, needTags ? tags : undefined), { echoOutput: true, timeoutMs });
     if (out) version = out;
     ctx.say(`image version ${version.id}${missing.length ? ` replicated to ${missing.join(', ')}` : ''}${needTags ? ', tagged' : ''}`);
+  }
+  if ((version.tags ?? {})[REVOKED_TAG] !== undefined) {
+    // image.yaml no longer revokes the image: undo what the revoked upload did (found by its tag).
+    const out = await ctx.cli.json<SigImageVersion>('az', azArgs.restore(ref));
+    if (out) version = out;
+    ctx.say(`image version ${version.id} was revoked and image.yaml no longer says so: back in latest`);
   }
   return {
     sigImageVersionId: version.id,
@@ -176,9 +223,11 @@ export function planAzure(image: string, os: string, up: AzureUpload, tags: Arra
         argv: ['az', ...azArgs.update(ref, ['<existing region=replicas=storage>...', ...regions], tags)],
         when: 'only if a region is not replicated yet (--target-regions, existing regions kept) or a tag is missing (--set); waits for replication',
       },
+      { argv: ['az', ...azArgs.restore(ref)], when: `only if the version carries ${REVOKED_TAG}: a revocation removed from image.yaml is undone` },
     ],
     notes: [
-      `<version> = the version in sigImageVersionId of dist/images/${image}/build/artifact.json`,
+      `<version> = the version in sigImageVersionId of ${artifactFile(image)}`,
+      `${PLANNED_COMMIT} = the git commit in the build's provenance.json (-dirty when tracked files differed); without a provenance record the version gets no kiln:commit tag`,
       'credentials: the az CLI login (az login), never argv',
     ],
   };

@@ -7,7 +7,8 @@ import { KilnError } from '@kiln/errors';
 import type { PublishedRecord } from '../../shared/published-record';
 import { govcFailureReason } from './govc-session';
 import { shortKey, type UploadContext } from '../upload-context';
-import { govcArgs, parseVmInfo, templatePath } from './upload-vsphere';
+import { templatePath } from './template-path';
+import { convergeAnnotation, govcArgs, parseVmInfo } from './upload-vsphere';
 
 /** True when artifact.json names an OVA that is not on this machine (the record came from a shared cache). */
 export function ovaMissingOnRunner(ctx: UploadContext): boolean {
@@ -28,6 +29,7 @@ export async function templateFromVcenter(ctx: UploadContext): Promise<NonNullab
   const facts = parseVmInfo(info.stdout);
   if (facts.exists && facts.template && facts.contentKey === contentKey && facts.version === version) {
     ctx.say(`no OVA on this runner (the build record came from the cache): template ${path} already holds this build (VERSION ${version ?? 'none'}, content key ${shortKey(contentKey)}): nothing to import`);
+    await convergeAnnotation(ctx, path, facts.annotation ?? '');
     return { templatePath: path, templateName: up.templateName };
   }
   const found = facts.exists ? `${path} holds other content (VERSION ${facts.version ?? 'none'}, content key ${shortKey(facts.contentKey)}${facts.template ? '' : ', not a template'})` : `there is no VM at ${path}`;

@@ -3,35 +3,28 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { KilnError } from '@kiln/errors';
-import { stableJson } from '@kiln/render';
-import type { KilnImage } from '@kiln/schema';
-import { sha256File } from '../../build/artifact-record';
+import { govcVms, vappProperty } from '@kiln/image-version';
+import { stableJson, VSPHERE_CREDENTIAL_ENV, VSPHERE_CREDENTIALS_FILE_ENV } from '@kiln/render';
+import { imageDist } from '@kiln/schema';
+import { artifactFile, sha256File } from '../../build/artifact-record';
 import { envNumber } from '../../shared/kiln-env';
 import { writeFileAtomic } from '../../shared/atomic-write';
-import { VSPHERE_CREDENTIAL_ENV, VSPHERE_CREDENTIALS_FILE_ENV } from '../../shared/credential-env';
 import { govcFailureReason, openGovcSession } from './govc-session';
 import type { PlannedCommand } from '../../shared/plan-record';
 import type { PublishedRecord } from '../../shared/published-record';
-import { replaceHint, shortKey, type UploadContext } from '../upload-context';
+import { PLANNED_COMMIT, replaceHint, shortKey, type UploadContext } from '../upload-context';
+import { annotation, CONTENT_KEY_MARKER, COMMIT_MARKER, REVOKED_MARKER, withKilnLines } from './template-annotation';
 import { ovaMissingOnRunner, templateFromVcenter } from './upload-vsphere-cached';
+import { templatePath, type VsphereUpload } from './template-path';
 import { readVsphereCredentialsFile } from './vsphere-credentials-file';
 
 export { govcFailureReason, openGovcSession, type GovcSession } from './govc-session';
 
-export type VsphereUpload = NonNullable<KilnImage['upload']['vsphere']>;
-
-/** Marker Kiln writes into the template's annotation (and reads back to recognise its own template). */
-export const CONTENT_KEY_MARKER = 'kiln-content-key=';
-
-/** Absolute inventory path of the template: `<folder>/<templateName>` (a relative folder is under `/<dc>/vm/`). */
-export function templatePath(up: VsphereUpload): string {
-  const folder = up.folder.startsWith('/') ? up.folder : `/${up.datacenter.replace(/^\/+/, '')}/vm/${up.folder}`;
-  return `${folder.replace(/\/+$/, '')}/${up.templateName}`;
-}
+export { annotation, CONTENT_KEY_MARKER } from './template-annotation';
 
 /** Workspace-relative file the import options are written to (no secrets in it). */
-export function importOptionsFile(image: string): string {
-  return `dist/images/${image}/upload/import-options.json`;
+function importOptionsFile(image: string): string {
+  return `${imageDist(image).upload}/import-options.json`;
 }
 
 export const govcArgs = {
@@ -55,21 +48,19 @@ export const govcArgs = {
   ],
   markAsTemplate: (path: string) => ['vm.markastemplate', path],
   destroy: (path: string) => ['vm.destroy', path],
+  /** The whole annotation (a template may change only its name and annotation). */
+  annotate: (path: string, text: string) => ['vm.change', '-vm', path, '-annotation', text],
 };
 
-export function annotation(image: string, contentKey: string): string {
-  return `Kiln image ${image}\n${CONTENT_KEY_MARKER}${contentKey}`;
-}
-
 /** The options file for `govc import.ova`: the `govc import.spec` output with Kiln's settings laid over it. */
-export function importOptions(spec: Record<string, unknown>, up: VsphereUpload, image: string, contentKey: string): Record<string, unknown> {
+function importOptions(spec: Record<string, unknown>, up: VsphereUpload, image: string, contentKey: string, commit?: string): Record<string, unknown> {
   const mapping = Array.isArray(spec.NetworkMapping) ? (spec.NetworkMapping as Array<{ Name: string; Network: string }>) : [];
   return {
     ...spec,
     ...(up.diskProvisioning ? { DiskProvisioning: up.diskProvisioning } : {}),
     NetworkMapping: mapping.map((m) => ({ Name: m.Name, Network: up.network ?? m.Network })),
     // The OVA's own annotation (import.spec copies it) stays; Kiln's lines follow it.
-    Annotation: [typeof spec.Annotation === 'string' ? spec.Annotation : '', annotation(image, contentKey)].filter((s) => s !== '').join('\n'),
+    Annotation: [typeof spec.Annotation === 'string' ? spec.Annotation : '', annotation(image, contentKey, commit)].filter((s) => s !== '').join('\n'),
     MarkAsTemplate: false,
     PowerOn: false,
     InjectOvfEnv: false,
@@ -87,34 +78,17 @@ export interface VmFacts {
   version?: string;
 }
 
-type Json = Record<string, unknown>;
-
-/** Reads a field in either casing: `Config` (govc ≤ v0.30) or `config` (≥ v0.31). */
-function field(obj: unknown, name: string): unknown {
-  if (!obj || typeof obj !== 'object') return undefined;
-  const o = obj as Json;
-  const camel = name[0]!.toLowerCase() + name.slice(1);
-  return o[name] ?? o[camel];
-}
-
-/** Facts from `govc vm.info -json` output, PascalCase (≤ v0.30) or camelCase (≥ v0.31). */
-export function parseVmInfo(text: string): VmFacts {
-  const data = JSON.parse(text || '{}') as Json;
-  const vms = field(data, 'VirtualMachines');
-  const vm = Array.isArray(vms) ? vms[0] : undefined;
+/** Facts about the VM at an inventory path from `govc vm.info -json` output (read by @kiln/image-version's reader). */
+export function parseVmInfo(text: string, where = 'govc vm.info -json'): VmFacts {
+  const vm = govcVms(text, where)[0];
   if (!vm) return { exists: false };
-  const config = field(vm, 'Config');
-  const note = field(config, 'Annotation');
-  const props = field(field(config, 'VAppConfig'), 'Property');
-  const version = Array.isArray(props) ? props.find((p) => field(p, 'Id') === 'VERSION') : undefined;
-  const text_ = typeof note === 'string' ? note : '';
-  const key = text_.split(/\r?\n/).find((l) => l.startsWith(CONTENT_KEY_MARKER));
+  const key = vm.annotation.split(/\r?\n/).find((l) => l.startsWith(CONTENT_KEY_MARKER));
   return {
     exists: true,
-    template: field(config, 'Template') === true,
-    annotation: text_,
+    template: vm.template,
+    annotation: vm.annotation,
     contentKey: key ? key.slice(CONTENT_KEY_MARKER.length).trim() : undefined,
-    version: version ? String(field(version, 'DefaultValue') ?? '') : undefined,
+    version: vappProperty(vm, 'VERSION'),
   };
 }
 
@@ -161,7 +135,7 @@ function describeVm(facts: VmFacts): string {
 
 async function checkOva(ctx: UploadContext): Promise<string> {
   const ova = ctx.artifact.ova;
-  if (!ova) throw new KilnError('ARTIFACT_INVALID', `dist/images/${ctx.image}/build/artifact.json names no OVA`, { hint: `rebuild: nx run ${ctx.image}:build --skip-nx-cache` });
+  if (!ova) throw new KilnError('ARTIFACT_INVALID', `${artifactFile(ctx.image)} names no OVA`, { hint: `rebuild: nx run ${ctx.image}:build --skip-nx-cache` });
   const abs = join(ctx.workspaceRoot, ova.path);
   if (!existsSync(abs)) throw new KilnError('ARTIFACT_MISSING', `the OVA ${ova.path} named by artifact.json is gone`, { hint: `rebuild: nx run ${ctx.image}:build --skip-nx-cache` });
   if (statSync(abs).size !== ova.size || (await sha256File(abs)) !== ova.sha256) {
@@ -230,6 +204,7 @@ async function importTemplate(ctx: UploadContext, ova: string): Promise<NonNulla
     const same = facts.contentKey === contentKey && facts.version === version && facts.template;
     if (same) {
       ctx.say(`template ${path} already holds this build (VERSION ${version ?? 'none'}, content key ${shortKey(contentKey)}): nothing to import`);
+      await convergeAnnotation(ctx, path, facts.annotation ?? '');
       return { templatePath: path, templateName: up.templateName };
     }
     if (!ctx.replace) {
@@ -243,7 +218,7 @@ async function importTemplate(ctx: UploadContext, ova: string): Promise<NonNulla
 
   const spec = await ctx.cli.json<Record<string, unknown>>('govc', govcArgs.importSpec(ova));
   const optionsFile = importOptionsFile(ctx.image);
-  writeFileAtomic(join(ctx.workspaceRoot, optionsFile), stableJson(importOptions(spec ?? {}, up, ctx.image, contentKey)));
+  writeFileAtomic(join(ctx.workspaceRoot, optionsFile), stableJson(importOptions(spec ?? {}, up, ctx.image, contentKey, ctx.commit)));
   try {
     await ctx.cli.run('govc', govcArgs.importOva(up, optionsFile, ova), { echoOutput: true, timeoutMs: importTimeoutMs(ctx.env) });
     await ctx.cli.run('govc', govcArgs.markAsTemplate(path));
@@ -253,6 +228,18 @@ async function importTemplate(ctx: UploadContext, ova: string): Promise<NonNulla
   }
   ctx.say(`imported ${ova} as template ${path}`);
   return { templatePath: path, templateName: up.templateName };
+}
+
+/**
+ * A template that already holds this build gets the commit line when the build recorded one, and loses a revocation
+ * line image.yaml no longer declares (the image was restored); nothing is changed when the annotation says it all.
+ */
+export async function convergeAnnotation(ctx: UploadContext, path: string, current: string): Promise<void> {
+  const wanted = withKilnLines(current, { commit: ctx.commit });
+  if (wanted === current) return;
+  const restored = current.split(/\r?\n/).some((l) => l.startsWith(REVOKED_MARKER));
+  await ctx.cli.run('govc', govcArgs.annotate(path, wanted));
+  ctx.say(`template ${path} annotated${ctx.commit ? ` with ${COMMIT_MARKER}${ctx.commit}` : ''}${restored ? ': the revocation image.yaml no longer declares is removed' : ''}`);
 }
 
 function importTimeoutMs(env: NodeJS.ProcessEnv): number {
@@ -266,7 +253,7 @@ export function planVsphere(image: string, up: VsphereUpload, contentKey: string
   const overlay = {
     ...(up.diskProvisioning ? { DiskProvisioning: up.diskProvisioning } : {}),
     'NetworkMapping[].Network': up.network ?? '(as import.spec says)',
-    Annotation: `<the OVA's annotation>\n${annotation(image, contentKey)}`,
+    Annotation: `<the OVA's annotation>\n${annotation(image, contentKey, PLANNED_COMMIT)}`,
     MarkAsTemplate: false,
     PowerOn: false,
     InjectOvfEnv: false,
@@ -276,6 +263,10 @@ export function planVsphere(image: string, up: VsphereUpload, contentKey: string
   return {
     commands: [
       { argv: ['govc', ...govcArgs.vmInfo(path)], when: `always: an existing template with content key ${shortKey(contentKey)} and VERSION ${version ?? 'none'} is reused` },
+      {
+        argv: ['govc', ...govcArgs.annotate(path, '<its annotation with kiln-commit=<commit>, without kiln-revoked=...>')],
+        when: 'only when the template is reused and its annotation lacks this commit or still carries a revocation image.yaml no longer declares',
+      },
       { argv: ['govc', ...govcArgs.destroy(path)], when: 'only with --replace, when the VM exists with other content (otherwise: stop with an error)' },
       { argv: ['govc', ...govcArgs.importSpec(ova)], when: 'only if the template is not there yet' },
       { argv: ['govc', ...govcArgs.importOva(up, options, ova)], when: 'only if the template is not there yet' },
@@ -284,7 +275,8 @@ export function planVsphere(image: string, up: VsphereUpload, contentKey: string
       { argv: ['govc', ...govcArgs.destroy(path)], when: 'then, if it is: no half-imported VM stays' },
     ],
     notes: [
-      `<ova> = ova.path in dist/images/${image}/build/artifact.json (its size and sha256 are checked first)`,
+      `<ova> = ova.path in ${artifactFile(image)} (its size and sha256 are checked first)`,
+      `${PLANNED_COMMIT} = the git commit in the build's provenance.json (-dirty when tracked files differed); without a provenance record the annotation has no ${COMMIT_MARKER} line`,
       `${options} = the govc import.spec output with ${JSON.stringify(overlay)}`,
       `govc reads GOVC_URL, GOVC_USERNAME, GOVC_PASSWORD, GOVC_INSECURE from the environment (else mapped from ${VSPHERE_CREDENTIAL_ENV.join(', ')}, VSPHERE_INSECURE or ${VSPHERE_CREDENTIALS_FILE_ENV}); never from argv`,
       'every govc call runs with a private GOVMOMI_HOME (0700, removed afterwards) and GOVC_PERSIST_SESSION=false: no cached session is reused or left behind',

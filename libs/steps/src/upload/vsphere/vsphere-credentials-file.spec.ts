@@ -1,12 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isKilnError } from '@kiln/errors';
+import { tempDir } from '@kiln/testing';
 import { readVsphereCredentialsFile } from './vsphere-credentials-file';
 
-const dir = mkdtempSync(join(tmpdir(), 'kiln-vsphere-file-spec-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('kiln-vsphere-file-spec-');
 const workspace = join(dir, 'ws');
 mkdirSync(workspace);
 const CONTENT = JSON.stringify({ vcenter_server: 'vc', username: 'u', password: 'p' });

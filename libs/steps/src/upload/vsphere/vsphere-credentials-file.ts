@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { KilnError } from '@kiln/errors';
-import { VSPHERE_CREDENTIALS_FILE_ENV } from '../../shared/credential-env';
+import { VSPHERE_CREDENTIALS_FILE_ENV } from '@kiln/render';
 
 /** True when `path` is `root` or below it (both already resolved through symlinks). */
 function isInside(root: string, path: string): boolean {

@@ -2,7 +2,6 @@
 "use strict";
 Object.defineProperty(exports, "__esModule", { value: true });
 exports.formatError = formatError;
-exports.errorCodes = errorCodes;
 // Turns any thrown value into clean text for the CLI/executor edge: no stack traces for Kiln errors.
 const kiln_error_1 = require("./kiln-error.js");
 function formatOne(error) {
@@ -32,12 +31,4 @@ function formatError(error) {
     if (error instanceof Error)
         return `internal error: ${error.stack ?? error.message}`;
     return `internal error: ${String(error)}`;
-}
-/** The code of a Kiln error, for tests and exit summaries. */
-function errorCodes(error) {
-    if (error instanceof kiln_error_1.KilnErrors)
-        return error.errors.map((e) => e.code);
-    if ((0, kiln_error_1.isKilnError)(error))
-        return [error.code];
-    return ['INTERNAL'];
 }
