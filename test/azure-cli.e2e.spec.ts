@@ -14,7 +14,17 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { formatError } from '@kiln/errors';
 import { azArgs, keepRegion, kilnTags, uploadStep, type SigVersionRef, type TargetRegion } from '@kiln/steps';
 import { ArmTestServer } from './support/arm-test-server';
-import { Capture, commitOf, copySampleImage, createUploadWorkspace, key, revokeImage, writeArtifact, writeProvenance, type UploadWorkspace } from './support/upload-fixtures';
+import {
+  Capture,
+  commitOf,
+  copySampleImage,
+  createUploadWorkspace,
+  key,
+  revokeImage,
+  writeArtifact,
+  writeProvenance,
+  type UploadWorkspace,
+} from './support/upload-fixtures';
 import { requireTools, toolsOrSkip } from './support/vcsim';
 
 const tools = toolsOrSkip(['az', 'openssl']);
@@ -22,7 +32,13 @@ const execFileAsync = promisify(execFile);
 
 describe.skipIf(tools.skip)('the real az accepts every az command line Kiln produces', () => {
   let config = '';
-  const ref: SigVersionRef = { subscriptionId: '00000000-0000-4000-8000-000000000001', resourceGroup: 'tkg-images', gallery: 'tkg_gallery', imageName: 'capi-ubuntu-2004', version: '0.1.123456' };
+  const ref: SigVersionRef = {
+    subscriptionId: '00000000-0000-4000-8000-000000000001',
+    resourceGroup: 'tkg-images',
+    gallery: 'tkg_gallery',
+    imageName: 'capi-ubuntu-2004',
+    version: '0.1.123456',
+  };
   /** Target regions as `az sig image-version show` answers them (display names, canonical storage casing). */
   const existing: TargetRegion[] = [
     { name: 'West Europe', regionalReplicaCount: 1, storageAccountType: 'Standard_LRS' },
@@ -50,7 +66,12 @@ describe.skipIf(tools.skip)('the real az accepts every az command line Kiln prod
   afterAll(() => rmSync(config, { recursive: true, force: true }));
 
   it('keeps existing regions in a form az 2.45 accepts: storage types lower-cased (it compares the third part case-sensitively)', () => {
-    expect(existing.map(keepRegion)).toEqual(['westeurope=1=standard_lrs', 'northeurope=2=premium_lrs', 'eastus=1=standard_zrs', 'uksouth=3']);
+    expect(existing.map(keepRegion)).toEqual([
+      'westeurope=1=standard_lrs',
+      'northeurope=2=premium_lrs',
+      'eastus=1=standard_zrs',
+      'uksouth=3',
+    ]);
   });
 
   it.each([
@@ -120,14 +141,24 @@ describe.skipIf(tools.skip)('Azure upload through the real az against a local AR
     // az's generic update reads the version again before its PUT.
     expect(calls()).toEqual([`GET ${PATH_}`, `GET ${PATH_}`, `PUT ${PATH_}`]);
     const put = server.calls[2]!.body as { tags: Record<string, string>; properties: { publishingProfile: { targetRegions: unknown[] } } };
-    expect(put.properties.publishingProfile.targetRegions).toEqual([{ name: 'westeurope', regionalReplicaCount: 1, storageAccountType: 'standard_lrs' }, { name: 'northeurope' }]);
+    expect(put.properties.publishingProfile.targetRegions).toEqual([
+      { name: 'westeurope', regionalReplicaCount: 1, storageAccountType: 'standard_lrs' },
+      { name: 'northeurope' },
+    ]);
     expect(put.tags).toMatchObject(TAGS);
     expect(stored().properties.publishingProfile.targetRegions).toEqual([
       { name: 'West Europe', regionalReplicaCount: 1, storageAccountType: 'Standard_LRS' },
       { name: 'North Europe', regionalReplicaCount: 1, storageAccountType: 'Standard_LRS' },
     ]);
     expect(JSON.parse(ws.read(`dist/images/${IMAGE}/upload/published.json`))).toEqual({
-      azure: { gallery: 'tkg_gallery', imageName: 'capi-ubuntu-2004', resourceGroup: 'tkg-images', sigImageVersionId: PATH_, subscriptionId: server.subscriptionId, version: '0.1.123456' },
+      azure: {
+        gallery: 'tkg_gallery',
+        imageName: 'capi-ubuntu-2004',
+        resourceGroup: 'tkg-images',
+        sigImageVersionId: PATH_,
+        subscriptionId: server.subscriptionId,
+        version: '0.1.123456',
+      },
       contentKey: KEY,
       image: IMAGE,
       infra: 'azure',
@@ -168,7 +199,7 @@ describe.skipIf(tools.skip)('Azure upload through the real az against a local AR
     expect(stored().tags).toMatchObject(TAGS);
   });
 
-  it('a failed replication (the PUT\'s long-running operation fails) fails the upload and writes no published.json', async () => {
+  it("a failed replication (the PUT's long-running operation fails) fails the upload and writes no published.json", async () => {
     server.addVersion(REF, 'westeurope');
     server.failNextPut = true;
     const message = await uploadError();
@@ -186,7 +217,14 @@ describe.skipIf(tools.skip)('Azure upload through the real az against a local AR
   describe('a revoked image: the version published.json lists is excluded from latest, nothing is replicated', () => {
     const REASON = 'CVE-2026-0001 in the kernel';
     const PUBLISHED = {
-      azure: { gallery: 'tkg_gallery', imageName: 'capi-ubuntu-2004', resourceGroup: 'tkg-images', sigImageVersionId: PATH_, subscriptionId: server.subscriptionId, version: '0.1.123456' },
+      azure: {
+        gallery: 'tkg_gallery',
+        imageName: 'capi-ubuntu-2004',
+        resourceGroup: 'tkg-images',
+        sigImageVersionId: PATH_,
+        subscriptionId: server.subscriptionId,
+        version: '0.1.123456',
+      },
       contentKey: KEY,
       image: IMAGE,
       infra: 'azure',
@@ -196,15 +234,36 @@ describe.skipIf(tools.skip)('Azure upload through the real az against a local AR
 
     /** The real az's show of the version (spawned asynchronously: the server runs in this process). */
     const azShow = async () => {
-      const args = ['sig', 'image-version', 'show', '--resource-group', 'tkg-images', '--gallery-name', 'tkg_gallery', '--gallery-image-definition', 'capi-ubuntu-2004', '--gallery-image-version', '0.1.123456', '-o', 'json'];
+      const args = [
+        'sig',
+        'image-version',
+        'show',
+        '--resource-group',
+        'tkg-images',
+        '--gallery-name',
+        'tkg_gallery',
+        '--gallery-image-definition',
+        'capi-ubuntu-2004',
+        '--gallery-image-version',
+        '0.1.123456',
+        '-o',
+        'json',
+      ];
       const { stdout } = await execFileAsync('az', args, { env: { ...process.env, ...env() }, encoding: 'utf8' });
-      return JSON.parse(stdout) as { publishingProfile: { excludeFromLatest: boolean; targetRegions: unknown[] }; tags: Record<string, string> };
+      return JSON.parse(stdout) as {
+        publishingProfile: { excludeFromLatest: boolean; targetRegions: unknown[] };
+        tags: Record<string, string>;
+      };
     };
 
     /** The version and published.json as an earlier upload left them: replicated to both regions, tagged. */
     beforeEach(() => {
       const version = server.addVersion(REF, 'westeurope', TAGS);
-      version.properties.publishingProfile.targetRegions.push({ name: 'North Europe', regionalReplicaCount: 1, storageAccountType: 'Standard_LRS' });
+      version.properties.publishingProfile.targetRegions.push({
+        name: 'North Europe',
+        regionalReplicaCount: 1,
+        storageAccountType: 'Standard_LRS',
+      });
       ws.write(`dist/images/${IMAGE}/upload/published.json`, JSON.stringify(PUBLISHED, null, 2) + '\n');
       before = revokeImage(ws, IMAGE, REASON, '2026-02-20');
     });
@@ -212,7 +271,10 @@ describe.skipIf(tools.skip)('Azure upload through the real az against a local AR
     it('az sets excludeFromLatest (a JSON boolean) and the kiln:revoked tag in one update, and changes nothing else', async () => {
       await uploadStep({ workspaceRoot: ws.root, project: IMAGE, echo: new Capture(), env: env() });
       expect(calls()).toEqual([`GET ${PATH_}`, `GET ${PATH_}`, `PUT ${PATH_}`]);
-      const put = server.calls[2]!.body as { tags: Record<string, string>; properties: { publishingProfile: { excludeFromLatest: unknown; targetRegions: unknown[] } } };
+      const put = server.calls[2]!.body as {
+        tags: Record<string, string>;
+        properties: { publishingProfile: { excludeFromLatest: unknown; targetRegions: unknown[] } };
+      };
       expect(put.properties.publishingProfile.excludeFromLatest).toBe(true);
       expect(put.tags).toEqual({ ...stored().tags, 'kiln:revoked': '2026-02-20' });
       expect(stored().properties.publishingProfile.targetRegions.map((t) => t.name)).toEqual(['West Europe', 'North Europe']);
@@ -230,7 +292,9 @@ describe.skipIf(tools.skip)('Azure upload through the real az against a local AR
         ...PUBLISHED,
         revoked: { reason: REASON, at: '2026-02-20', applied: [{ object: PATH_, lifecycle: 'excludeFromLatest' }] },
       });
-      expect(report).toBe(`[${IMAGE}] revoked image version ${PATH_}: ${PATH_} excludeFromLatest → dist/images/${IMAGE}/upload/published.json`);
+      expect(report).toBe(
+        `[${IMAGE}] revoked image version ${PATH_}: ${PATH_} excludeFromLatest → dist/images/${IMAGE}/upload/published.json`,
+      );
     });
 
     it('running it again only reads the version', async () => {

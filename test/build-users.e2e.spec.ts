@@ -4,7 +4,18 @@
 // (a real person on a shared build host) can read no credential while a build runs.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -72,12 +83,19 @@ function collect(child: ReturnType<typeof spawn>): Promise<Exit> {
 
 /** node_modules/nx/<bin> of a workspace, as nx's package.json names it. */
 function nxBin(root: string): string {
-  return join('node_modules', 'nx', (JSON.parse(readFileSync(join(root, 'node_modules/nx/package.json'), 'utf8')) as { bin: { nx: string } }).bin.nx);
+  return join(
+    'node_modules',
+    'nx',
+    (JSON.parse(readFileSync(join(root, 'node_modules/nx/package.json'), 'utf8')) as { bin: { nx: string } }).bin.nx,
+  );
 }
 
 /** `nx <args>` in the workspace as uid KILN_UID. */
 function nxAs(args: string[], extraEnv: Record<string, string | undefined> = {}): { done: Promise<Exit> } {
-  const child = asUser(KILN_UID, [process.execPath, nxBin(ws.root), ...args, '--outputStyle=static'], { cwd: ws.root, env: nxEnvironment(ws, { ...env, ...extraEnv }) });
+  const child = asUser(KILN_UID, [process.execPath, nxBin(ws.root), ...args, '--outputStyle=static'], {
+    cwd: ws.root,
+    env: nxEnvironment(ws, { ...env, ...extraEnv }),
+  });
   return { done: collect(child) };
 }
 
@@ -121,7 +139,11 @@ async function secretsReadableBy(uid: number, roots: string[]): Promise<{ hits: 
     };
     for (const root of JSON.parse(process.env.SCAN_ROOTS)) visit(root);
     process.stdout.write(JSON.stringify({ hits, files }));`;
-  const r = await collect(asUser(uid, [process.execPath, '-e', script], { env: { PATH: process.env.PATH, SCAN_SECRETS: JSON.stringify(SECRETS), SCAN_ROOTS: JSON.stringify(roots) } }));
+  const r = await collect(
+    asUser(uid, [process.execPath, '-e', script], {
+      env: { PATH: process.env.PATH, SCAN_SECRETS: JSON.stringify(SECRETS), SCAN_ROOTS: JSON.stringify(roots) },
+    }),
+  );
   if (r.code !== 0) throw new Error(`scanner as uid ${uid} failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as { hits: string[]; files: number };
 }
@@ -159,7 +181,11 @@ requireDockerOrSkip('builds run by non-root users against a builder that runs as
     home = mkdtempSync(join(tmpdir(), 'kiln-users-home-'));
     mkdirSync(join(home, '.aws'));
     writeFileSync(join(home, '.aws', 'config'), '[default]\nregion = us-east-1\n', { mode: 0o600 });
-    writeFileSync(join(home, '.aws', 'credentials'), `[default]\naws_access_key_id = ${SECRETS.AWS_ACCESS_KEY_ID}\naws_secret_access_key = ${SECRETS.AWS_SECRET_ACCESS_KEY}\n`, { mode: 0o600 });
+    writeFileSync(
+      join(home, '.aws', 'credentials'),
+      `[default]\naws_access_key_id = ${SECRETS.AWS_ACCESS_KEY_ID}\naws_secret_access_key = ${SECRETS.AWS_SECRET_ACCESS_KEY}\n`,
+      { mode: 0o600 },
+    );
     mkdirSync(join(home, '.azure'));
     writeFileSync(join(home, '.azure', 'azureProfile.json'), '{"subscriptions": []}\n');
     env = {
@@ -229,13 +255,22 @@ requireDockerOrSkip('builds run by non-root users against a builder that runs as
     const vcsim = new Vcsim();
     await vcsim.start();
     try {
-      const vc = { VSPHERE_SERVER: vcsim.url, VSPHERE_USERNAME: vcsim.username, VSPHERE_PASSWORD: vcsim.password, VSPHERE_INSECURE: 'true' };
+      const vc = {
+        VSPHERE_SERVER: vcsim.url,
+        VSPHERE_USERNAME: vcsim.username,
+        VSPHERE_PASSWORD: vcsim.password,
+        VSPHERE_INSECURE: 'true',
+      };
       const r = await nxAs(['run', 'users-vcsim:upload'], vc).done;
       expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
       expect(taskStatuses(r.stdout)).toMatchObject({ 'users-vcsim:build': 'ran', 'users-vcsim:upload': 'ran' });
-      const info = JSON.parse(vcsim.govc(['vm.info', '-json', '/DC0/vm/kiln-users-vcsim']).stdout) as { VirtualMachines: Array<{ Config: { Template: boolean } }> | null };
+      const info = JSON.parse(vcsim.govc(['vm.info', '-json', '/DC0/vm/kiln-users-vcsim']).stdout) as {
+        VirtualMachines: Array<{ Config: { Template: boolean } }> | null;
+      };
       expect(info.VirtualMachines?.[0]?.Config.Template).toBe(true);
-      expect(JSON.parse(ws.read('dist/images/users-vcsim/upload/published.json'))).toMatchObject({ vsphere: { templateName: 'kiln-users-vcsim' } });
+      expect(JSON.parse(ws.read('dist/images/users-vcsim/upload/published.json'))).toMatchObject({
+        vsphere: { templateName: 'kiln-users-vcsim' },
+      });
     } finally {
       await vcsim.stop();
     }
@@ -289,7 +324,11 @@ requireDockerOrSkip('builds with each docker client the machine has', () => {
     const chome = mkdtempSync(join(tmpdir(), 'kiln-clients-home-'));
     bins.push(chome);
     mkdirSync(join(chome, '.aws'));
-    writeFileSync(join(chome, '.aws', 'credentials'), `[default]\naws_access_key_id = ${SECRETS.AWS_ACCESS_KEY_ID}\naws_secret_access_key = ${SECRETS.AWS_SECRET_ACCESS_KEY}\n`, { mode: 0o600 });
+    writeFileSync(
+      join(chome, '.aws', 'credentials'),
+      `[default]\naws_access_key_id = ${SECRETS.AWS_ACCESS_KEY_ID}\naws_secret_access_key = ${SECRETS.AWS_SECRET_ACCESS_KEY}\n`,
+      { mode: 0o600 },
+    );
     cenv = { HOME: chome, KILN_ADVERTISE_ADDRESS: bridgeGateway(), KILN_PULL_POLICY: undefined, KILN_NOW: undefined };
     cws.write('images/clients-aws/image.yaml', cws.read('images/ubuntu-2004-aws-cis/image.yaml'));
     cws.commitAll('an image per client');

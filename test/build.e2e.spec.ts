@@ -85,7 +85,11 @@ const builds = (projects: string[]) => projects.map((p) => `${p}:build`);
 
 /** The `[project] bundle …` report line of a build task. */
 function bundleLine(stdout: string, project: string): string {
-  return taskOutput(stdout, `${project}:build`).split('\n').find((l) => l.startsWith(`[${project}] bundle `)) ?? '(no bundle line)';
+  return (
+    taskOutput(stdout, `${project}:build`)
+      .split('\n')
+      .find((l) => l.startsWith(`[${project}] bundle `)) ?? '(no bundle line)'
+  );
 }
 
 function bundleEndpoint(): { address: string; container: string; hostPort: number; image: string } {
@@ -98,7 +102,10 @@ function publishedPort(container: string): number {
 }
 
 function stopBundles(): void {
-  const r = spawnSync(process.execPath, [join(ws.root, 'tools/kiln-cli/bin/kiln.js'), 'bundle', 'stop', '--root', ws.root], { cwd: ws.root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(ws.root, 'tools/kiln-cli/bin/kiln.js'), 'bundle', 'stop', '--root', ws.root], {
+    cwd: ws.root,
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`kiln bundle stop failed: ${r.stdout}${r.stderr}`);
 }
 
@@ -114,7 +121,12 @@ function sha256(data: Buffer | string): string {
 function configContentKey(project: string): string {
   const dir = join(ws.root, 'dist/images', project, 'config');
   const hash = createHash('sha256');
-  for (const name of readdirSync(dir).sort()) hash.update(name).update('\0').update(readFileSync(join(dir, name))).update('\0');
+  for (const name of readdirSync(dir).sort())
+    hash
+      .update(name)
+      .update('\0')
+      .update(readFileSync(join(dir, name)))
+      .update('\0');
   return hash.digest('hex');
 }
 
@@ -122,7 +134,9 @@ function configContentKey(project: string): string {
 interface Provenance {
   subject: Array<{ name: string; digest: { sha256: string } }>;
   predicate: {
-    buildDefinition: { resolvedDependencies: Array<{ name: string; digest: Record<string, string>; annotations?: Record<string, unknown> }> };
+    buildDefinition: {
+      resolvedDependencies: Array<{ name: string; digest: Record<string, string>; annotations?: Record<string, unknown> }>;
+    };
     runDetails: { builder: { version: { kiln: string } }; metadata: { startedOn: string; finishedOn: string } };
   };
 }
@@ -182,7 +196,10 @@ requireDockerOrSkip('build with real Nx, Docker and the stand-in images', () => 
     home = scratchDir('kiln-e2e-home-');
     mkdirSync(join(home, '.aws'));
     writeFileSync(join(home, '.aws', 'config'), '[default]\nregion = us-east-1\n');
-    writeFileSync(join(home, '.aws', 'credentials'), `[default]\naws_access_key_id = ${SECRETS.AWS_ACCESS_KEY_ID}\naws_secret_access_key = ${SECRETS.AWS_SECRET_ACCESS_KEY}\n`);
+    writeFileSync(
+      join(home, '.aws', 'credentials'),
+      `[default]\naws_access_key_id = ${SECRETS.AWS_ACCESS_KEY_ID}\naws_secret_access_key = ${SECRETS.AWS_SECRET_ACCESS_KEY}\n`,
+    );
     mkdirSync(join(home, '.azure'));
     env = {
       ...SECRETS,
@@ -206,7 +223,10 @@ requireDockerOrSkip('build with real Nx, Docker and the stand-in images', () => 
       'fail-task': imageFrom('ubuntu-2004-vsphere-plan', 'packerVars:\n  kiln_standin_fail: "disk full on /dev/sda1"\n'),
       'fail-goss': imageFrom('ubuntu-2004-aws-cis', 'packerVars:\n  kiln_standin_fail_goss: "aide auditd"\n'),
       // Points the package-list role outside the output folder Kiln copies out: the build leaves no packages.tsv.
-      'no-package-list': imageFrom('ubuntu-2004-vsphere-plan', 'packerVars:\n  ansible_user_vars: "kiln_package_list_dest=/home/imagebuilder/elsewhere/packages.tsv"\n'),
+      'no-package-list': imageFrom(
+        'ubuntu-2004-vsphere-plan',
+        'packerVars:\n  ansible_user_vars: "kiln_package_list_dest=/home/imagebuilder/elsewhere/packages.tsv"\n',
+      ),
       'missing-builder': imageFrom('ubuntu-2004-vsphere-plan', `images:\n  builder: ${MISSING_IMAGE}\n`),
       'secrets-vsphere': imageFrom('ubuntu-2004-vsphere-plan'),
       'secrets-rhel': imageFrom('rhel-8-vsphere'),
@@ -264,7 +284,13 @@ requireDockerOrSkip('build with real Nx, Docker and the stand-in images', () => 
     }
   });
 
-  const ARTIFACT_IMAGES = ['rhel-8-vsphere', 'ubuntu-2004-aws-cis', 'ubuntu-2004-azure-fips', 'ubuntu-2004-vsphere-gpu', 'ubuntu-2004-vsphere-plan'];
+  const ARTIFACT_IMAGES = [
+    'rhel-8-vsphere',
+    'ubuntu-2004-aws-cis',
+    'ubuntu-2004-azure-fips',
+    'ubuntu-2004-vsphere-gpu',
+    'ubuntu-2004-vsphere-plan',
+  ];
 
   it('runs the stand-in image-builder with the production command line and records every artifact exactly', async () => {
     const t0 = Date.now();
@@ -285,14 +311,27 @@ requireDockerOrSkip('build with real Nx, Docker and the stand-in images', () => 
       const output = join(ws.root, 'dist/images', project, 'output');
       const commands = dockerBuildCommands(
         plan,
-        { workspace: ws.root, config: join(ws.root, 'dist/images', project, 'config'), run: folders.find((f) => f.includes('/kiln-run-')) ?? '(none)', kiln: ws.root },
+        {
+          workspace: ws.root,
+          config: join(ws.root, 'dist/images', project, 'config'),
+          run: folders.find((f) => f.includes('/kiln-run-')) ?? '(none)',
+          kiln: ws.root,
+        },
         `kiln-build-${project}-${runId}`,
         output,
       );
-      expect(log.filter((l) => l.startsWith('$ ')), project).toEqual(
-        [commands.create, commands.copyIn, commands.start, commands.copyOut].filter((c) => c !== undefined).map((c) => `$ ${showCommand('docker', c!)}`),
+      expect(
+        log.filter((l) => l.startsWith('$ ')),
+        project,
+      ).toEqual(
+        [commands.create, commands.copyIn, commands.start, commands.copyOut]
+          .filter((c) => c !== undefined)
+          .map((c) => `$ ${showCommand('docker', c!)}`),
       );
-      expect(folders.filter((f) => existsSync(f)), `${project}: private run folders left behind`).toEqual([]);
+      expect(
+        folders.filter((f) => existsSync(f)),
+        `${project}: private run folders left behind`,
+      ).toEqual([]);
       // What the build left in dist/ belongs to the user who ran Kiln (root here; see build-users.e2e.spec.ts).
       if (plan.outputDir) expect(ownersUnder(output), project).toEqual([`${process.getuid!()}:${process.getgid!()}`]);
 
@@ -318,9 +357,14 @@ requireDockerOrSkip('build with real Nx, Docker and the stand-in images', () => 
         expect(record, project).toEqual({ ...common, ova: { path: ovaPath, sha256: sha256(ova), size: ova.length } });
         // The OVA is a real tar whose .ovf carries the image's VERSION as an OVF property.
         const ovf = spawnSync('tar', ['-xOf', join(ws.root, ovaPath), `${buildVersion}.ovf`], { encoding: 'utf8' });
-        expect(ovf.stdout).toContain(`<Property ovf:key="VERSION" ovf:type="string" ovf:userConfigurable="false" ovf:value="${plan.version}"/>`);
+        expect(ovf.stdout).toContain(
+          `<Property ovf:key="VERSION" ovf:type="string" ovf:userConfigurable="false" ovf:value="${plan.version}"/>`,
+        );
       } else if (plan.infra === 'aws') {
-        expect(record, project).toEqual({ ...common, amis: { 'us-east-1': standinAmiId('capa-ami-ubuntu-2004-v1.26.5+vmware.2', 'us-east-1') } });
+        expect(record, project).toEqual({
+          ...common,
+          amis: { 'us-east-1': standinAmiId('capa-ami-ubuntu-2004-v1.26.5+vmware.2', 'us-east-1') },
+        });
       } else {
         const versionId = `/subscriptions/${AZURE_SUBSCRIPTION}/resourceGroups/tkg-images/providers/Microsoft.Compute/galleries/tkg_gallery/images/capi-ubuntu-2004/versions/${standinAzureVersion('capi-ubuntu-2004')}`;
         expect(record, project).toEqual({ ...common, sigImageVersionId: versionId });
@@ -340,10 +384,21 @@ requireDockerOrSkip('build with real Nx, Docker and the stand-in images', () => 
       const subjects = Object.fromEntries(ARTIFACT_IMAGES.map((p) => [p, provenance(p).subject]));
       const expected = Object.fromEntries(
         ARTIFACT_IMAGES.map((p) => {
-          const record = artifact(p) as { ova?: { path: string; sha256: string }; amis?: Record<string, string>; sigImageVersionId?: string };
-          if (record.ova) return [p, [{ name: basename(record.ova.path), digest: { sha256: sha256(readFileSync(join(ws.root, record.ova.path))) } }]];
+          const record = artifact(p) as {
+            ova?: { path: string; sha256: string };
+            amis?: Record<string, string>;
+            sigImageVersionId?: string;
+          };
+          if (record.ova)
+            return [p, [{ name: basename(record.ova.path), digest: { sha256: sha256(readFileSync(join(ws.root, record.ova.path))) } }]];
           if (record.amis) {
-            return [p, Object.entries(record.amis).map(([region, id]) => ({ name: id, digest: { sha256: publishedObjectDigest({ kind: 'aws-ami', region, id }) } }))];
+            return [
+              p,
+              Object.entries(record.amis).map(([region, id]) => ({
+                name: id,
+                digest: { sha256: publishedObjectDigest({ kind: 'aws-ami', region, id }) },
+              })),
+            ];
           }
           const id = record.sigImageVersionId!;
           return [p, [{ name: id, digest: { sha256: publishedObjectDigest({ kind: 'azure-sig-image-version', id }) } }]];
@@ -365,20 +420,29 @@ requireDockerOrSkip('build with real Nx, Docker and the stand-in images', () => 
         const config = `dist/images/${p}/config`;
         const files = [`images/${p}/image.yaml`, ...readdirSync(join(ws.root, config)).map((f) => `${config}/${f}`)];
         const recorded = materials(provenance(p));
-        expect(Object.fromEntries(files.map((f) => [f, recorded[f]])), p).toEqual(Object.fromEntries(files.map((f) => [f, { sha256: sha256(readFileSync(join(ws.root, f))) }])));
+        expect(Object.fromEntries(files.map((f) => [f, recorded[f]])), p).toEqual(
+          Object.fromEntries(files.map((f) => [f, { sha256: sha256(readFileSync(join(ws.root, f))) }])),
+        );
       }
     });
 
     it("records every bundle part the builder mounted and Kiln's package-list role, by content digest", () => {
       for (const p of ARTIFACT_IMAGES) {
         const plan = buildPlan(p);
-        const parts = plan.mounts.filter((m) => m.host.startsWith('{workspace}/images/_bundles/') || m.host.startsWith('{kiln}/')).map((m) => m.host);
+        const parts = plan.mounts
+          .filter((m) => m.host.startsWith('{workspace}/images/_bundles/') || m.host.startsWith('{kiln}/'))
+          .map((m) => m.host);
         const recorded = materials(provenance(p));
         const name = (host: string) => host.replace('{workspace}/', '');
         expect(Object.fromEntries(parts.map((h) => [name(h), recorded[name(h)]])), p).toEqual(
-          Object.fromEntries(parts.map((h) => [name(h), { sha256: digestPath(h.replace('{workspace}', ws.root).replace('{kiln}', ws.root)) }])),
+          Object.fromEntries(
+            parts.map((h) => [name(h), { sha256: digestPath(h.replace('{workspace}', ws.root).replace('{kiln}', ws.root)) }]),
+          ),
         );
-        expect(parts.filter((h) => h.startsWith('{kiln}/')), p).toEqual(['{kiln}/libs/provenance/ansible/kiln-package-list']);
+        expect(
+          parts.filter((h) => h.startsWith('{kiln}/')),
+          p,
+        ).toEqual(['{kiln}/libs/provenance/ansible/kiln-package-list']);
       }
     });
 
@@ -390,8 +454,14 @@ requireDockerOrSkip('build with real Nx, Docker and the stand-in images', () => 
         const image = (ref: string) => deps.find((d) => d.name === ref);
         // The stand-ins are imported locally, so they have no RepoDigests and are named by their Id.
         expect([builder.RepoDigests, bundle.RepoDigests]).toEqual([[], []]);
-        expect([image(BUILDER)?.digest.sha256, image(BUILDER)?.annotations?.imageId], p).toEqual([builder.Id.replace('sha256:', ''), builder.Id]);
-        expect([image(BUNDLE)?.digest.sha256, image(BUNDLE)?.annotations?.imageId], p).toEqual([bundle.Id.replace('sha256:', ''), bundle.Id]);
+        expect([image(BUILDER)?.digest.sha256, image(BUILDER)?.annotations?.imageId], p).toEqual([
+          builder.Id.replace('sha256:', ''),
+          builder.Id,
+        ]);
+        expect([image(BUNDLE)?.digest.sha256, image(BUNDLE)?.annotations?.imageId], p).toEqual([
+          bundle.Id.replace('sha256:', ''),
+          bundle.Id,
+        ]);
         expect(deps.find((d) => d.name === 'catalog/releases/v2.3.0')?.annotations?.pins, p).toEqual(RELEASE);
       }
     });
@@ -401,7 +471,11 @@ requireDockerOrSkip('build with real Nx, Docker and the stand-in images', () => 
       for (const p of ARTIFACT_IMAGES) {
         const { runDetails } = provenance(p).predicate;
         const [started, finished] = [Date.parse(runDetails.metadata.startedOn), Date.parse(runDetails.metadata.finishedOn)];
-        expect([runDetails.builder.version.kiln, started <= finished, finished], p).toEqual([version, true, Date.parse(String(artifact(p).builtAt))]);
+        expect([runDetails.builder.version.kiln, started <= finished, finished], p).toEqual([
+          version,
+          true,
+          Date.parse(String(artifact(p).builtAt)),
+        ]);
       }
     });
 
@@ -410,7 +484,9 @@ requireDockerOrSkip('build with real Nx, Docker and the stand-in images', () => 
         const text = ws.read(`dist/images/${p}/build/sbom.cdx.json`);
         await validateSbom(text, p);
         const listed = parsePackageList(ws.read(`dist/images/${p}/output/packages.tsv`)).packages.map((pkg) => pkg.name);
-        const components = (JSON.parse(text) as { components: Array<{ name: string; type: string }> }).components.filter((c) => c.type === 'library');
+        const components = (JSON.parse(text) as { components: Array<{ name: string; type: string }> }).components.filter(
+          (c) => c.type === 'library',
+        );
         expect(components.map((c) => c.name).sort(), p).toEqual([...listed].sort());
         expect(listed, p).toContain(p.startsWith('rhel') ? 'glibc' : 'openssh-server');
       }
@@ -476,7 +552,9 @@ requireDockerOrSkip('build with real Nx, Docker and the stand-in images', () => 
       const signalledAt = Date.now();
       process.kill(to === 'group' ? -run.pid : run.pid, signal);
       const exit = await run.done;
-      console.info(`${project}: ${signal} to ${to === 'group' ? 'the process group' : 'Nx alone'}; Nx exited ${exit.endedAt - signalledAt} ms later`);
+      console.info(
+        `${project}: ${signal} to ${to === 'group' ? 'the process group' : 'Nx alone'}; Nx exited ${exit.endedAt - signalledAt} ms later`,
+      );
       return { exit, container, folders, signalledAt };
     }
 
@@ -500,10 +578,16 @@ requireDockerOrSkip('build with real Nx, Docker and the stand-in images', () => 
      */
     async function expectCleanedWithinBound(project: string, how: Interrupted): Promise<void> {
       expect(how.folders).toEqual([expect.stringContaining('/kiln-run-')]);
-      await eventually(() => {
-        expect(containersNamed(`kiln-build-${project}-`), 'build container left behind').toEqual([]);
-        expect(how.folders.filter((f) => existsSync(f)), 'private run folders left behind').toEqual([]);
-      }, Math.max(0, how.signalledAt + CLEANUP_BOUND_MS - Date.now()));
+      await eventually(
+        () => {
+          expect(containersNamed(`kiln-build-${project}-`), 'build container left behind').toEqual([]);
+          expect(
+            how.folders.filter((f) => existsSync(f)),
+            'private run folders left behind',
+          ).toEqual([]);
+        },
+        Math.max(0, how.signalledAt + CLEANUP_BOUND_MS - Date.now()),
+      );
       const after = Date.now() - how.signalledAt;
       console.info(`${project}: container and run folder gone ${after} ms after the signal (bound ${CLEANUP_BOUND_MS} ms)`);
       expect(after).toBeLessThanOrEqual(CLEANUP_BOUND_MS + 1_000);
@@ -573,7 +657,13 @@ requireDockerOrSkip('build with real Nx, Docker and the stand-in images', () => 
       const logs = buildLogs(project);
       expect(logs).toHaveLength(attempt);
       const out = taskOutput(r.stdout, `${project}:build`).split('\n');
-      const log = join(ws.root, 'dist/images', project, 'logs', logs.find((l) => out.some((o) => o.includes(l)))!);
+      const log = join(
+        ws.root,
+        'dist/images',
+        project,
+        'logs',
+        logs.find((l) => out.some((o) => o.includes(l)))!,
+      );
       expect(out.filter((l) => l.startsWith(`${project}: `) || /^ {2}(hint|exitCode|log|errors):/.test(l))).toEqual([
         `${project}: docker exited with code 2`,
         `  hint: see the full log: ${log}`,
@@ -599,7 +689,7 @@ requireDockerOrSkip('build with real Nx, Docker and the stand-in images', () => 
       return { lines, log: lines[lines.length - 1]!.slice(`[${project}]   log: `.length) };
     }
 
-    it('a failed Ansible task: the phase, the task and its msg, and packer\'s error, before the error and its log tail', async () => {
+    it("a failed Ansible task: the phase, the task and its msg, and packer's error, before the error and its log tail", async () => {
       const project = 'fail-task';
       const r = await nx(['run', `${project}:build`]);
       expect(r.code).toBe(1);
@@ -635,10 +725,16 @@ requireDockerOrSkip('build with real Nx, Docker and the stand-in images', () => 
       expect(r.code, `attempt ${attempt}`).toBe(1);
       expect(buildStatuses(r.stdout)).toEqual({ [`${project}:build`]: 'ran' });
       const out = taskOutput(r.stdout, `${project}:build`).split('\n');
-      const at = out.indexOf(`${project}: the build finished but wrote no package list (dist/images/${project}/output/packages.tsv), so there is no sbom.cdx.json to make`);
+      const at = out.indexOf(
+        `${project}: the build finished but wrote no package list (dist/images/${project}/output/packages.tsv), so there is no sbom.cdx.json to make`,
+      );
       expect(at, out.join('\n')).toBeGreaterThanOrEqual(0);
-      expect(out[at + 1]).toContain("hint: image-builder must run Kiln's kiln-package-list role: custom_role_names lists /home/imagebuilder/kiln-package-list last");
-      expect(['artifact.json', 'provenance.json', 'sbom.cdx.json'].filter((f) => ws.exists(`dist/images/${project}/build/${f}`))).toEqual([]);
+      expect(out[at + 1]).toContain(
+        "hint: image-builder must run Kiln's kiln-package-list role: custom_role_names lists /home/imagebuilder/kiln-package-list last",
+      );
+      expect(['artifact.json', 'provenance.json', 'sbom.cdx.json'].filter((f) => ws.exists(`dist/images/${project}/build/${f}`))).toEqual(
+        [],
+      );
     }
   });
 
@@ -665,9 +761,16 @@ requireDockerOrSkip('build with real Nx, Docker and the stand-in images', () => 
         const out = taskOutput(r.stdout, 'ubuntu-2004-vsphere-plan:build').split('\n');
         const at = out.indexOf(`ubuntu-2004-vsphere-plan: host port ${taken} for the resource bundle is already in use`);
         expect(at, out.join('\n')).toBeGreaterThanOrEqual(0);
-        expect(out[at + 1]).toBe('  hint: free the port, or change the plugin option bundlePort in nx.json (or remove it to use any free port)');
+        expect(out[at + 1]).toBe(
+          '  hint: free the port, or change the plugin option bundlePort in nx.json (or remove it to use any free port)',
+        );
         // Docker's error is one line or several, depending on the client: `  docker: <line>` or `  docker:` + lines.
-        expect(out.slice(at + 2, at + 6).join('\n')).toMatch(new RegExp(`^ {2}docker:(\\n {4}| )docker: Error response from daemon: .*0\\.0\\.0\\.0:${taken}: bind: address already in use`, 'm'));
+        expect(out.slice(at + 2, at + 6).join('\n')).toMatch(
+          new RegExp(
+            `^ {2}docker:(\\n {4}| )docker: Error response from daemon: .*0\\.0\\.0\\.0:${taken}: bind: address already in use`,
+            'm',
+          ),
+        );
       } finally {
         ws.write('nx.json', nxJson);
       }
@@ -716,7 +819,9 @@ requireDockerOrSkip('build with real Nx, Docker and the stand-in images', () => 
       const out = taskOutput(r.stdout, 'missing-builder:build').split('\n');
       const at = out.indexOf(`missing-builder: image ${MISSING_IMAGE} is not present and the pull policy is Never`);
       expect(at, out.join('\n')).toBeGreaterThanOrEqual(0);
-      expect(out[at + 1]).toBe('  hint: docker load or docker pull it first, or relocate images to a registry you can reach (plugin option "registry" in nx.json)');
+      expect(out[at + 1]).toBe(
+        '  hint: docker load or docker pull it first, or relocate images to a registry you can reach (plugin option "registry" in nx.json)',
+      );
       expect(out.filter((l) => l.includes('failed (attempt'))).toEqual([]);
     });
 
@@ -730,7 +835,9 @@ requireDockerOrSkip('build with real Nx, Docker and the stand-in images', () => 
       ]);
       const at = out.indexOf(`missing-builder: image ${MISSING_IMAGE} is not present and could not be pulled (3 attempts)`);
       expect(at, out.join('\n')).toBeGreaterThanOrEqual(0);
-      expect(out[at + 1]).toBe('  hint: check registry access, docker load the image on air-gapped hosts, or relocate images (plugin option "registry" in nx.json)');
+      expect(out[at + 1]).toBe(
+        '  hint: check registry access, docker load the image on air-gapped hosts, or relocate images (plugin option "registry" in nx.json)',
+      );
       expect(out[at + 2]).toMatch(/^ {2}lastError: .*registry\.invalid/);
     });
   });
@@ -740,13 +847,16 @@ requireDockerOrSkip('build with real Nx, Docker and the stand-in images', () => 
       const bin = scratchDir('kiln-e2e-bin-');
       symlinkSync(process.execPath, join(bin, 'node'));
       // Nx runs the freshness input through sh; git for the workspace. No docker.
-      for (const tool of ['git', 'sh']) symlinkSync(spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim(), join(bin, tool));
+      for (const tool of ['git', 'sh'])
+        symlinkSync(spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim(), join(bin, tool));
       const r = await nx(['run', 'ubuntu-2004-vsphere-plan:build', '--skip-nx-cache'], { PATH: bin });
       expect(r.code).toBe(1);
       const out = taskOutput(r.stdout, 'ubuntu-2004-vsphere-plan:build').split('\n');
       const at = out.indexOf('ubuntu-2004-vsphere-plan: docker not found on PATH');
       expect(at, out.join('\n')).toBeGreaterThanOrEqual(0);
-      expect(out[at + 1]).toBe('  hint: install Docker (Debian: apt-get install -y docker.io) and start the daemon (systemctl start docker, or dockerd &)');
+      expect(out[at + 1]).toBe(
+        '  hint: install Docker (Debian: apt-get install -y docker.io) and start the daemon (systemctl start docker, or dockerd &)',
+      );
     });
 
     it('fails with "the Docker daemon does not answer" when DOCKER_HOST points at a dead socket', async () => {
@@ -766,7 +876,10 @@ requireDockerOrSkip('build with real Nx, Docker and the stand-in images', () => 
       const planted: Secrets = { PLANTED: `planted-${TAG}-value` };
       const dir = scratchDir('kiln-e2e-plant-');
       mkdirSync(join(dir, 'nested'));
-      writeFileSync(join(dir, 'nested', 'file.bin'), Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(JSON.stringify({ v: planted.PLANTED }))]));
+      writeFileSync(
+        join(dir, 'nested', 'file.bin'),
+        Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(JSON.stringify({ v: planted.PLANTED }))]),
+      );
       writeFileSync(join(dir, 'clean.txt'), 'nothing here\n');
       expect(secretsInFiles([dir], planted)).toEqual([`${join(dir, 'nested', 'file.bin')}: PLANTED`]);
       expect(secretsIn(`x ${encodeURIComponent('a/b:' + planted.PLANTED)}`, { P: 'a/b:' + planted.PLANTED }, 'text')).toEqual(['text: P']);
@@ -793,7 +906,12 @@ requireDockerOrSkip('build with real Nx, Docker and the stand-in images', () => 
       expect([...secretsIn(r.stdout, SECRETS, 'nx stdout'), ...secretsIn(r.stderr, SECRETS, 'nx stderr')]).toEqual([]);
       expect(secretsInFiles([join(ws.root, 'dist'), ws.cacheDir, ws.dataDir], SECRETS)).toEqual([]);
       const committable = ws.git(['ls-files', '-z', '--cached', '--others', '--exclude-standard']).split('\0').filter(Boolean);
-      expect(secretsInFiles(committable.map((f) => join(ws.root, f)), SECRETS)).toEqual([]);
+      expect(
+        secretsInFiles(
+          committable.map((f) => join(ws.root, f)),
+          SECRETS,
+        ),
+      ).toEqual([]);
 
       // The builder echoed the secrets; Kiln masked them in the output Nx shows and caches, and in the logs.
       const vsphere = taskOutput(r.stdout, 'secrets-vsphere:build').split('\n');

@@ -57,13 +57,36 @@ requireDockerOrSkip('kiln doctor', () => {
     });
     const rows = JSON.parse(r.stdout) as Row[];
     const byCheck = Object.fromEntries(rows.map((x) => [x.check, x]));
-    expect(rows.map((x) => x.check)).toEqual(['docker CLI', 'docker daemon', 'govc', 'aws', 'az', 'kubectl', 'vSphere credentials', 'AWS credentials', 'Azure credentials', 'config bundle v2.3.0', 'remote cache', 'disk space']);
-    for (const tool of ['docker daemon', 'vSphere credentials', 'AWS credentials', 'Azure credentials', 'config bundle v2.3.0', 'remote cache', 'disk space']) expect(byCheck[tool]!.status, tool).toBe('ok');
+    expect(rows.map((x) => x.check)).toEqual([
+      'docker CLI',
+      'docker daemon',
+      'govc',
+      'aws',
+      'az',
+      'kubectl',
+      'vSphere credentials',
+      'AWS credentials',
+      'Azure credentials',
+      'config bundle v2.3.0',
+      'remote cache',
+      'disk space',
+    ]);
+    for (const tool of [
+      'docker daemon',
+      'vSphere credentials',
+      'AWS credentials',
+      'Azure credentials',
+      'config bundle v2.3.0',
+      'remote cache',
+      'disk space',
+    ])
+      expect(byCheck[tool]!.status, tool).toBe('ok');
     expect(byCheck['remote cache']!.detail).toBe(`remote cache ${server.url}: reachable, token is read-only`);
     expect(byCheck['vSphere credentials']!.detail).toBe('VSPHERE_SERVER, VSPHERE_USERNAME, VSPHERE_PASSWORD set');
     expect(byCheck['config bundle v2.3.0']!.detail).toBe('images/_bundles/TKG-Image-Builder-for-Kubernetes-v1_26_5---vmware_2-tkg_v2_3_0');
     const printed = r.stdout + r.stderr;
-    for (const [name, value] of Object.entries(SECRETS)) if (name !== 'VSPHERE_SERVER' && name !== 'AZURE_SUBSCRIPTION_ID') expect(printed).not.toContain(value);
+    for (const [name, value] of Object.entries(SECRETS))
+      if (name !== 'VSPHERE_SERVER' && name !== 'AZURE_SUBSCRIPTION_ID') expect(printed).not.toContain(value);
     expect(printed).not.toContain(`ro-${TAG}`);
     // Exit status follows the tools this machine has: 0 only when every check passed.
     expect(r.code).toBe(rows.some((x) => x.status === 'fail') ? 1 : 0);
@@ -100,14 +123,32 @@ requireDockerOrSkip('kiln doctor', () => {
       expect(lines[i + 1]).toBe(`       fix: ${fix}`);
     };
     expect(lines[0]).toMatch(/^ok {3}docker CLI: \d+\.\d+/);
-    expectFail('FAIL govc: not found on PATH (needed for vSphere upload)', "install govc (github.com/vmware/govmomi releases, or build it from Debian's govmomi source package)");
-    expectFail('FAIL aws: not found on PATH (needed for AWS upload)', 'install the AWS CLI (apt-get install awscli, or pip install awscli)');
+    expectFail(
+      'FAIL govc: not found on PATH (needed for vSphere upload)',
+      "install govc (github.com/vmware/govmomi releases, or build it from Debian's govmomi source package)",
+    );
+    expectFail(
+      'FAIL aws: not found on PATH (needed for AWS upload)',
+      'install the AWS CLI (apt-get install awscli, or pip install awscli)',
+    );
     expectFail('FAIL az: not found on PATH (needed for Azure upload)', 'install the Azure CLI (apt-get install azure-cli)');
-    expectFail('FAIL kubectl: not found on PATH (needed for apply-tkr)', 'install kubectl (apt-get install kubectl, or the Kubernetes release binary)');
-    expectFail('FAIL vSphere credentials: VSPHERE_SERVER, VSPHERE_USERNAME, VSPHERE_PASSWORD not set', 'export VSPHERE_SERVER, VSPHERE_USERNAME, VSPHERE_PASSWORD (from your secret store) or set KILN_VSPHERE_CREDENTIALS_FILE');
+    expectFail(
+      'FAIL kubectl: not found on PATH (needed for apply-tkr)',
+      'install kubectl (apt-get install kubectl, or the Kubernetes release binary)',
+    );
+    expectFail(
+      'FAIL vSphere credentials: VSPHERE_SERVER, VSPHERE_USERNAME, VSPHERE_PASSWORD not set',
+      'export VSPHERE_SERVER, VSPHERE_USERNAME, VSPHERE_PASSWORD (from your secret store) or set KILN_VSPHERE_CREDENTIALS_FILE',
+    );
     expectFail('FAIL AWS credentials:', 'run aws configure, or export the AWS_* variables from your secret store');
-    expectFail('FAIL config bundle v2.3.0: images/_bundles/TKG-Image-Builder-for-Kubernetes-v1_26_5---vmware_2-tkg_v2_3_0/tkg.json not found', 'download the image-builder config bundle of TKG v2.3.0 and unzip it into images/_bundles/TKG-Image-Builder-for-Kubernetes-v1_26_5---vmware_2-tkg_v2_3_0/');
-    expectFail(`FAIL remote cache: remote cache ${server.url}: not reachable (ECONNREFUSED)`, 'start the cache server or fix NX_SELF_HOSTED_REMOTE_CACHE_SERVER; fallback: set NX_SKIP_REMOTE_CACHE=true to build with the local Nx cache only (nothing is shared between runners)');
+    expectFail(
+      'FAIL config bundle v2.3.0: images/_bundles/TKG-Image-Builder-for-Kubernetes-v1_26_5---vmware_2-tkg_v2_3_0/tkg.json not found',
+      'download the image-builder config bundle of TKG v2.3.0 and unzip it into images/_bundles/TKG-Image-Builder-for-Kubernetes-v1_26_5---vmware_2-tkg_v2_3_0/',
+    );
+    expectFail(
+      `FAIL remote cache: remote cache ${server.url}: not reachable (ECONNREFUSED)`,
+      'start the cache server or fix NX_SELF_HOSTED_REMOTE_CACHE_SERVER; fallback: set NX_SKIP_REMOTE_CACHE=true to build with the local Nx cache only (nothing is shared between runners)',
+    );
     expect(r.stdout).not.toContain(`rw-${TAG}`);
   });
 });

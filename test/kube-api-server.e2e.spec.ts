@@ -14,7 +14,8 @@ const CONTEXT = 'mgmt-admin@mgmt';
 const CM = 'v1.26.5---vmware.2-tkg.1-myorg';
 const CM_PATH = `/api/v1/namespaces/tkr-system/configmaps/${CM}`;
 
-const bom = (ova: string) => `release:\n  version: v1.26.5+vmware.2-tkg.1-myorg\nova:\n  - name: ova-ubuntu-2004\n    osinfo: { name: ubuntu, version: "20.04", arch: amd64 }\n    version: ${ova}\n`;
+const bom = (ova: string) =>
+  `release:\n  version: v1.26.5+vmware.2-tkg.1-myorg\nova:\n  - name: ova-ubuntu-2004\n    osinfo: { name: ubuntu, version: "20.04", arch: amd64 }\n    version: ${ova}\n`;
 const configMap = (ova: string, namespace = 'tkr-system') =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${CM}\n  namespace: ${namespace}\n  labels:\n    tanzuKubernetesRelease: ${CM}\nbinaryData:\n  bomContent: "${Buffer.from(bom(ova)).toString('base64')}"\n`;
 
@@ -44,20 +45,30 @@ function file(name: string, text: string): string {
 }
 
 const kubectl = (...args: string[]) => runKubectl(['--context', CONTEXT, ...args], env);
-const managers = (s: KubeApiServer) => (s.configMap('tkr-system', CM)!.metadata.managedFields as { manager: string; operation: string; fieldsV1: object }[]).map((m) => [m.manager, m.operation, m.fieldsV1]);
+const managers = (s: KubeApiServer) =>
+  (s.configMap('tkr-system', CM)!.metadata.managedFields as { manager: string; operation: string; fieldsV1: object }[]).map((m) => [
+    m.manager,
+    m.operation,
+    m.fieldsV1,
+  ]);
 const bomOf = (s: KubeApiServer) => Buffer.from(s.configMap('tkr-system', CM)!.binaryData.bomContent as string, 'base64').toString('utf8');
 
 describe('server-side apply and field managers', () => {
   it('rejects an apply that changes a field another manager owns with 409 Conflict naming it, and takes it over with --force-conflicts', async () => {
     const s = await setUp();
-    expect((await kubectl('-n', 'tkr-system', 'apply', '-f', file('old.yaml', configMap('v-old')))).stdout).toBe(`configmap/${CM} created\n`);
+    expect((await kubectl('-n', 'tkr-system', 'apply', '-f', file('old.yaml', configMap('v-old')))).stdout).toBe(
+      `configmap/${CM} created\n`,
+    );
     expect(managers(s)).toEqual([
       [
         'kubectl-client-side-apply',
         'Update',
         {
           'f:binaryData': { '.': {}, 'f:bomContent': {} },
-          'f:metadata': { 'f:annotations': { '.': {}, 'f:kubectl.kubernetes.io/last-applied-configuration': {} }, 'f:labels': { '.': {}, 'f:tanzuKubernetesRelease': {} } },
+          'f:metadata': {
+            'f:annotations': { '.': {}, 'f:kubectl.kubernetes.io/last-applied-configuration': {} },
+            'f:labels': { '.': {}, 'f:tanzuKubernetesRelease': {} },
+          },
         },
       ],
     ]);
@@ -65,18 +76,23 @@ describe('server-side apply and field managers', () => {
     const apply = ['-n', 'tkr-system', 'apply', '--server-side', '--field-manager=kiln', '-f', file('new.yaml', configMap('v-new'))];
     const conflict = await kubectl(...apply);
     expect(conflict.code).toBe(1);
-    expect(conflict.stderr.split('\n')[0]).toBe('error: Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using v1: .binaryData.bomContent');
+    expect(conflict.stderr.split('\n')[0]).toBe(
+      'error: Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using v1: .binaryData.bomContent',
+    );
     expect(bomOf(s)).toBe(bom('v-old'));
 
     const forced = await kubectl(...apply, '--force-conflicts');
     expect([forced.code, forced.stdout]).toEqual([0, `configmap/${CM} serverside-applied\n`]);
     expect(bomOf(s)).toBe(bom('v-new'));
-    expect(managers(s)).toEqual([['kiln', 'Apply', { 'f:binaryData': { 'f:bomContent': {} }, 'f:metadata': { 'f:labels': { 'f:tanzuKubernetesRelease': {} } } }]]);
+    expect(managers(s)).toEqual([
+      ['kiln', 'Apply', { 'f:binaryData': { 'f:bomContent': {} }, 'f:metadata': { 'f:labels': { 'f:tanzuKubernetesRelease': {} } } }],
+    ]);
   });
 
   it('conflicts between two server-side appliers only where their values differ, and lists every field per manager', async () => {
     const s = await setUp();
-    const apply = (manager: string, name: string, text: string) => kubectl('-n', 'tkr-system', 'apply', '--server-side', `--field-manager=${manager}`, '-f', file(name, text));
+    const apply = (manager: string, name: string, text: string) =>
+      kubectl('-n', 'tkr-system', 'apply', '--server-side', `--field-manager=${manager}`, '-f', file(name, text));
     expect((await apply('first', 'a.yaml', configMap('v-a'))).code).toBe(0);
     // The same values: shared ownership, no conflict.
     expect((await apply('second', 'a2.yaml', configMap('v-a'))).code).toBe(0);
@@ -84,28 +100,43 @@ describe('server-side apply and field managers', () => {
     const changed = configMap('v-b').replace(`tanzuKubernetesRelease: ${CM}`, 'tanzuKubernetesRelease: other');
     const r = await apply('second', 'b.yaml', changed);
     expect(r.code).toBe(1);
-    expect(r.stderr.split('\n').slice(0, 3)).toEqual(['error: Apply failed with 2 conflicts: conflicts with "first":', '- .binaryData.bomContent', '- .metadata.labels.tanzuKubernetesRelease']);
+    expect(r.stderr.split('\n').slice(0, 3)).toEqual([
+      'error: Apply failed with 2 conflicts: conflicts with "first":',
+      '- .binaryData.bomContent',
+      '- .metadata.labels.tanzuKubernetesRelease',
+    ]);
   });
 
   it("migrates a client-side-applied object to the server-side applier (kubectl's JSON patch of managedFields) when the values agree", async () => {
     const s = await setUp();
     await kubectl('-n', 'tkr-system', 'apply', '-f', file('cm.yaml', configMap('v-same')));
     s.clearRequests();
-    const r = await kubectl('-n', 'tkr-system', 'apply', '--server-side', '--field-manager=kiln', '-f', file('cm.yaml', configMap('v-same')));
+    const r = await kubectl(
+      '-n',
+      'tkr-system',
+      'apply',
+      '--server-side',
+      '--field-manager=kiln',
+      '-f',
+      file('cm.yaml', configMap('v-same')),
+    );
     expect([r.code, r.stderr]).toEqual([0, '']);
     expect(s.requests.filter((q) => q.method === 'PATCH').map((q) => [q.contentType, q.query.force])).toEqual([
       ['application/apply-patch+yaml', 'false'],
       ['application/json-patch+json', undefined],
       ['application/apply-patch+yaml', 'false'],
     ]);
-    expect(managers(s)).toEqual([['kiln', 'Apply', { 'f:binaryData': { 'f:bomContent': {} }, 'f:metadata': { 'f:labels': { 'f:tanzuKubernetesRelease': {} } } }]]);
+    expect(managers(s)).toEqual([
+      ['kiln', 'Apply', { 'f:binaryData': { 'f:bomContent': {} }, 'f:metadata': { 'f:labels': { 'f:tanzuKubernetesRelease': {} } } }],
+    ]);
     // The last-applied annotation only the client-side manager owned is gone after the re-sent apply.
     expect(s.configMap('tkr-system', CM)!.metadata.annotations).toBeUndefined();
   });
 
   it('does not bump resourceVersion for an apply that changes nothing', async () => {
     const s = await setUp();
-    const apply = () => kubectl('-n', 'tkr-system', 'apply', '--server-side', '--field-manager=kiln', '-f', file('cm.yaml', configMap('v-1')));
+    const apply = () =>
+      kubectl('-n', 'tkr-system', 'apply', '--server-side', '--field-manager=kiln', '-f', file('cm.yaml', configMap('v-1')));
     await apply();
     const version = s.configMap('tkr-system', CM)!.metadata.resourceVersion;
     await apply();
@@ -117,9 +148,15 @@ describe('namespaces', () => {
   it('refuses to create an object in a namespace that does not exist (404 NotFound namespace), client- or server-side', async () => {
     const s = await setUp();
     const cm = file('typo.yaml', configMap('v-1', 'tkr-sytem'));
-    for (const args of [['apply', '-f', cm], ['apply', '--server-side', '--field-manager=kiln', '-f', cm]]) {
+    for (const args of [
+      ['apply', '-f', cm],
+      ['apply', '--server-side', '--field-manager=kiln', '-f', cm],
+    ]) {
       const r = await kubectl('-n', 'tkr-sytem', ...args);
-      expect([r.code, r.stderr]).toEqual([1, expect.stringMatching(/^Error from server \(NotFound\): (error when creating "[^"]+": )?namespaces "tkr-sytem" not found\n$/)]);
+      expect([r.code, r.stderr]).toEqual([
+        1,
+        expect.stringMatching(/^Error from server \(NotFound\): (error when creating "[^"]+": )?namespaces "tkr-sytem" not found\n$/),
+      ]);
     }
     expect((await kubectl('get', 'namespaces', '-o', 'name')).stdout.split('\n').filter(Boolean)).toEqual([
       'namespace/default',
@@ -131,7 +168,9 @@ describe('namespaces', () => {
     ]);
     // Reading from a missing namespace is just "not found"; kubectl 1.32 then looks the namespace up and names it.
     s.clearRequests();
-    expect((await kubectl('-n', 'tkr-sytem', 'get', 'configmap', CM)).stderr).toBe('Error from server (NotFound): namespaces "tkr-sytem" not found\n');
+    expect((await kubectl('-n', 'tkr-sytem', 'get', 'configmap', CM)).stderr).toBe(
+      'Error from server (NotFound): namespaces "tkr-sytem" not found\n',
+    );
     expect(s.apiCalls()).toEqual([`GET /api/v1/namespaces/tkr-sytem/configmaps/${CM}`, 'GET /api/v1/namespaces/tkr-sytem']);
     expect(s.configMap('tkr-sytem', CM)).toBeUndefined();
   });
@@ -162,7 +201,8 @@ describe('the tkr-controller-manager Deployment and the TKr controller', () => {
 
   it('never rebuilds a TKr that exists from a changed ConfigMap', async () => {
     const s = await setUp({ podRestartMs: 100, controllerStartMs: 100 });
-    const apply = (ova: string) => kubectl('-n', 'tkr-system', 'apply', '--server-side', '--field-manager=kiln', '-f', file('cm.yaml', configMap(ova)));
+    const apply = (ova: string) =>
+      kubectl('-n', 'tkr-system', 'apply', '--server-side', '--field-manager=kiln', '-f', file('cm.yaml', configMap(ova)));
     const bounce = async () => {
       const pod = s.controllerPod()!;
       await kubectl('-n', 'tkr-system', 'delete', 'pod', pod, '--wait=false');
@@ -200,7 +240,15 @@ describe('RBAC per verb and resource', () => {
       'Error from server (Forbidden): pods is forbidden: User "kiln-e2e" cannot list resource "pods" in API group "" in the namespace "tkr-system"\n',
     );
     expect((await kubectl('-n', 'tkr-system', 'get', 'pod', s.controllerPod()!)).code).toBe(0);
-    const apply = await kubectl('-n', 'tkr-system', 'apply', '--server-side', '--field-manager=kiln', '-f', file('cm.yaml', configMap('v-1')));
+    const apply = await kubectl(
+      '-n',
+      'tkr-system',
+      'apply',
+      '--server-side',
+      '--field-manager=kiln',
+      '-f',
+      file('cm.yaml', configMap('v-1')),
+    );
     expect(apply.stderr).toBe(
       `Error from server (Forbidden): configmaps "${CM}" is forbidden: User "kiln-e2e" cannot patch resource "configmaps" in API group "" in the namespace "tkr-system"\n`,
     );

@@ -54,14 +54,26 @@ binaryData:
 `;
 
 function tkrSpec(managementCluster: Partial<KilnTkr['managementCluster']> = {}): KilnTkr {
-  return { bom: 'tkr-bom.yaml', suffix: 'myorg', images: ['ubuntu-2004-vsphere-class'], managementCluster: { context: CONTEXT, namespace: 'tkr-system', ...managementCluster } };
+  return {
+    bom: 'tkr-bom.yaml',
+    suffix: 'myorg',
+    images: ['ubuntu-2004-vsphere-class'],
+    managementCluster: { context: CONTEXT, namespace: 'tkr-system', ...managementCluster },
+  };
 }
 
 /** A stream that keeps what was written, for exact progress-line checks. */
 function recorder(): { stream: NodeJS.WritableStream; lines: () => string[] } {
   const chunks: string[] = [];
   const stream = { write: (s: string) => (chunks.push(s), true) } as unknown as NodeJS.WritableStream;
-  return { stream, lines: () => chunks.join('').split('\n').filter((l) => l !== '') };
+  return {
+    stream,
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter((l) => l !== ''),
+  };
 }
 
 let tmp: string;
@@ -114,9 +126,11 @@ const ALL_REVIEWS = [
   'list pods -n tkr-system → yes',
   'patch configmaps -n tkr-system → yes',
 ];
-const bomOnServer = (s: KubeApiServer) => Buffer.from(s.configMap('tkr-system', TKR)!.binaryData.bomContent as string, 'base64').toString('utf8');
+const bomOnServer = (s: KubeApiServer) =>
+  Buffer.from(s.configMap('tkr-system', TKR)!.binaryData.bomContent as string, 'base64').toString('utf8');
 /** The OVA VERSIONs the TKr's OSImages carry. */
-const tkrOvas = (s: KubeApiServer) => (s.tkr(TKR)!.spec.osImages as { name: string }[]).map((i) => s.osImage(i.name)!.spec.image.ref.version as string);
+const tkrOvas = (s: KubeApiServer) =>
+  (s.tkr(TKR)!.spec.osImages as { name: string }[]).map((i) => s.osImage(i.name)!.spec.image.ref.version as string);
 
 describe('apply-tkr against a management cluster', () => {
   it('checks every permission, applies the ConfigMap server-side, deletes the controller pod, waits for the TKr the controller creates seconds later, checks its images and records it', async () => {
@@ -129,11 +143,19 @@ describe('apply-tkr against a management cluster', () => {
 
     // The replacement controller pod starts 1 s after the delete and reconciles 1 s later; Ready 1 s after that.
     expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
-    expect(report).toBe(`TKr ${TKR} is Ready and Compatible on ${CONTEXT} with the BoM's images (ConfigMap tkr-system/${TKR}; TKr controller restarted: deleted pod ${pod})`);
+    expect(report).toBe(
+      `TKr ${TKR} is Ready and Compatible on ${CONTEXT} with the BoM's images (ConfigMap tkr-system/${TKR}; TKr controller restarted: deleted pod ${pod})`,
+    );
     expect([...s.accessReviews].sort()).toEqual(ALL_REVIEWS);
     const c = calls(s);
     // kubectl get looks the namespace up when the object is not found.
-    expect(c.slice(0, 5)).toEqual([`GET ${CM_PATH}`, NAMESPACE_PATH, `PATCH ${CM_PATH}?fieldManager=kiln`, `GET ${PODS_BY_LABEL}`, `DELETE /api/v1/namespaces/tkr-system/pods/${pod}`]);
+    expect(c.slice(0, 5)).toEqual([
+      `GET ${CM_PATH}`,
+      NAMESPACE_PATH,
+      `PATCH ${CM_PATH}?fieldManager=kiln`,
+      `GET ${PODS_BY_LABEL}`,
+      `DELETE /api/v1/namespaces/tkr-system/pods/${pod}`,
+    ]);
     expect(c.length).toBeGreaterThanOrEqual(7);
     expect(new Set(c.slice(5, -1))).toEqual(new Set([`GET ${TKR_PATH}`]));
     expect(c.at(-1)).toMatch(/^GET \/apis\/run\.tanzu\.vmware\.com\/v1alpha3\/osimages\/v1\.26\.5---vmware\.2-tkg\.1-myorg-[0-9a-f]{10}$/);
@@ -148,7 +170,11 @@ describe('apply-tkr against a management cluster', () => {
     expect(s.controllerPod()).not.toBe(pod);
     expect(bomOnServer(s)).toBe(BOM);
     expect(tkrOvas(s)).toEqual([UBUNTU_OVA]);
-    expect(out.lines()).toEqual([`[custom] configmap/${TKR} serverside-applied`, `[custom] pod "${pod}" deleted`, `[custom] waiting for TKr ${TKR} (elapsed 0m00s)`]);
+    expect(out.lines()).toEqual([
+      `[custom] configmap/${TKR} serverside-applied`,
+      `[custom] pod "${pod}" deleted`,
+      `[custom] waiting for TKr ${TKR} (elapsed 0m00s)`,
+    ]);
     expect(readFileSync(join(workspace, 'dist/applied/tkrs/custom/applied.json'), 'utf8')).toBe(
       `{
   "conditions": [
@@ -180,11 +206,18 @@ describe('apply-tkr against a management cluster', () => {
 
     const report = await applyTkrStep(input(tkrSpec(), { echo: out.stream }));
 
-    expect(report).toBe(`TKr ${TKR} is Ready and Compatible on ${CONTEXT} with the BoM's images (ConfigMap tkr-system/${TKR}; ConfigMap unchanged and the TKr exists: controller not restarted)`);
+    expect(report).toBe(
+      `TKr ${TKR} is Ready and Compatible on ${CONTEXT} with the BoM's images (ConfigMap tkr-system/${TKR}; ConfigMap unchanged and the TKr exists: controller not restarted)`,
+    );
     expect(out.lines()).toEqual([`[custom] configmap/${TKR} serverside-applied (unchanged)`]);
     expect(s.configMap('tkr-system', TKR)!.metadata.resourceVersion).toBe(first.metadata.resourceVersion);
     expect(s.controllerPod()).toBe(pod);
-    expect(calls(s).filter((c) => !c.includes('/osimages/'))).toEqual([`GET ${CM_PATH}`, `PATCH ${CM_PATH}?fieldManager=kiln`, `GET ${TKR_PATH}`, `GET ${TKR_PATH}`]);
+    expect(calls(s).filter((c) => !c.includes('/osimages/'))).toEqual([
+      `GET ${CM_PATH}`,
+      `PATCH ${CM_PATH}?fieldManager=kiln`,
+      `GET ${TKR_PATH}`,
+      `GET ${TKR_PATH}`,
+    ]);
   });
 
   it('leaves the controller alone with restartController: false and still sees the TKr after the periodic reconcile', async () => {
@@ -194,7 +227,9 @@ describe('apply-tkr against a management cluster', () => {
     const report = await applyTkrStep(input(tkrSpec({ restartController: false })));
 
     expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
-    expect(report).toBe(`TKr ${TKR} is Ready and Compatible on ${CONTEXT} with the BoM's images (ConfigMap tkr-system/${TKR}; controller not restarted (restartController: false))`);
+    expect(report).toBe(
+      `TKr ${TKR} is Ready and Compatible on ${CONTEXT} with the BoM's images (ConfigMap tkr-system/${TKR}; controller not restarted (restartController: false))`,
+    );
     expect(s.deletedPods).toEqual([]);
     expect([...s.accessReviews].sort()).toEqual(ALL_REVIEWS.filter((r) => !r.includes(' pods ')));
     const c = calls(s);
@@ -262,7 +297,10 @@ describe('apply-tkr against a management cluster', () => {
   it('names a ConfigMap field another field manager owns and the --force-conflicts way out; forcing takes it over (issue 10, item 1)', async () => {
     const s = await setUp({ podRestartMs: 300, controllerStartMs: 300 });
     // The manual guide's client-side apply of an earlier BoM.
-    writeFileSync(join(tmp, 'guide-configmap.yaml'), CONFIGMAP.replace(Buffer.from(BOM).toString('base64'), Buffer.from(BOM.replace(UBUNTU_OVA, OLD_OVA)).toString('base64')));
+    writeFileSync(
+      join(tmp, 'guide-configmap.yaml'),
+      CONFIGMAP.replace(Buffer.from(BOM).toString('base64'), Buffer.from(BOM.replace(UBUNTU_OVA, OLD_OVA)).toString('base64')),
+    );
     const guide = await runKubectl(['--context', CONTEXT, '-n', 'tkr-system', 'apply', '-f', join(tmp, 'guide-configmap.yaml')]);
     expect(guide.stdout).toBe(`configmap/${TKR} created\n`);
     const version = s.configMap('tkr-system', TKR)!.metadata.resourceVersion;
@@ -283,8 +321,14 @@ describe('apply-tkr against a management cluster', () => {
 
     const report = await applyTkrStep(input(tkrSpec(), { forceConflicts: true }));
 
-    expect(report).toMatch(new RegExp(`^TKr ${TKR} is Ready and Compatible on ${CONTEXT} with the BoM's images \\(ConfigMap tkr-system/${TKR}; TKr controller restarted: deleted pod `));
-    expect(s.requests.filter((r) => r.method === 'PATCH' && r.contentType === 'application/apply-patch+yaml').map((r) => r.query.force)).toEqual(['false', 'true', 'true']);
+    expect(report).toMatch(
+      new RegExp(
+        `^TKr ${TKR} is Ready and Compatible on ${CONTEXT} with the BoM's images \\(ConfigMap tkr-system/${TKR}; TKr controller restarted: deleted pod `,
+      ),
+    );
+    expect(
+      s.requests.filter((r) => r.method === 'PATCH' && r.contentType === 'application/apply-patch+yaml').map((r) => r.query.force),
+    ).toEqual(['false', 'true', 'true']);
     expect(bomOnServer(s)).toBe(BOM);
     expect((s.configMap('tkr-system', TKR)!.metadata.managedFields as { manager: string }[]).map((m) => m.manager)).toEqual(['kiln']);
     expect(tkrOvas(s)).toEqual([UBUNTU_OVA]);
@@ -292,7 +336,10 @@ describe('apply-tkr against a management cluster', () => {
 
   it('refuses to report a stale TKr Ready: the existing TKr keeps the old OVA, and shows both ways out (issue 10, item 2)', async () => {
     const s = await setUp({ podRestartMs: 300, controllerStartMs: 300 });
-    writeFileSync(join(workspace, CM_FILE), CONFIGMAP.replace(Buffer.from(BOM).toString('base64'), Buffer.from(BOM.replace(UBUNTU_OVA, OLD_OVA)).toString('base64')));
+    writeFileSync(
+      join(workspace, CM_FILE),
+      CONFIGMAP.replace(Buffer.from(BOM).toString('base64'), Buffer.from(BOM.replace(UBUNTU_OVA, OLD_OVA)).toString('base64')),
+    );
     await applyTkrStep(input(tkrSpec()));
     expect(tkrOvas(s)).toEqual([OLD_OVA]);
     // gen-bom wrote a BoM with a new OVA VERSION under the same release.version.
@@ -354,7 +401,9 @@ describe('apply-tkr against a management cluster', () => {
       const invalid = await kilnRejectionOf(applyTkrStep(input(tkrSpec(), { env: { KILN_TKR_TIMEOUT_SECONDS: bad } })));
       // The wording is the shared KILN_* check's (libs/steps/src/kiln-env.ts).
       expect(invalid.code).toBe('KILN_ENV_INVALID');
-      expect(invalid.message).toMatch(new RegExp(`^KILN_TKR_TIMEOUT_SECONDS must be a whole number\\b.*\\(got "${bad.replace('.', '\\.')}"\\)$`));
+      expect(invalid.message).toMatch(
+        new RegExp(`^KILN_TKR_TIMEOUT_SECONDS must be a whole number\\b.*\\(got "${bad.replace('.', '\\.')}"\\)$`),
+      );
       expect(invalid.hint).toBe('set KILN_TKR_TIMEOUT_SECONDS to e.g. 900, or unset it for the default (900)');
       expect(s.requests).toEqual([]);
     }
@@ -449,9 +498,20 @@ describe('osImageVersionFromCluster', () => {
       version: 'v1.26.5+vmware.2-tkg.1',
       kubernetesVersion: 'v1.26.5+vmware.2',
       osImages: [
-        { name: 'v1.26.5---vmware.2-tkg.1-ami-us-east-1', type: 'ami', os: { name: 'ubuntu', version: '20.04', arch: 'amd64' }, id: 'ami-0123456789abcdef0', region: 'us-east-1' },
+        {
+          name: 'v1.26.5---vmware.2-tkg.1-ami-us-east-1',
+          type: 'ami',
+          os: { name: 'ubuntu', version: '20.04', arch: 'amd64' },
+          id: 'ami-0123456789abcdef0',
+          region: 'us-east-1',
+        },
         { name: 'v1.26.5---vmware.2-tkg.1-photon', type: 'ova', os: { name: 'photon', version: '3', arch: 'amd64' }, version: PHOTON_OVA },
-        { name: 'v1.26.5---vmware.2-tkg.1-ubuntu', type: 'ova', os: { name: 'ubuntu', version: '20.04', arch: 'amd64' }, version: UBUNTU_OVA },
+        {
+          name: 'v1.26.5---vmware.2-tkg.1-ubuntu',
+          type: 'ova',
+          os: { name: 'ubuntu', version: '20.04', arch: 'amd64' },
+          version: UBUNTU_OVA,
+        },
       ],
     });
 
@@ -476,7 +536,9 @@ describe('osImageVersionFromCluster', () => {
   it('says the TKr does not exist and how to list the TKrs', async () => {
     seed(await setUp());
     const error = await kilnRejectionOf(osImageVersionFromCluster({ context: CONTEXT, tkr: 'v1.26.5---vmware.2-tkg.9' }));
-    expect(formatError(error)).toBe(`TKr v1.26.5---vmware.2-tkg.9 does not exist on context ${CONTEXT}\n  hint: list the TKrs with: kubectl --context ${CONTEXT} get tkr`);
+    expect(formatError(error)).toBe(
+      `TKr v1.26.5---vmware.2-tkg.9 does not exist on context ${CONTEXT}\n  hint: list the TKrs with: kubectl --context ${CONTEXT} get tkr`,
+    );
   });
 
   it('lists the OSImages that exist when none is an OVA of the wanted OS', async () => {
@@ -502,7 +564,12 @@ describe('osImageVersionFromCluster', () => {
       kubernetesVersion: 'v1.26.5+vmware.2',
       osImages: [
         { name: 'ubuntu-2004', type: 'ova', os: { name: 'ubuntu', version: '20.04', arch: 'amd64' }, version: UBUNTU_OVA },
-        { name: 'ubuntu-2204', type: 'ova', os: { name: 'ubuntu', version: '22.04', arch: 'amd64' }, version: 'v1.26.5+vmware.2-tkg.1-2204' },
+        {
+          name: 'ubuntu-2204',
+          type: 'ova',
+          os: { name: 'ubuntu', version: '22.04', arch: 'amd64' },
+          version: 'v1.26.5+vmware.2-tkg.1-2204',
+        },
       ],
     });
 
@@ -524,14 +591,29 @@ describe('osImageVersionFromCluster', () => {
     seedTwoUbuntus(await setUp());
     const kiln = (...args: string[]) =>
       new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-        execFile(process.execPath, [join(REPO_ROOT, 'tools/kiln-cli/bin/kiln.js'), 'os-image-version', '--from-cluster', '--context', CONTEXT, '--tkr', 'v1.26.5---vmware.2-tkg.3', ...args], { encoding: 'utf8' }, (e, stdout, stderr) =>
-          resolve({ code: e ? Number(e.code ?? 1) : 0, stdout, stderr }),
+        execFile(
+          process.execPath,
+          [
+            join(REPO_ROOT, 'tools/kiln-cli/bin/kiln.js'),
+            'os-image-version',
+            '--from-cluster',
+            '--context',
+            CONTEXT,
+            '--tkr',
+            'v1.26.5---vmware.2-tkg.3',
+            ...args,
+          ],
+          { encoding: 'utf8' },
+          (e, stdout, stderr) => resolve({ code: e ? Number(e.code ?? 1) : 0, stdout, stderr }),
         );
       });
     expect(await kiln('--os-version', '20.04')).toEqual({ code: 0, stdout: `${UBUNTU_OVA}\n`, stderr: '' });
     expect(await kiln('--os', 'ubuntu', '--os-version', '22.04')).toEqual({ code: 0, stdout: 'v1.26.5+vmware.2-tkg.1-2204\n', stderr: '' });
     const none = await kiln('--os-version', '24.04');
-    expect([none.code, none.stderr.split('\n')[0]]).toEqual([1, 'kiln os-image-version: TKr v1.26.5---vmware.2-tkg.3 has no OVA OSImage for os ubuntu 24.04']);
+    expect([none.code, none.stderr.split('\n')[0]]).toEqual([
+      1,
+      'kiln os-image-version: TKr v1.26.5---vmware.2-tkg.3 has no OVA OSImage for os ubuntu 24.04',
+    ]);
   });
 
   it('says when the TKr lists no OSImages', async () => {
@@ -580,7 +662,8 @@ describe('apply-tkr through Nx', () => {
       os: 'ubuntu-2004',
       contentKey: 'sha256:0003',
       azure: {
-        sigImageVersionId: '/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/tkg-images/providers/Microsoft.Compute/galleries/tkg_gallery/images/ubuntu-2004-fips/versions/2023.7.1',
+        sigImageVersionId:
+          '/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/tkg-images/providers/Microsoft.Compute/galleries/tkg_gallery/images/ubuntu-2004-fips/versions/2023.7.1',
         subscriptionId: '00000000-0000-4000-8000-000000000001',
         resourceGroup: 'tkg-images',
         gallery: 'tkg_gallery',
@@ -592,7 +675,8 @@ describe('apply-tkr through Nx', () => {
 
   beforeAll(() => {
     ws = createTempWorkspace();
-    for (const [image, record] of Object.entries(published)) ws.write(`dist/images/${image}/upload/published.json`, JSON.stringify(record, null, 2) + '\n');
+    for (const [image, record] of Object.entries(published))
+      ws.write(`dist/images/${image}/upload/published.json`, JSON.stringify(record, null, 2) + '\n');
   });
 
   afterAll(async () => {
@@ -648,7 +732,12 @@ describe('apply-tkr through Nx', () => {
         `TKr ${TKR} is Ready and Compatible on ${CONTEXT} with the BoM's images (ConfigMap tkr-system/${TKR}; TKr controller restarted: deleted pod ${pod})`,
       ].join('\n'),
     );
-    expect(srv.apiCalls().filter((c) => !c.includes('selfsubjectaccessreviews')).slice(0, 6)).toEqual([
+    expect(
+      srv
+        .apiCalls()
+        .filter((c) => !c.includes('selfsubjectaccessreviews'))
+        .slice(0, 6),
+    ).toEqual([
       `GET ${CM_PATH}`,
       NAMESPACE_PATH,
       `PATCH ${CM_PATH}?fieldManager=kiln`,
@@ -678,9 +767,14 @@ describe('apply-tkr through Nx', () => {
     const kubeconfig = join(tmp, 'nx-kubeconfig');
     const env = { KUBECONFIG: kubeconfig, KUBECACHEDIR: join(tmp, 'kube-cache'), NO_COLOR: undefined };
     // Someone applies an edited copy client-side, as the manual guide does.
-    const edited = ws.read(`dist/tkrs/${PROJECT}/configmap-${TKR}.yaml`).replace(/bomContent: "[^"]*"/, `bomContent: "${Buffer.from('release:\n  version: edited\n').toString('base64')}"`);
+    const edited = ws
+      .read(`dist/tkrs/${PROJECT}/configmap-${TKR}.yaml`)
+      .replace(/bomContent: "[^"]*"/, `bomContent: "${Buffer.from('release:\n  version: edited\n').toString('base64')}"`);
     writeFileSync(join(tmp, 'edited.yaml'), edited);
-    const guide = await runKubectl(['--context', CONTEXT, '-n', 'tkr-system', 'apply', '-f', join(tmp, 'edited.yaml')], { ...process.env, KUBECONFIG: kubeconfig });
+    const guide = await runKubectl(['--context', CONTEXT, '-n', 'tkr-system', 'apply', '-f', join(tmp, 'edited.yaml')], {
+      ...process.env,
+      KUBECONFIG: kubeconfig,
+    });
     expect(guide.stdout).toBe(`configmap/${TKR} configured\n`);
 
     const stopped = await spawnNx(ws, ['run', `${PROJECT}:apply-tkr`, '--excludeTaskDependencies'], env).done;
@@ -692,7 +786,11 @@ describe('apply-tkr through Nx', () => {
 
     const forced = await spawnNx(ws, ['run', `${PROJECT}:apply-tkr`, '--excludeTaskDependencies', '--force-conflicts'], env).done;
     expect(forced.code, forced.stdout + forced.stderr).toBe(0);
-    expect(s.requests.filter((q) => q.method === 'PATCH' && q.contentType === 'application/apply-patch+yaml').at(-1)?.query.force).toBe('true');
-    expect(ws.read(`dist/tkrs/${PROJECT}/configmap-${TKR}.yaml`)).toContain(`bomContent: "${s.configMap('tkr-system', TKR)!.binaryData.bomContent}"`);
+    expect(s.requests.filter((q) => q.method === 'PATCH' && q.contentType === 'application/apply-patch+yaml').at(-1)?.query.force).toBe(
+      'true',
+    );
+    expect(ws.read(`dist/tkrs/${PROJECT}/configmap-${TKR}.yaml`)).toContain(
+      `bomContent: "${s.configMap('tkr-system', TKR)!.binaryData.bomContent}"`,
+    );
   });
 });

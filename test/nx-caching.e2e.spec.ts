@@ -36,7 +36,10 @@ function expectOk(r: CommandResult): void {
 }
 
 function lines(text: string): string[] {
-  return text.split('\n').filter((l) => l !== '').sort();
+  return text
+    .split('\n')
+    .filter((l) => l !== '')
+    .sort();
 }
 
 let ws: TempWorkspace;
@@ -53,7 +56,9 @@ describe('the project graph', () => {
   it('lists the 9 images, the tkr, both clusters and the libs, each Kiln project tagged by kind', () => {
     const all = ws.nx(['show', 'projects']);
     expectOk(all);
-    expect(lines(all.stdout)).toEqual(expect.arrayContaining([...IMAGES, 'custom-v1-26-5', 'workload-vsphere', 'workload-vsphere-template', ...LIBS, 'e2e']));
+    expect(lines(all.stdout)).toEqual(
+      expect.arrayContaining([...IMAGES, 'custom-v1-26-5', 'workload-vsphere', 'workload-vsphere-template', ...LIBS, 'e2e']),
+    );
     const byTag = (tag: string) => lines(ws.nx(['show', 'projects', '--projects', `tag:${tag}`]).stdout);
     expect(byTag('kiln:image')).toEqual(IMAGES);
     expect(byTag('kiln:tkr')).toEqual(['custom-v1-26-5']);
@@ -114,7 +119,13 @@ describe('render-config caching', () => {
       const r = ws.nx(['run-many', '-t', 'render-config']);
       expectOk(r);
       expect(taskStatuses(r.stdout)).toEqual({
-        ...allWithStatus(tasks('render-config', IMAGES.filter((n) => n !== 'amazon-2-aws')), 'local cache'),
+        ...allWithStatus(
+          tasks(
+            'render-config',
+            IMAGES.filter((n) => n !== 'amazon-2-aws'),
+          ),
+          'local cache',
+        ),
         'amazon-2-aws:render-config': 'ran',
       });
       const after = snapshotFiles(join(ws.root, 'dist/images'));
@@ -184,14 +195,25 @@ describe('code inputs: each pure target is keyed on the code that shapes its out
     const statuses = { ...taskStatuses(render.stdout), ...taskStatuses(plan.stdout) };
     return Object.fromEntries(Object.entries(statuses).filter(([id]) => /:(render-config|gen-bom:plan|gen-cluster-config:plan)$/.test(id)));
   };
-  const PURE_TASKS = [...tasks('render-config'), 'custom-v1-26-5:gen-bom:plan', 'workload-vsphere:gen-cluster-config:plan', 'workload-vsphere-template:gen-cluster-config:plan'];
+  const PURE_TASKS = [
+    ...tasks('render-config'),
+    'custom-v1-26-5:gen-bom:plan',
+    'workload-vsphere:gen-cluster-config:plan',
+    'workload-vsphere-template:gen-cluster-config:plan',
+  ];
 
   it('has every workspace file and npm package its executor loads among its inputs', () => {
     for (const [task, executor] of PURE) {
       const closure = closureOf(executor);
       const inputs = inputsOf(task);
-      expect(closure.files.filter((f) => !inputs.files.includes(f)), `${task}: loaded but not an input`).toEqual([]);
-      expect(closure.packages.filter((p) => !inputs.external.includes(`npm:${p}`)), `${task}: npm packages loaded but not inputs`).toEqual([]);
+      expect(
+        closure.files.filter((f) => !inputs.files.includes(f)),
+        `${task}: loaded but not an input`,
+      ).toEqual([]);
+      expect(
+        closure.packages.filter((p) => !inputs.external.includes(`npm:${p}`)),
+        `${task}: npm packages loaded but not inputs`,
+      ).toEqual([]);
     }
   });
 
@@ -199,7 +221,9 @@ describe('code inputs: each pure target is keyed on the code that shapes its out
     for (const [task, executor, stages] of PURE) {
       const loaded = closureOf(executor).files;
       const own = stages.flatMap((s) => [`libs/steps/src/${s}/`, `tools/kiln-nx/src/executors/${s}/`]);
-      const other = inputsOf(task).files.filter((f) => /^(libs\/steps|libs\/runner|tools\/kiln-nx)\/src\//.test(f) && !loaded.includes(f) && !own.some((dir) => f.startsWith(dir)));
+      const other = inputsOf(task).files.filter(
+        (f) => /^(libs\/steps|libs\/runner|tools\/kiln-nx)\/src\//.test(f) && !loaded.includes(f) && !own.some((dir) => f.startsWith(dir)),
+      );
       expect(other, task).toEqual([]);
     }
   });
@@ -263,7 +287,9 @@ describe('an invalid image.yaml', () => {
     try {
       const show = ws.nx(['show', 'projects']);
       expectOk(show);
-      expect(lines(show.stdout)).toEqual(expect.arrayContaining([...IMAGES, 'custom-v1-26-5', 'workload-vsphere', 'workload-vsphere-template', ...LIBS]));
+      expect(lines(show.stdout)).toEqual(
+        expect.arrayContaining([...IMAGES, 'custom-v1-26-5', 'workload-vsphere', 'workload-vsphere-template', ...LIBS]),
+      );
 
       const r = ws.nx(['run-many', '-t', 'render-config', '--skip-nx-cache']);
       expect(r.code).toBe(1);
@@ -300,7 +326,8 @@ describe('plan mode', () => {
     ['workload-vsphere-template', 'gen-cluster-config', 'clusters/workload-vsphere-template/gen-cluster-config'],
   ];
   /** The issue a planned step's real mode still waits for, as its plan.json records it (undefined: implemented). */
-  const notImplementedIssue = (planDir: string) => (JSON.parse(ws.read(`dist/plan/${planDir}/plan.json`)) as { notImplemented?: string }).notImplemented;
+  const notImplementedIssue = (planDir: string) =>
+    (JSON.parse(ws.read(`dist/plan/${planDir}/plan.json`)) as { notImplemented?: string }).notImplemented;
 
   it('runs the whole pipeline, writing only under dist/plan/ and printing each plan as its plan.txt records it', () => {
     ws.remove('dist/plan');
@@ -348,7 +375,8 @@ describe('build freshness (the clock moved with KILN_NOW; plan mode caches build
   const HOUR = 3_600_000;
   const at = (ms: number) => new Date(Date.parse(T0) + ms).toISOString();
   const IMAGES_FRESH = ['fresh-12h', 'fresh-default'];
-  const record = (name: string) => JSON.parse(ws.read(`dist/plan/images/${name}/build/freshness.json`)) as { builtAt: string; expiresAt: string; refresh: string };
+  const record = (name: string) =>
+    JSON.parse(ws.read(`dist/plan/images/${name}/build/freshness.json`)) as { builtAt: string; expiresAt: string; refresh: string };
 
   function buildsAt(now: string): Record<string, string> {
     const r = ws.nx(['run-many', '-t', 'build', '-c', 'plan', '--projects', IMAGES_FRESH.join(',')], { KILN_NOW: now });
@@ -386,7 +414,8 @@ describe('build freshness (the clock moved with KILN_NOW; plan mode caches build
     expect(buildsAt(now)['fresh-default:build:plan']).toBeDefined();
     expect(buildsAt(now)).toMatchObject({ 'fresh-default:build:plan': 'local cache' });
     const spec = ws.read('images/fresh-default/image.yaml');
-    const revoke = (date: string) => ws.write('images/fresh-default/image.yaml', `${spec}revoked:\n  reason: CVE-2026-0001\n  at: ${date}\n`);
+    const revoke = (date: string) =>
+      ws.write('images/fresh-default/image.yaml', `${spec}revoked:\n  reason: CVE-2026-0001\n  at: ${date}\n`);
     try {
       // A revocation dated after the clock is not in force yet: the cached build stays valid.
       revoke('2026-12-31');

@@ -141,14 +141,32 @@ describe('plan mode over the sample catalog', () => {
     expect(bom.ami['us-west-2']).toEqual([{ id: 'ami-PLANNED-ubuntu-2004-aws-cis-us-west-2', osinfo: UBUNTU }, ...base.ami['us-west-2']!]);
     expect(bom.azure).toEqual([
       ...base.azure,
-      { resourceGroup: 'tkg-images', name: AZURE_IMAGE, subscriptionID: AZURE_SUBSCRIPTION, gallery: 'tkg_gallery', version: 'PLANNED:ubuntu-2004-azure-fips', osinfo: UBUNTU },
+      {
+        resourceGroup: 'tkg-images',
+        name: AZURE_IMAGE,
+        subscriptionID: AZURE_SUBSCRIPTION,
+        gallery: 'tkg_gallery',
+        version: 'PLANNED:ubuntu-2004-azure-fips',
+        osinfo: UBUNTU,
+      },
     ]);
   });
 
   it('writes both plan-mode cluster configs: the TKr cluster with --tkr, the template cluster with VSPHERE_TEMPLATE', () => {
     const dir = (c: string) => `dist/plan/clusters/${c}/gen-cluster-config`;
-    expect(listFiles(join(ws.root, dir('workload-vsphere')))).toEqual(['annotations.yaml', 'cluster-config.yaml', 'create.sh', 'plan.json', 'plan.txt']);
-    expect(listFiles(join(ws.root, dir('workload-vsphere-template')))).toEqual(['cluster-config.yaml', 'create.sh', 'plan.json', 'plan.txt']);
+    expect(listFiles(join(ws.root, dir('workload-vsphere')))).toEqual([
+      'annotations.yaml',
+      'cluster-config.yaml',
+      'create.sh',
+      'plan.json',
+      'plan.txt',
+    ]);
+    expect(listFiles(join(ws.root, dir('workload-vsphere-template')))).toEqual([
+      'cluster-config.yaml',
+      'create.sh',
+      'plan.json',
+      'plan.txt',
+    ]);
     expect(ws.read(`${dir('workload-vsphere')}/create.sh`).split('\n')).toContain(
       `exec tanzu cluster create workload-1 --file "$(dirname "$0")/cluster-config.yaml" --tkr ${TKR}`,
     );
@@ -157,7 +175,9 @@ describe('plan mode over the sample catalog', () => {
   });
 
   it('prints the docker create of every build', () => {
-    const runs = IMAGES.map((n) => commandLines(pipeline.stdout, `${n}:build:plan`).filter((l) => l.startsWith(`  $ docker create --name 'kiln-build-${n}-<run-id>' `)));
+    const runs = IMAGES.map((n) =>
+      commandLines(pipeline.stdout, `${n}:build:plan`).filter((l) => l.startsWith(`  $ docker create --name 'kiln-build-${n}-<run-id>' `)),
+    );
     expect(runs.map((r) => r.length)).toEqual(IMAGES.map(() => 1));
     const plan = (n: string) => JSON.parse(ws.read(`dist/plan/images/${n}/config/build-plan.json`)) as { makeTarget: string };
     expect(runs.map((r, i) => r[0]!.endsWith(` ${plan(IMAGES[i]!).makeTarget}`))).toEqual(IMAGES.map(() => true));
@@ -235,7 +255,11 @@ requireDockerOrSkip('fully local mode over the sample catalog (stand-in images, 
     return r;
   }
 
-  const published = (n: string) => JSON.parse(ws.read(`dist/images/${n}/upload/published.json`)) as { vsphere?: { templateName: string }; aws?: { amis: Record<string, string> } };
+  const published = (n: string) =>
+    JSON.parse(ws.read(`dist/images/${n}/upload/published.json`)) as {
+      vsphere?: { templateName: string };
+      aws?: { amis: Record<string, string> };
+    };
   /** Every build log of the workspace (a build container run writes one). */
   const buildLogs = () => listFiles(join(ws.root, 'dist/images')).filter((f) => /\/logs\/build-[0-9a-f]{8}\.log$/.test(f));
   const govcCommands = () => readLog<{ argv?: string[] }>(govcLog).flatMap((c) => (c.argv ? [c.argv.join(' ')] : []));
@@ -252,7 +276,10 @@ requireDockerOrSkip('fully local mode over the sample catalog (stand-in images, 
     mkdirSync(join(home, '.aws'), { recursive: true });
     mkdirSync(join(home, '.azure'));
     writeFileSync(join(home, '.aws', 'config'), '[default]\nregion = us-east-1\n');
-    writeFileSync(join(home, '.aws', 'credentials'), `[default]\naws_access_key_id = ${SECRETS.AWS_ACCESS_KEY_ID}\naws_secret_access_key = ${SECRETS.AWS_SECRET_ACCESS_KEY}\n`);
+    writeFileSync(
+      join(home, '.aws', 'credentials'),
+      `[default]\naws_access_key_id = ${SECRETS.AWS_ACCESS_KEY_ID}\naws_secret_access_key = ${SECRETS.AWS_SECRET_ACCESS_KEY}\n`,
+    );
     const fakeState = join(scratch, 'fakes');
     mkdirSync(fakeState);
     govcLog = join(fakeState, 'govc.log');
@@ -260,9 +287,16 @@ requireDockerOrSkip('fully local mode over the sample catalog (stand-in images, 
 
     // The clouds as the stand-in builds leave them: the AMIs it reports, the SIG image version it reports.
     await ec2.start();
-    for (const { name, region } of Object.values(AWS_BUILDS)) ec2.addImage(region, name, { imageId: standinAmiId(name, region), description: 'Cluster API AMI' });
-    const version = JSON.parse(readFileSync(join(REPO_ROOT, 'test/fakes/samples/az-sig-image-version-show.json'), 'utf8')) as Record<string, unknown>;
-    writeFileSync(join(fakeState, 'versions.json'), JSON.stringify({ [AZURE_VERSION_ID.toLowerCase()]: { ...version, id: AZURE_VERSION_ID, name: AZURE_VERSION } }));
+    for (const { name, region } of Object.values(AWS_BUILDS))
+      ec2.addImage(region, name, { imageId: standinAmiId(name, region), description: 'Cluster API AMI' });
+    const version = JSON.parse(readFileSync(join(REPO_ROOT, 'test/fakes/samples/az-sig-image-version-show.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    writeFileSync(
+      join(fakeState, 'versions.json'),
+      JSON.stringify({ [AZURE_VERSION_ID.toLowerCase()]: { ...version, id: AZURE_VERSION_ID, name: AZURE_VERSION } }),
+    );
     kube = await startKubeApiServer();
 
     env = {
@@ -297,7 +331,10 @@ requireDockerOrSkip('fully local mode over the sample catalog (stand-in images, 
 
   afterAll(async () => {
     if (ws) {
-      const stop = spawnSync(process.execPath, [join(ws.root, 'tools/kiln-cli/bin/kiln.js'), 'bundle', 'stop', '--root', ws.root], { cwd: ws.root, encoding: 'utf8' });
+      const stop = spawnSync(process.execPath, [join(ws.root, 'tools/kiln-cli/bin/kiln.js'), 'bundle', 'stop', '--root', ws.root], {
+        cwd: ws.root,
+        encoding: 'utf8',
+      });
       if (stop.status !== 0) console.error(`kiln bundle stop failed: ${stop.stdout}${stop.stderr}`);
       // Build containers of this workspace (mounting its folders) that a failing run may have left.
       for (const name of containersNamed('kiln-build-')) {
@@ -324,13 +361,17 @@ requireDockerOrSkip('fully local mode over the sample catalog (stand-in images, 
     });
     expectOk(uploads);
     const rest = IMAGES.filter((n) => !CHAIN_IMAGES.includes(n));
-    expect(Object.entries(taskStatuses(uploads.stdout)).filter(([, s]) => s === 'ran').map(([id]) => id)).toEqual(
-      [...rest.flatMap((n) => [`${n}:render-config`, `${n}:build`]), ...IMAGES.map((n) => `${n}:upload`)].sort(),
-    );
+    expect(
+      Object.entries(taskStatuses(uploads.stdout))
+        .filter(([, s]) => s === 'ran')
+        .map(([id]) => id),
+    ).toEqual([...rest.flatMap((n) => [`${n}:render-config`, `${n}:build`]), ...IMAGES.map((n) => `${n}:upload`)].sort());
   });
 
   it('leaves artifact.json and published.json for every image', () => {
-    const missing = IMAGES.flatMap((n) => [`dist/images/${n}/build/artifact.json`, `dist/images/${n}/upload/published.json`]).filter((f) => !ws.exists(f));
+    const missing = IMAGES.flatMap((n) => [`dist/images/${n}/build/artifact.json`, `dist/images/${n}/upload/published.json`]).filter(
+      (f) => !ws.exists(f),
+    );
     expect(missing).toEqual([]);
   });
 
@@ -348,7 +389,17 @@ requireDockerOrSkip('fully local mode over the sample catalog (stand-in images, 
         'us-east-1': [{ id: CIS_AMI, osinfo: UBUNTU }, ...base.ami['us-east-1']!],
         'us-west-2': [{ id: copy[0]!.imageId, osinfo: UBUNTU }, ...base.ami['us-west-2']!],
       },
-      azure: [...base.azure, { resourceGroup: 'tkg-images', name: AZURE_IMAGE, subscriptionID: AZURE_SUBSCRIPTION, gallery: 'tkg_gallery', version: AZURE_VERSION, osinfo: UBUNTU }],
+      azure: [
+        ...base.azure,
+        {
+          resourceGroup: 'tkg-images',
+          name: AZURE_IMAGE,
+          subscriptionID: AZURE_SUBSCRIPTION,
+          gallery: 'tkg_gallery',
+          version: AZURE_VERSION,
+          osinfo: UBUNTU,
+        },
+      ],
     });
   });
 
@@ -373,7 +424,11 @@ requireDockerOrSkip('fully local mode over the sample catalog (stand-in images, 
       ['Compatible', 'True'],
       ['Ready', 'True'],
     ]);
-    expect(JSON.parse(ws.read(`dist/applied/tkrs/${TKR_PROJECT}/applied.json`))).toMatchObject({ tkr: TKR, context: CONTEXT, configMap: TKR });
+    expect(JSON.parse(ws.read(`dist/applied/tkrs/${TKR_PROJECT}/applied.json`))).toMatchObject({
+      tkr: TKR,
+      context: CONTEXT,
+      configMap: TKR,
+    });
   });
 
   it('writes create.sh of the TKr cluster with --tkr of the custom TKr', () => {
@@ -472,21 +527,32 @@ requireDockerOrSkip('fully local mode over the sample catalog (stand-in images, 
       ec2.clearCalls();
       // The new copy changes the BoM under the same release.version, and TKrs are immutable: apply-tkr would stop with
       // TKR_STALE (test/kubectl.e2e.spec.ts). Take its second way out first, as a user would: delete the unused TKr.
-      const deleted = await runKubectl(['--context', CONTEXT, 'delete', 'tkr', TKR], { ...process.env, KUBECONFIG: env.KUBECONFIG, KUBECACHEDIR: env.KUBECACHEDIR });
+      const deleted = await runKubectl(['--context', CONTEXT, 'delete', 'tkr', TKR], {
+        ...process.env,
+        KUBECONFIG: env.KUBECONFIG,
+        KUBECACHEDIR: env.KUBECACHEDIR,
+      });
       expect(deleted.code, deleted.stderr).toBe(0);
       third = await nx(['run-many', '-t', 'gen-cluster-config']);
     });
 
     it('copies the AMI again, and gen-bom (keyed on published.json) re-runs and names the new copy first in us-west-2', () => {
       expectOk(third);
-      expect(ec2.mutatingCalls().filter((c) => c.action === 'CopyImage').map((c) => [c.region, c.params.SourceImageId])).toEqual([['us-west-2', CIS_AMI]]);
+      expect(
+        ec2
+          .mutatingCalls()
+          .filter((c) => c.action === 'CopyImage')
+          .map((c) => [c.region, c.params.SourceImageId]),
+      ).toEqual([['us-west-2', CIS_AMI]]);
       const newCopy = published('ubuntu-2004-aws-cis').aws!.amis['us-west-2']!;
       expect(newCopy).not.toBe(oldCopy);
       expect(taskStatuses(third.stdout)[`${TKR_PROJECT}:gen-bom`]).toBe('ran');
       expect(readYaml<Bom>(ws, BOM).ami['us-west-2']![0]).toEqual({ id: newCopy, osinfo: UBUNTU });
       const stored = kube.configMap('tkr-system', TKR)!;
       expect(Buffer.from(stored.binaryData.bomContent as string, 'base64').toString('utf8')).toBe(ws.read(BOM));
-      const amis = (kube.tkr(TKR)!.spec.osImages as { name: string }[]).map((i) => kube.osImage(i.name)?.spec.image.ref.id as string | undefined);
+      const amis = (kube.tkr(TKR)!.spec.osImages as { name: string }[]).map(
+        (i) => kube.osImage(i.name)?.spec.image.ref.id as string | undefined,
+      );
       expect(amis).toContain(newCopy);
       expect(amis).not.toContain(oldCopy);
     });
@@ -494,7 +560,12 @@ requireDockerOrSkip('fully local mode over the sample catalog (stand-in images, 
 
   it('lets no credential given through the environment reach dist/, the Nx cache, the workspace data or Nx output', () => {
     expect(runs.length).toBe(4);
-    expect(runs.flatMap((r, i) => [...secretsIn(r.stdout, SECRETS, `nx run ${i + 1} stdout`), ...secretsIn(r.stderr, SECRETS, `nx run ${i + 1} stderr`)])).toEqual([]);
+    expect(
+      runs.flatMap((r, i) => [
+        ...secretsIn(r.stdout, SECRETS, `nx run ${i + 1} stdout`),
+        ...secretsIn(r.stderr, SECRETS, `nx run ${i + 1} stderr`),
+      ]),
+    ).toEqual([]);
     expect(secretsInFiles([join(ws.root, 'dist'), ws.cacheDir, ws.dataDir], SECRETS)).toEqual([]);
   });
 });

@@ -41,7 +41,8 @@ async function nx(ws: TempWorkspace, args: string[], env: Record<string, string 
 
 /** Makes clone b byte-identical to clone a (both were copied from the working tree, which others may be editing). */
 function syncClone(from: TempWorkspace, to: TempWorkspace): void {
-  for (const file of from.git(['ls-files']).split('\n').filter(Boolean)) to.write(file, readFileSync(join(from.root, file)) as unknown as string);
+  for (const file of from.git(['ls-files']).split('\n').filter(Boolean))
+    to.write(file, readFileSync(join(from.root, file)) as unknown as string);
   if (to.git(['status', '--porcelain']) !== '') to.commitAll('same content as clone a');
 }
 
@@ -124,13 +125,18 @@ requireDockerOrSkip('a shared Nx remote cache across two clones', () => {
   });
 
   it('a read-only token (pull-request jobs) reads but writes nothing', async () => {
-    expect((await kilnAsync(b, ['cache-check', '--expect', 'read-only'], cacheEnv(TOKENS.readOnly))).stdout).toBe(`ok: remote cache ${server.url}: reachable, token is read-only\n`);
+    expect((await kilnAsync(b, ['cache-check', '--expect', 'read-only'], cacheEnv(TOKENS.readOnly))).stdout).toBe(
+      `ok: remote cache ${server.url}: reachable, token is read-only\n`,
+    );
     const wrong = await kilnAsync(b, ['cache-check', '--expect', 'read-only'], cacheEnv(TOKENS.readWrite));
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('the token can write, but this job must use a read-only token');
     const before = new Map(server.records);
     const requestsBefore = server.requests.length;
-    b.write('images/ro-only/image.yaml', b.read(`images/${IMAGE}/image.yaml`).replace('templateName: ubuntu-2004-kube-v1.26.5-myorg.0', 'templateName: ro-only'));
+    b.write(
+      'images/ro-only/image.yaml',
+      b.read(`images/${IMAGE}/image.yaml`).replace('templateName: ubuntu-2004-kube-v1.26.5-myorg.0', 'templateName: ro-only'),
+    );
     const r = await nx(b, ['run', 'ro-only:render-config'], cacheEnv(TOKENS.readOnly));
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(taskStatuses(r.stdout)).toEqual({ 'ro-only:render-config': 'ran' });
@@ -169,14 +175,22 @@ requireDockerOrSkip('a shared Nx remote cache across two clones', () => {
         '  fix: start the cache server or fix NX_SELF_HOSTED_REMOTE_CACHE_SERVER; fallback: set NX_SKIP_REMOTE_CACHE=true to build with the local Nx cache only (nothing is shared between runners)\n',
     );
     // What the preflight prevents: Nx 23.3.1 fails the whole run on the dead server (here the task is skipped).
-    b.write('images/dead-cache/image.yaml', b.read(`images/${IMAGE}/image.yaml`).replace('templateName: ubuntu-2004-kube-v1.26.5-myorg.0', 'templateName: dead-cache'));
+    b.write(
+      'images/dead-cache/image.yaml',
+      b.read(`images/${IMAGE}/image.yaml`).replace('templateName: ubuntu-2004-kube-v1.26.5-myorg.0', 'templateName: dead-cache'),
+    );
     const r = await nx(b, ['run', 'dead-cache:render-config'], cacheEnv(TOKENS.readWrite));
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).toContain(`Failed to send request: error sending request for url (${server.url}/v1/cache/`);
     expect(b.exists('dist/images/dead-cache/config/build-plan.json')).toBe(false);
     // The documented fallback: skip the remote cache.
-    const skipped = await nx(b, ['run', 'dead-cache:render-config', '--skip-nx-cache'], { ...cacheEnv(TOKENS.readWrite), NX_SKIP_REMOTE_CACHE: 'true' });
+    const skipped = await nx(b, ['run', 'dead-cache:render-config', '--skip-nx-cache'], {
+      ...cacheEnv(TOKENS.readWrite),
+      NX_SKIP_REMOTE_CACHE: 'true',
+    });
     expect(skipped.code, skipped.stdout + skipped.stderr).toBe(0);
-    expect((await kilnAsync(b, ['cache-check'], { ...cacheEnv(TOKENS.readWrite), NX_SKIP_REMOTE_CACHE: 'true' })).stdout).toBe('ok: remote cache skipped (NX_SKIP_REMOTE_CACHE=true): this run uses the local Nx cache only\n');
+    expect((await kilnAsync(b, ['cache-check'], { ...cacheEnv(TOKENS.readWrite), NX_SKIP_REMOTE_CACHE: 'true' })).stdout).toBe(
+      'ok: remote cache skipped (NX_SKIP_REMOTE_CACHE=true): this run uses the local Nx cache only\n',
+    );
   });
 });

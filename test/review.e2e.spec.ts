@@ -24,7 +24,8 @@ const SAMPLE_IMAGES = [
   ['ubuntu-2004-vsphere-gpu', 'vsphere', 'ubuntu-2004', 'build-node-ova-vsphere-ubuntu-2004'],
   ['ubuntu-2004-vsphere-plan', 'vsphere', 'ubuntu-2004', 'build-node-ova-vsphere-ubuntu-2004'],
 ] as const;
-const FOOTER = "_Builds older than an image's refresh window (default 30d) are also rebuilt on main; that depends on the cache, not on this change._\n";
+const FOOTER =
+  "_Builds older than an image's refresh window (default 30d) are also rebuilt on main; that depends on the cache, not on this change._\n";
 
 let ws: TempWorkspace;
 let home: string;
@@ -33,7 +34,14 @@ let mainSha: string;
 const rendered: Record<string, Record<string, Record<string, string>>> = {};
 
 /** Credentials-free environment: review must never need any. */
-const NO_CREDENTIALS = { VSPHERE_SERVER: undefined, VSPHERE_USERNAME: undefined, VSPHERE_PASSWORD: undefined, GOVC_URL: undefined, AWS_ACCESS_KEY_ID: undefined, AZURE_CLIENT_SECRET: undefined };
+const NO_CREDENTIALS = {
+  VSPHERE_SERVER: undefined,
+  VSPHERE_USERNAME: undefined,
+  VSPHERE_PASSWORD: undefined,
+  GOVC_URL: undefined,
+  AWS_ACCESS_KEY_ID: undefined,
+  AZURE_CLIENT_SECRET: undefined,
+};
 const run = (args: string[]) => kiln(ws, args, { ...NO_CREDENTIALS, HOME: home });
 
 function renderBranch(branch: string): void {
@@ -43,7 +51,11 @@ function renderBranch(branch: string): void {
   rendered[branch] = {};
   for (const image of readdirSync(join(ws.root, 'dist/images'))) {
     const dir = join(ws.root, 'dist/images', image, 'config');
-    rendered[branch]![image] = Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+    rendered[branch]![image] = Object.fromEntries(
+      readdirSync(dir)
+        .sort()
+        .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
+    );
   }
   ws.remove('dist');
 }
@@ -84,7 +96,12 @@ describe('kiln review and kiln ci-matrix on a pull request', () => {
     const diff = Object.entries(files)
       .map(([name, text]) => {
         const lines = text.replace(/\n$/, '').split('\n');
-        return [`--- /dev/null`, `+++ b/dist/images/${NEW_IMAGE}/config/${name}`, `@@ -0,0 +1,${lines.length} @@`, ...lines.map((l) => `+${l}`)].join('\n');
+        return [
+          `--- /dev/null`,
+          `+++ b/dist/images/${NEW_IMAGE}/config/${name}`,
+          `@@ -0,0 +1,${lines.length} @@`,
+          ...lines.map((l) => `+${l}`),
+        ].join('\n');
       })
       .join('\n');
     const expected =
@@ -110,7 +127,15 @@ describe('kiln review and kiln ci-matrix on a pull request', () => {
           name: NEW_IMAGE,
           status: 'new',
           reasons: [`new image (images/${NEW_IMAGE}/image.yaml added)`],
-          build: { makeTarget: 'build-node-ova-vsphere-ubuntu-2004', builderImage: OLD_BUILDER, bundleImage: BUNDLE, infra: 'vsphere', os: 'ubuntu-2004', release: 'v2.3.0', version: CLASS_VERSION },
+          build: {
+            makeTarget: 'build-node-ova-vsphere-ubuntu-2004',
+            builderImage: OLD_BUILDER,
+            bundleImage: BUNDLE,
+            infra: 'vsphere',
+            os: 'ubuntu-2004',
+            release: 'v2.3.0',
+            version: CLASS_VERSION,
+          },
           diff,
         },
       ],
@@ -126,7 +151,9 @@ describe('kiln review and kiln ci-matrix on a pull request', () => {
 
     const m = run(['ci-matrix', '--base', 'main', '--head', 'add-image']);
     expect(m.code, m.stderr).toBe(0);
-    expect(m.stdout).toBe(`{"base":"${mainSha}","head":"${head}","images":[{"project":"${NEW_IMAGE}","infra":"vsphere"}],"tkrs":[],"clusters":[],"imageCount":1,"finalCount":0}\n`);
+    expect(m.stdout).toBe(
+      `{"base":"${mainSha}","head":"${head}","images":[{"project":"${NEW_IMAGE}","infra":"vsphere"}],"tkrs":[],"clusters":[],"imageCount":1,"finalCount":0}\n`,
+    );
   });
 
   it('a branch changing a shared catalog pin: every image of that release, then the TKr and both clusters', () => {
@@ -136,9 +163,18 @@ describe('kiln review and kiln ci-matrix on a pull request', () => {
       const after = rendered['bump-builder']![name]!['build-plan.json']!.split('\n');
       expect(before[1]).toBe(`  "builderImage": "${OLD_BUILDER}",`);
       expect(after.slice(2)).toEqual(before.slice(2));
-      for (const f of Object.keys(rendered.main![name]!)) if (f !== 'build-plan.json') expect(rendered['bump-builder']![name]![f]).toBe(rendered.main![name]![f]);
+      for (const f of Object.keys(rendered.main![name]!))
+        if (f !== 'build-plan.json') expect(rendered['bump-builder']![name]![f]).toBe(rendered.main![name]![f]);
       const version = JSON.parse(rendered['bump-builder']![name]!['build-plan.json']!).version as string | undefined;
-      const diff = [`--- a/dist/images/${name}/config/build-plan.json`, `+++ b/dist/images/${name}/config/build-plan.json`, '@@ -1,5 +1,5 @@', ` ${before[0]}`, `-${before[1]}`, `+${after[1]}`, ...before.slice(2, 5).map((l) => ` ${l}`)].join('\n');
+      const diff = [
+        `--- a/dist/images/${name}/config/build-plan.json`,
+        `+++ b/dist/images/${name}/config/build-plan.json`,
+        '@@ -1,5 +1,5 @@',
+        ` ${before[0]}`,
+        `-${before[1]}`,
+        `+${after[1]}`,
+        ...before.slice(2, 5).map((l) => ` ${l}`),
+      ].join('\n');
       return (
         `### \`${name}\` (changed)\n\n- why: catalog release v2.3.0 changed (libs/catalog/data/releases.yaml)\n` +
         `- build: \`make ${target}\` (${infra} ${os}, TKG v2.3.0)\n- builder image: \`${NEW_BUILDER}\`\n- bundle image: \`${BUNDLE}\`\n` +
@@ -162,7 +198,9 @@ describe('kiln review and kiln ci-matrix on a pull request', () => {
     const m = run(['ci-matrix', '--base', 'main', '--head', 'bump-builder']);
     expect(m.code, m.stderr).toBe(0);
     const images = SAMPLE_IMAGES.map(([project, infra]) => `{"project":"${project}","infra":"${infra}"}`).join(',');
-    expect(m.stdout).toBe(`{"base":"${mainSha}","head":"${head}","images":[${images}],"tkrs":["custom-v1-26-5"],"clusters":["workload-vsphere","workload-vsphere-template"],"imageCount":9,"finalCount":3}\n`);
+    expect(m.stdout).toBe(
+      `{"base":"${mainSha}","head":"${head}","images":[${images}],"tkrs":["custom-v1-26-5"],"clusters":["workload-vsphere","workload-vsphere-template"],"imageCount":9,"finalCount":3}\n`,
+    );
   });
 
   it('the base is the merge-base: after main moves on, the branch still shows only its own change', () => {
@@ -171,12 +209,19 @@ describe('kiln review and kiln ci-matrix on a pull request', () => {
     ws.commitAll('main moves on');
     const m = run(['ci-matrix', '--base', 'main', '--head', 'add-image']);
     expect(m.code, m.stderr).toBe(0);
-    expect(JSON.parse(m.stdout)).toMatchObject({ base: mainSha, images: [{ project: NEW_IMAGE, infra: 'vsphere' }], tkrs: [], clusters: [] });
+    expect(JSON.parse(m.stdout)).toMatchObject({
+      base: mainSha,
+      images: [{ project: NEW_IMAGE, infra: 'vsphere' }],
+      tkrs: [],
+      clusters: [],
+    });
   });
 
   it('an unknown ref is a clear error', () => {
     const r = run(['ci-matrix', '--base', 'no-such-branch']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('kiln ci-matrix: no-such-branch is not a commit of this repository\n  hint: pass a branch, tag or SHA the clone has (git fetch it first)\n');
+    expect(r.stderr).toBe(
+      'kiln ci-matrix: no-such-branch is not a commit of this repository\n  hint: pass a branch, tag or SHA the clone has (git fetch it first)\n',
+    );
   });
 });

@@ -83,10 +83,16 @@ describe('credentials in the environment', () => {
     ws.write(text, `password=${SECRETS.VSPHERE_PASSWORD}\n`);
     writeFileSync(binary, Buffer.concat([Buffer.from([0, 255, 1, 254]), Buffer.from(SECRETS.RHSM_PASS!, 'latin1'), Buffer.from([0])]));
     try {
-      expect(secretsInFiles([join(ws.root, 'dist'), ws.cacheDir], SECRETS)).toEqual([`${join(ws.root, text)}: VSPHERE_PASSWORD`, `${binary}: RHSM_PASS`]);
-      expect(secretsInFiles(workspaceFiles().map((f) => join(ws.root, f)), SECRETS).sort()).toEqual(
-        [`${join(ws.root, text)}: VSPHERE_PASSWORD`, `${binary}: RHSM_PASS`].sort(),
-      );
+      expect(secretsInFiles([join(ws.root, 'dist'), ws.cacheDir], SECRETS)).toEqual([
+        `${join(ws.root, text)}: VSPHERE_PASSWORD`,
+        `${binary}: RHSM_PASS`,
+      ]);
+      expect(
+        secretsInFiles(
+          workspaceFiles().map((f) => join(ws.root, f)),
+          SECRETS,
+        ).sort(),
+      ).toEqual([`${join(ws.root, text)}: VSPHERE_PASSWORD`, `${binary}: RHSM_PASS`].sort());
     } finally {
       ws.remove(text);
       rmSync(binary);
@@ -102,15 +108,30 @@ describe('credentials in the environment', () => {
 
   it("leaves no credential in Nx's output", () => {
     expect(runs.map((r) => r.label)).toEqual(['render-config', 'plan pipeline', 'real build']);
-    expect(runs.flatMap(({ label, result }) => [...secretsIn(result.stdout, SECRETS, `${label} stdout`), ...secretsIn(result.stderr, SECRETS, `${label} stderr`)])).toEqual([]);
+    expect(
+      runs.flatMap(({ label, result }) => [
+        ...secretsIn(result.stdout, SECRETS, `${label} stdout`),
+        ...secretsIn(result.stderr, SECRETS, `${label} stderr`),
+      ]),
+    ).toEqual([]);
   });
 
   it('leaves no credential in any git-tracked or committable file, nor anywhere else in the workspace', () => {
     const committable = ws.git(['ls-files', '-z', '--cached', '--others', '--exclude-standard']).split('\0').filter(Boolean);
     expect(committable).toContain('images/rhel-8-vsphere/image.yaml');
-    expect(secretsInFiles(committable.map((f) => join(ws.root, f)), SECRETS)).toEqual([]);
+    expect(
+      secretsInFiles(
+        committable.map((f) => join(ws.root, f)),
+        SECRETS,
+      ),
+    ).toEqual([]);
     const everything = workspaceFiles();
     expect(everything).toEqual(expect.arrayContaining(committable));
-    expect(secretsInFiles(everything.map((f) => join(ws.root, f)), SECRETS)).toEqual([]);
+    expect(
+      secretsInFiles(
+        everything.map((f) => join(ws.root, f)),
+        SECRETS,
+      ),
+    ).toEqual([]);
   });
 });

@@ -9,7 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '@kiln/catalog';
 import { parsePackageList, PACKAGE_LIST_ROLE_DIR } from '@kiln/provenance';
 import { dockerEnv, requireDockerOrSkip } from './support/docker-engine';
-import { buildStandinImages, catalogImageNames, standinAmiId, standinAzureVersion, standinDigest, STANDINS_DIR } from './support/standin-images';
+import {
+  buildStandinImages,
+  catalogImageNames,
+  standinAmiId,
+  standinAzureVersion,
+  standinDigest,
+  STANDINS_DIR,
+} from './support/standin-images';
 import { REPO_ROOT } from './support/temp-workspace';
 import { summarizeBuildFailure, tarArchive } from '@kiln/steps';
 
@@ -77,7 +84,10 @@ function vsphereHome(tkgUrlHost: string): string {
   const tkg = readFileSync(join(bundleDir, 'tkg.json'), 'utf8');
   writeFileSync(join(dir, 'tkg.json'), tkgUrlHost ? tkg.replaceAll('<IP>:<PORT>', tkgUrlHost) : tkg);
   writeFileSync(join(dir, 'metadata.json'), JSON.stringify({ VERSION }));
-  writeFileSync(join(dir, 'customizations.json'), JSON.stringify({ vmx_version: '17', build_version: BUILD_VERSION, custom_role_names: ROLES }));
+  writeFileSync(
+    join(dir, 'customizations.json'),
+    JSON.stringify({ vmx_version: '17', build_version: BUILD_VERSION, custom_role_names: ROLES }),
+  );
   return dir;
 }
 
@@ -91,7 +101,15 @@ let folders = 0;
 /** vsphere.json as Kiln writes it; each call gets its own VM folder, so builds never meet a leftover VM by accident. */
 function vsphereJson(extra: Record<string, string> = {}): CopiedFile {
   const folder = `/dc0/vm/standin-${process.pid}-${++folders}`;
-  const data = { vcenter_server: 'vc.example.test', username: 'builder@vsphere.local', password: VSPHERE_PASSWORD, datacenter: '/dc0', cluster: 'cluster0', folder, ...extra };
+  const data = {
+    vcenter_server: 'vc.example.test',
+    username: 'builder@vsphere.local',
+    password: VSPHERE_PASSWORD,
+    datacenter: '/dc0',
+    cluster: 'cluster0',
+    folder,
+    ...extra,
+  };
   return { path: 'vsphere.json', content: JSON.stringify(data, null, 2) };
 }
 
@@ -100,10 +118,20 @@ function vsphere(dir: string, options: { files?: string[]; env?: string[]; copie
     (options.files ?? VSPHERE_FILES).flatMap((f) => ['-v', `${join(dir, f)}:${H}/${f}:ro`]),
     ['-v', `${join(bundleDir, 'tkg')}:${H}/tkg:ro`, ...ROLE_MOUNT, '-v', `${gossSpec}:${H}/goss/goss.yaml:ro`],
   ].flat();
-  return { args: [...mounts, ...VSPHERE_ENV, ...(options.env ?? []), ...(options.args ?? [])], files: [OUTPUT_DIR, ...(options.copied ?? [vsphereJson()])] };
+  return {
+    args: [...mounts, ...VSPHERE_ENV, ...(options.env ?? []), ...(options.args ?? [])],
+    files: [OUTPUT_DIR, ...(options.copied ?? [vsphereJson()])],
+  };
 }
 
-const VSPHERE_ENV = ['--env', 'PACKER_VAR_FILES=tkg.json vsphere.json customizations.json', '--env', `OVF_CUSTOM_PROPERTIES=${H}/metadata.json`, '--env', 'IB_OVFTOOL=1'];
+const VSPHERE_ENV = [
+  '--env',
+  'PACKER_VAR_FILES=tkg.json vsphere.json customizations.json',
+  '--env',
+  `OVF_CUSTOM_PROPERTIES=${H}/metadata.json`,
+  '--env',
+  'IB_OVFTOOL=1',
+];
 
 interface BuilderResult extends Result {
   /** Host folder the container's /home/imagebuilder/output was copied to (empty when it had none). */
@@ -118,7 +146,15 @@ function runBuilder(invocation: Invocation, target: string): BuilderResult {
   const created = docker(['create', '--name', name, ...invocation.args, release.images.builder, target]);
   if (created.code !== 0) throw new Error(`docker create failed: ${created.stderr}`);
   if (invocation.files?.length) {
-    const archive = tarArchive(invocation.files.map((f) => ({ path: f.path, content: f.content === undefined ? undefined : Buffer.from(f.content), mode: f.mode ?? 0o600, uid: f.uid ?? 1000, gid: f.uid ?? 1000 })));
+    const archive = tarArchive(
+      invocation.files.map((f) => ({
+        path: f.path,
+        content: f.content === undefined ? undefined : Buffer.from(f.content),
+        mode: f.mode ?? 0o600,
+        uid: f.uid ?? 1000,
+        gid: f.uid ?? 1000,
+      })),
+    );
     const cp = spawnSync('docker', ['cp', '-', `${name}:${H}`], { env: dockerEnv(), input: archive, encoding: 'utf8' });
     if (cp.status !== 0) throw new Error(`docker cp failed: ${cp.stderr}`);
   }
@@ -140,10 +176,29 @@ function ownerInContainer(container: string, path: string): string {
 function awsInvocation(vars: Record<string, string> = {}): Invocation {
   const dir = tempDir();
   writeFileSync(join(dir, 'tkg.json'), readFileSync(join(bundleDir, 'tkg.json'), 'utf8').replaceAll('<IP>:<PORT>', `${bundleIp}:3000`));
-  writeFileSync(join(dir, 'aws.json'), JSON.stringify({ aws_region: 'us-east-1', ami_regions: 'us-west-2,us-east-1', custom_role_names: ROLES, manifest_output: `${H}/output/manifest.json`, ...vars }));
+  writeFileSync(
+    join(dir, 'aws.json'),
+    JSON.stringify({
+      aws_region: 'us-east-1',
+      ami_regions: 'us-west-2,us-east-1',
+      custom_role_names: ROLES,
+      manifest_output: `${H}/output/manifest.json`,
+      ...vars,
+    }),
+  );
   const mounts = ['tkg.json', 'aws.json'].flatMap((f) => ['-v', `${join(dir, f)}:${H}/${f}:ro`]);
-  const goss = ['-v', `${join(bundleDir, 'tkg')}:${H}/tkg:ro`, ...ROLE_MOUNT, '-v', `${join(bundleDir, 'goss', 'amazon-ubuntu-v1.26.5+vmware.2-tkg_v2_3_0-goss-spec.yaml')}:${H}/goss/goss.yaml:ro`];
-  const aws: CopiedFile[] = [OUTPUT_DIR, { path: '.aws', mode: 0o700 }, { path: '.aws/credentials', content: '[default]\naws_access_key_id = AKIA\n' }];
+  const goss = [
+    '-v',
+    `${join(bundleDir, 'tkg')}:${H}/tkg:ro`,
+    ...ROLE_MOUNT,
+    '-v',
+    `${join(bundleDir, 'goss', 'amazon-ubuntu-v1.26.5+vmware.2-tkg_v2_3_0-goss-spec.yaml')}:${H}/goss/goss.yaml:ro`,
+  ];
+  const aws: CopiedFile[] = [
+    OUTPUT_DIR,
+    { path: '.aws', mode: 0o700 },
+    { path: '.aws/credentials', content: '[default]\naws_access_key_id = AKIA\n' },
+  ];
   return { args: [...mounts, ...goss, '--env', 'PACKER_VAR_FILES=tkg.json aws.json'], files: aws };
 }
 
@@ -168,13 +223,18 @@ requireDockerOrSkip('stand-in images', () => {
         'projects.registry.vmware.com/tkg/linux-resource-bundle:v1.25.7_vmware.2-tkg.1',
         'projects.registry.vmware.com/tkg/linux-resource-bundle:v1.26.5_vmware.1-tkg.1',
       ],
-      builderImages: ['projects.registry.vmware.com/tkg/image-builder:v0.1.13_vmware.2', 'projects.registry.vmware.com/tkg/image-builder:v0.1.13_vmware.3'],
+      builderImages: [
+        'projects.registry.vmware.com/tkg/image-builder:v0.1.13_vmware.2',
+        'projects.registry.vmware.com/tkg/image-builder:v0.1.13_vmware.3',
+      ],
     });
   });
 
   it('labels every stand-in image with the digest of the current stand-in sources', () => {
     const { bundleImages, builderImages } = catalogImageNames();
-    const labels = [...bundleImages, ...builderImages].map((image) => docker(['image', 'inspect', '--format', '{{ index .Config.Labels "kiln.standin" }}', image]).stdout.trim());
+    const labels = [...bundleImages, ...builderImages].map((image) =>
+      docker(['image', 'inspect', '--format', '{{ index .Config.Labels "kiln.standin" }}', image]).stdout.trim(),
+    );
     expect(labels).toEqual([standinDigest(), standinDigest(), standinDigest(), standinDigest()]);
   });
 
@@ -195,7 +255,11 @@ requireDockerOrSkip('stand-in images', () => {
   it('bundle serves the containerd archive that tkg.json names', async () => {
     const response = await fetch(`http://127.0.0.1:${bundlePort}/files/containerd/cri-containerd-v1.6.18+vmware.1.linux-amd64.tar`);
     expect(response.status).toBe(200);
-    expect(Buffer.from(await response.arrayBuffer()).subarray(257, 262).toString()).toBe('ustar');
+    expect(
+      Buffer.from(await response.arrayBuffer())
+        .subarray(257, 262)
+        .toString(),
+    ).toBe('ustar');
   });
 
   it('builder fails on an unknown make target', () => {
@@ -204,37 +268,77 @@ requireDockerOrSkip('stand-in images', () => {
   });
 
   it('builder runs as imagebuilder (uid 1000, gid 1000) in /home/imagebuilder, which it owns, with make as its entrypoint', () => {
-    const inspect = docker(['image', 'inspect', '--format', '{{.Config.User}} {{.Config.WorkingDir}} {{json .Config.Entrypoint}} {{range .Config.Env}}{{.}} {{end}}', release.images.builder]);
-    expect(inspect.stdout.trim()).toBe('imagebuilder /home/imagebuilder ["/usr/bin/make"] PATH=/usr/local/bin:/usr/bin:/bin HOME=/home/imagebuilder');
-    const id = docker(['run', '--rm', '--entrypoint', '/bin/sh', release.images.builder, '-c', 'id -u; id -g; stat -c "%u:%g" /home/imagebuilder /usr/bin/make /etc/passwd']);
+    const inspect = docker([
+      'image',
+      'inspect',
+      '--format',
+      '{{.Config.User}} {{.Config.WorkingDir}} {{json .Config.Entrypoint}} {{range .Config.Env}}{{.}} {{end}}',
+      release.images.builder,
+    ]);
+    expect(inspect.stdout.trim()).toBe(
+      'imagebuilder /home/imagebuilder ["/usr/bin/make"] PATH=/usr/local/bin:/usr/bin:/bin HOME=/home/imagebuilder',
+    );
+    const id = docker([
+      'run',
+      '--rm',
+      '--entrypoint',
+      '/bin/sh',
+      release.images.builder,
+      '-c',
+      'id -u; id -g; stat -c "%u:%g" /home/imagebuilder /usr/bin/make /etc/passwd',
+    ]);
     expect(id.stdout.trim().split('\n')).toEqual(['1000', '1000', '1000:1000', '0:0', '0:0']);
   });
 
   it('builder fails when PACKER_VAR_FILES lists a file that is not there', () => {
-    const r = runBuilder(vsphere(vsphereHome(`${bundleIp}:3000`), { files: VSPHERE_FILES.filter((f) => f !== 'customizations.json') }), 'build-node-ova-vsphere-ubuntu-2004');
-    expect([r.code, r.stderr]).toEqual([2, `ERROR: PACKER_VAR_FILES lists customizations.json but ${H}/customizations.json does not exist\n`]);
+    const r = runBuilder(
+      vsphere(vsphereHome(`${bundleIp}:3000`), { files: VSPHERE_FILES.filter((f) => f !== 'customizations.json') }),
+      'build-node-ova-vsphere-ubuntu-2004',
+    );
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      `ERROR: PACKER_VAR_FILES lists customizations.json but ${H}/customizations.json does not exist\n`,
+    ]);
   });
 
   it('builder fails when a listed var file is a directory (a -v mount whose host path was missing)', () => {
     const dir = vsphereHome(`${bundleIp}:3000`);
     mkdirSync(join(dir, 'missing-customizations'));
-    const invocation = vsphere(dir, { files: VSPHERE_FILES.filter((f) => f !== 'customizations.json'), args: ['-v', `${join(dir, 'missing-customizations')}:${H}/customizations.json:ro`] });
+    const invocation = vsphere(dir, {
+      files: VSPHERE_FILES.filter((f) => f !== 'customizations.json'),
+      args: ['-v', `${join(dir, 'missing-customizations')}:${H}/customizations.json:ro`],
+    });
     const r = runBuilder(invocation, 'build-node-ova-vsphere-ubuntu-2004');
-    expect([r.code, r.stderr]).toEqual([2, `ERROR: ${H}/customizations.json is a directory, not a file (was the host path of its -v mount missing?)\n`]);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      `ERROR: ${H}/customizations.json is a directory, not a file (was the host path of its -v mount missing?)\n`,
+    ]);
   });
 
   it('builder fails when a var file is not readable by its user (root-owned 0600, as a host file chowned wrongly would be)', () => {
-    const r = runBuilder(vsphere(vsphereHome(`${bundleIp}:3000`), { copied: [{ ...vsphereJson(), uid: 0 }] }), 'build-node-ova-vsphere-ubuntu-2004');
+    const r = runBuilder(
+      vsphere(vsphereHome(`${bundleIp}:3000`), { copied: [{ ...vsphereJson(), uid: 0 }] }),
+      'build-node-ova-vsphere-ubuntu-2004',
+    );
     expect([r.code, r.stderr]).toEqual([2, `ERROR: ${H}/vsphere.json is not readable by uid 1000 (owner 0:0, mode 600)\n`]);
   });
 
   it('builder fails when vsphere.json has no cluster (this image-builder version ignores resource_pool)', () => {
-    const r = runBuilder(vsphere(vsphereHome(`${bundleIp}:3000`), { copied: [vsphereJson({ cluster: '', resource_pool: '/dc0/host/c/Resources' })] }), 'build-node-ova-vsphere-ubuntu-2004');
-    expect([r.code, r.stderr]).toEqual([2, "ERROR: vsphere-iso: 'host' or 'cluster' is required (vsphere.json cluster is empty or missing)\n"]);
+    const r = runBuilder(
+      vsphere(vsphereHome(`${bundleIp}:3000`), { copied: [vsphereJson({ cluster: '', resource_pool: '/dc0/host/c/Resources' })] }),
+      'build-node-ova-vsphere-ubuntu-2004',
+    );
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      "ERROR: vsphere-iso: 'host' or 'cluster' is required (vsphere.json cluster is empty or missing)\n",
+    ]);
   });
 
   it('builder fails when its output folder is not writable by the user it runs as', () => {
-    const r = runBuilder(vsphere(vsphereHome(`${bundleIp}:3000`), { args: ['--user', '4321:4321'], copied: [{ ...vsphereJson(), mode: 0o644 }] }), 'build-node-ova-vsphere-ubuntu-2004');
+    const r = runBuilder(
+      vsphere(vsphereHome(`${bundleIp}:3000`), { args: ['--user', '4321:4321'], copied: [{ ...vsphereJson(), mode: 0o644 }] }),
+      'build-node-ova-vsphere-ubuntu-2004',
+    );
     expect([r.code, r.stderr]).toEqual([2, `ERROR: ${H}/output is not writable by uid 4321 (packer writes the OVA there)\n`]);
   });
 
@@ -245,7 +349,10 @@ requireDockerOrSkip('stand-in images', () => {
 
   it('builder fails when tkg.json still has the <IP>:<PORT> placeholder', () => {
     const r = runBuilder(vsphere(vsphereHome('')), 'build-node-ova-vsphere-ubuntu-2004');
-    expect([r.code, r.stderr]).toEqual([2, `ERROR: ${H}/tkg.json still contains the placeholder <IP>:<PORT> (fill in the resource bundle address)\n`]);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      `ERROR: ${H}/tkg.json still contains the placeholder <IP>:<PORT> (fill in the resource bundle address)\n`,
+    ]);
   });
 
   it('builder fails when the resource bundle does not answer at the tkg.json address', () => {
@@ -261,34 +368,64 @@ requireDockerOrSkip('stand-in images', () => {
     writeFileSync(join(dir, 'rhel-8.4-x86_64-dvd.iso'), 'iso');
     const iso = ['-v', `${join(dir, 'rhel-8.4-x86_64-dvd.iso')}:/rhel-8.4-x86_64-dvd.iso:ro`];
     const r = runBuilder(vsphere(dir, { args: [...iso, '--env', 'RHSM_USER=rh-user'] }), 'build-node-ova-vsphere-rhel-8');
-    expect([r.code, r.stderr]).toEqual([2, 'ERROR: RHSM_PASS is not set in the container environment (build-node-ova-vsphere-rhel-8 needs RHSM_USER RHSM_PASS)\n']);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      'ERROR: RHSM_PASS is not set in the container environment (build-node-ova-vsphere-rhel-8 needs RHSM_USER RHSM_PASS)\n',
+    ]);
   });
 
   it('builder fails for another RHEL ISO without iso_url and iso_checksum (upstream pins rhel-8.4-x86_64-dvd.iso)', () => {
     const dir = vsphereHome(`${bundleIp}:3000`);
     writeFileSync(join(dir, 'rhel-8.8-x86_64-dvd.iso'), 'iso');
-    const iso = ['-v', `${join(dir, 'rhel-8.8-x86_64-dvd.iso')}:/rhel-8.8-x86_64-dvd.iso:ro`, '--env', 'RHSM_USER=u', '--env', 'RHSM_PASS=p'];
+    const iso = [
+      '-v',
+      `${join(dir, 'rhel-8.8-x86_64-dvd.iso')}:/rhel-8.8-x86_64-dvd.iso:ro`,
+      '--env',
+      'RHSM_USER=u',
+      '--env',
+      'RHSM_PASS=p',
+    ];
     const r = runBuilder(vsphere(dir, { args: iso }), 'build-node-ova-vsphere-rhel-8');
-    expect([r.code, r.stderr]).toEqual([2, "ERROR: Build 'vsphere-iso' errored: ISO file:///rhel-8.4-x86_64-dvd.iso not found (is the ISO mounted there?)\n"]);
-    writeFileSync(join(dir, 'customizations.json'), JSON.stringify({ build_version: BUILD_VERSION, custom_role_names: ROLES, iso_url: 'file:///rhel-8.8-x86_64-dvd.iso' }));
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      "ERROR: Build 'vsphere-iso' errored: ISO file:///rhel-8.4-x86_64-dvd.iso not found (is the ISO mounted there?)\n",
+    ]);
+    writeFileSync(
+      join(dir, 'customizations.json'),
+      JSON.stringify({ build_version: BUILD_VERSION, custom_role_names: ROLES, iso_url: 'file:///rhel-8.8-x86_64-dvd.iso' }),
+    );
     const unchecked = runBuilder(vsphere(dir, { args: iso }), 'build-node-ova-vsphere-rhel-8');
-    expect([unchecked.code, unchecked.stderr]).toEqual([2, 'ERROR: iso_url is file:///rhel-8.8-x86_64-dvd.iso but iso_checksum is not set (the upstream checksum is for rhel-8.4-x86_64-dvd.iso)\n']);
+    expect([unchecked.code, unchecked.stderr]).toEqual([
+      2,
+      'ERROR: iso_url is file:///rhel-8.8-x86_64-dvd.iso but iso_checksum is not set (the upstream checksum is for rhel-8.4-x86_64-dvd.iso)\n',
+    ]);
   });
 
   it('builder fails like an ansible task when KILN_STANDIN_FAIL is set', () => {
-    const r = runBuilder(vsphere(vsphereHome(`${bundleIp}:3000`), { env: ['--env', 'KILN_STANDIN_FAIL=disk full'] }), 'build-node-ova-vsphere-ubuntu-2004');
+    const r = runBuilder(
+      vsphere(vsphereHome(`${bundleIp}:3000`), { env: ['--env', 'KILN_STANDIN_FAIL=disk full'] }),
+      'build-node-ova-vsphere-ubuntu-2004',
+    );
     expect([r.code, r.stderr]).toEqual([2, 'ERROR: ansible task failed: disk full\n']);
   });
 
   it('builder prints the failed task like Ansible when KILN_STANDIN_FAIL is set: its TASK header, then fatal: with the msg', () => {
-    const r = runBuilder(vsphere(vsphereHome(`${bundleIp}:3000`), { env: ['--env', 'KILN_STANDIN_FAIL=disk "sda1" full'] }), 'build-node-ova-vsphere-ubuntu-2004');
+    const r = runBuilder(
+      vsphere(vsphereHome(`${bundleIp}:3000`), { env: ['--env', 'KILN_STANDIN_FAIL=disk "sda1" full'] }),
+      'build-node-ova-vsphere-ubuntu-2004',
+    );
     const lines = r.stdout.split('\n');
     const task = lines.indexOf('    vsphere-iso: TASK [tkg : Install containerd v1.6.18+vmware.1] ***');
-    expect(lines.slice(task + 1, task + 2)).toEqual(['    vsphere-iso: fatal: [default]: FAILED! => {"changed": false, "msg": "disk \\"sda1\\" full"}']);
+    expect(lines.slice(task + 1, task + 2)).toEqual([
+      '    vsphere-iso: fatal: [default]: FAILED! => {"changed": false, "msg": "disk \\"sda1\\" full"}',
+    ]);
   });
 
   it("builder ends an Ansible failure with the PLAY RECAP and packer's error block", () => {
-    const r = runBuilder(vsphere(vsphereHome(`${bundleIp}:3000`), { env: ['--env', 'KILN_STANDIN_FAIL=disk full'] }), 'build-node-ova-vsphere-ubuntu-2004');
+    const r = runBuilder(
+      vsphere(vsphereHome(`${bundleIp}:3000`), { env: ['--env', 'KILN_STANDIN_FAIL=disk full'] }),
+      'build-node-ova-vsphere-ubuntu-2004',
+    );
     const lines = r.stdout.split('\n');
     expect(lines.filter((l) => /failed=1|^(-->|Build ')/.test(l))).toEqual([
       '    vsphere-iso: default                    : ok=12   changed=8    unreachable=0    failed=1    skipped=3    rescued=0    ignored=0',
@@ -298,13 +435,19 @@ requireDockerOrSkip('stand-in images', () => {
   });
 
   it('builder fails goss when KILN_STANDIN_FAIL_GOSS names packages: a JSON report with a failed Package check each', () => {
-    const r = runBuilder(vsphere(vsphereHome(`${bundleIp}:3000`), { env: ['--env', 'KILN_STANDIN_FAIL_GOSS=aide auditd'] }), 'build-node-ova-vsphere-ubuntu-2004');
+    const r = runBuilder(
+      vsphere(vsphereHome(`${bundleIp}:3000`), { env: ['--env', 'KILN_STANDIN_FAIL_GOSS=aide auditd'] }),
+      'build-node-ova-vsphere-ubuntu-2004',
+    );
     expect([r.code, r.stderr]).toEqual([2, "ERROR: Build 'vsphere-iso' errored: goss validate failed\n"]);
     // Read the way Kiln reads a real goss failure (image-builder's `goss validate -f json -o pretty`).
     const summary = summarizeBuildFailure(r.stdout.split('\n'), { logPath: 'build.log' });
     expect([summary.phase, summary.gossFailures, summary.gossCounts, summary.packerError]).toEqual([
       'running goss',
-      ['aide', 'auditd'].map((p) => ({ check: `Package: ${p}: installed`, detail: 'Expected\n    <bool>: false\nto equal\n    <bool>: true' })),
+      ['aide', 'auditd'].map((p) => ({
+        check: `Package: ${p}: installed`,
+        detail: 'Expected\n    <bool>: false\nto equal\n    <bool>: true',
+      })),
       { count: 3, failed: 2, skipped: 0 },
       'goss validate failed',
     ]);
@@ -322,7 +465,10 @@ requireDockerOrSkip('stand-in images', () => {
 
   it('builder fails when custom_role_names lists the kiln-package-list role before another role', () => {
     const dir = vsphereHome(`${bundleIp}:3000`);
-    writeFileSync(join(dir, 'customizations.json'), JSON.stringify({ build_version: BUILD_VERSION, custom_role_names: `${ROLE} ${H}/tkg` }));
+    writeFileSync(
+      join(dir, 'customizations.json'),
+      JSON.stringify({ build_version: BUILD_VERSION, custom_role_names: `${ROLE} ${H}/tkg` }),
+    );
     const r = runBuilder(vsphere(dir), 'build-node-ova-vsphere-ubuntu-2004');
     expect([r.code, r.stderr]).toEqual([
       2,
@@ -334,14 +480,20 @@ requireDockerOrSkip('stand-in images', () => {
     const invocation = vsphere(vsphereHome(`${bundleIp}:3000`));
     const args = invocation.args.filter((a, i) => a !== ROLE_MOUNT[1] && invocation.args[i + 1] !== ROLE_MOUNT[1]);
     const r = runBuilder({ ...invocation, args }, 'build-node-ova-vsphere-ubuntu-2004');
-    expect([r.code, r.stderr]).toEqual([2, `ERROR: custom_role_names in customizations.json names ${ROLE}, which is not a directory in the container\n`]);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      `ERROR: custom_role_names in customizations.json names ${ROLE}, which is not a directory in the container\n`,
+    ]);
   });
 
   it('builder fails when the role folder has no tasks/main.yml (an empty folder, as docker makes for a missing -v host path)', () => {
     const empty = tempDir();
     chmodSync(empty, 0o755);
     const invocation = vsphere(vsphereHome(`${bundleIp}:3000`));
-    const r = runBuilder({ ...invocation, args: invocation.args.map((a) => (a === ROLE_MOUNT[1] ? `${empty}:${ROLE}:ro` : a)) }, 'build-node-ova-vsphere-ubuntu-2004');
+    const r = runBuilder(
+      { ...invocation, args: invocation.args.map((a) => (a === ROLE_MOUNT[1] ? `${empty}:${ROLE}:ro` : a)) },
+      'build-node-ova-vsphere-ubuntu-2004',
+    );
     expect([r.code, r.stderr]).toEqual([
       2,
       `ERROR: the role '${ROLE}' was not found: it must be a folder uid 1000 can read, with tasks/main.yml (was the host path of its -v mount missing?)\n`,
@@ -353,7 +505,10 @@ requireDockerOrSkip('stand-in images', () => {
     cpSync(join(REPO_ROOT, PACKAGE_LIST_ROLE_DIR), role, { recursive: true });
     chmodSync(role, 0o700);
     const invocation = vsphere(vsphereHome(`${bundleIp}:3000`));
-    const r = runBuilder({ ...invocation, args: invocation.args.map((a) => (a === ROLE_MOUNT[1] ? `${role}:${ROLE}:ro` : a)) }, 'build-node-ova-vsphere-ubuntu-2004');
+    const r = runBuilder(
+      { ...invocation, args: invocation.args.map((a) => (a === ROLE_MOUNT[1] ? `${role}:${ROLE}:ro` : a)) },
+      'build-node-ova-vsphere-ubuntu-2004',
+    );
     expect([r.code, r.stderr]).toEqual([
       2,
       `ERROR: the role '${ROLE}' was not found: it must be a folder uid 1000 can read, with tasks/main.yml (was the host path of its -v mount missing?)\n`,
@@ -362,7 +517,11 @@ requireDockerOrSkip('stand-in images', () => {
 
   it('builder writes the package list where ansible_user_vars sets kiln_package_list_dest (extra vars win over the role default)', () => {
     const dir = vsphereHome(`${bundleIp}:3000`);
-    const vars = { build_version: BUILD_VERSION, custom_role_names: ROLES, ansible_user_vars: `install_fips=no kiln_package_list_dest=${H}/output/sbom/list.tsv` };
+    const vars = {
+      build_version: BUILD_VERSION,
+      custom_role_names: ROLES,
+      ansible_user_vars: `install_fips=no kiln_package_list_dest=${H}/output/sbom/list.tsv`,
+    };
     writeFileSync(join(dir, 'customizations.json'), JSON.stringify(vars));
     const r = runBuilder(vsphere(dir), 'build-node-ova-vsphere-ubuntu-2004');
     expect([r.code, existsSync(join(r.output, 'sbom', 'list.tsv')), existsSync(join(r.output, 'packages.tsv'))]).toEqual([0, true, false]);
@@ -390,7 +549,10 @@ requireDockerOrSkip('stand-in images', () => {
       2,
       `ERROR: Build 'vsphere-iso' errored: error creating vm: the virtual machine ${folder}/${BUILD_VERSION} already exists (a leftover build VM; packer -force replaces it)\n`,
     ]);
-    const forced = runBuilder(vsphere(dir, { copied: [json], env: ['--env', 'PACKER_FLAGS=-force'] }), 'build-node-ova-vsphere-ubuntu-2004');
+    const forced = runBuilder(
+      vsphere(dir, { copied: [json], env: ['--env', 'PACKER_FLAGS=-force'] }),
+      'build-node-ova-vsphere-ubuntu-2004',
+    );
     expect(forced.code).toBe(0);
     expect(forced.stdout).toContain(`==> vsphere-iso: the VM ${folder}/${BUILD_VERSION} already exists, destroying it (-force)`);
   });
@@ -411,21 +573,45 @@ requireDockerOrSkip('stand-in images', () => {
   });
 
   describe('Azure, like init-sig.sh and packer', () => {
-    const AZURE_ENV = ['--env', 'AZURE_CLIENT_ID=client', '--env', 'AZURE_CLIENT_SECRET=secret', '--env', 'AZURE_SUBSCRIPTION_ID=sub-1234', '--env', 'AZURE_TENANT_ID=tenant'];
+    const AZURE_ENV = [
+      '--env',
+      'AZURE_CLIENT_ID=client',
+      '--env',
+      'AZURE_CLIENT_SECRET=secret',
+      '--env',
+      'AZURE_SUBSCRIPTION_ID=sub-1234',
+      '--env',
+      'AZURE_TENANT_ID=tenant',
+    ];
 
     function azure(sig: Record<string, string>, extra: string[] = []): Invocation {
       const dir = tempDir();
       writeFileSync(join(dir, 'tkg.json'), readFileSync(join(bundleDir, 'tkg.json'), 'utf8').replaceAll('<IP>:<PORT>', `${bundleIp}:3000`));
       writeFileSync(join(dir, 'azure-sig.json'), JSON.stringify(sig));
       const mounts = ['tkg.json', 'azure-sig.json'].flatMap((f) => ['-v', `${join(dir, f)}:${H}/${f}:ro`]);
-      const goss = ['-v', `${join(bundleDir, 'tkg')}:${H}/tkg:ro`, ...ROLE_MOUNT, '-v', `${join(bundleDir, 'goss', 'azure-ubuntu-v1.26.5+vmware.2-tkg_v2_3_0-goss-spec.yaml')}:${H}/goss/goss.yaml:ro`];
+      const goss = [
+        '-v',
+        `${join(bundleDir, 'tkg')}:${H}/tkg:ro`,
+        ...ROLE_MOUNT,
+        '-v',
+        `${join(bundleDir, 'goss', 'azure-ubuntu-v1.26.5+vmware.2-tkg_v2_3_0-goss-spec.yaml')}:${H}/goss/goss.yaml:ro`,
+      ];
       return { args: [...mounts, ...goss, '--env', 'PACKER_VAR_FILES=tkg.json azure-sig.json', ...AZURE_ENV, ...extra] };
     }
-    const SIG = { custom_role_names: ROLES, image_name: 'capi-ubuntu-2004', resource_group_name: 'rg-images', shared_image_gallery_name: 'kiln_gallery', subscription_id: 'sub-1234' };
+    const SIG = {
+      custom_role_names: ROLES,
+      image_name: 'capi-ubuntu-2004',
+      resource_group_name: 'rg-images',
+      shared_image_gallery_name: 'kiln_gallery',
+      subscription_id: 'sub-1234',
+    };
 
     it('writes the package list into an output folder it creates (nothing is copied into an Azure build)', () => {
       const r = runBuilder(azure(SIG), 'build-azure-sig-ubuntu-2004');
-      expect([r.code, readFileSync(join(r.output, 'packages.tsv'), 'utf8').split('\n')[0]]).toEqual([0, '# kiln-package-list v1 format=dpkg os-id=ubuntu os-version-id=20.04']);
+      expect([r.code, readFileSync(join(r.output, 'packages.tsv'), 'utf8').split('\n')[0]]).toEqual([
+        0,
+        '# kiln-package-list v1 format=dpkg os-id=ubuntu os-version-id=20.04',
+      ]);
     });
 
     it('logs in into its own config folder and prints the Shared Image Gallery version id', () => {
@@ -441,7 +627,10 @@ requireDockerOrSkip('stand-in images', () => {
     it('fails when the Azure config folder cannot be written (a read-only ~/.azure mount)', () => {
       const ro = tempDir();
       const r = runBuilder(azure(SIG, ['-v', `${ro}:${H}/.azure:ro`]), 'build-azure-sig-ubuntu-2004');
-      expect([r.code, r.stderr]).toEqual([2, `ERROR: az login: cannot write the Azure CLI config folder ${H}/.azure as uid 1000 (every later az call of init-sig.sh fails)\n`]);
+      expect([r.code, r.stderr]).toEqual([
+        2,
+        `ERROR: az login: cannot write the Azure CLI config folder ${H}/.azure as uid 1000 (every later az call of init-sig.sh fails)\n`,
+      ]);
     });
 
     it('fails when image_name names a definition init-sig.sh did not create', () => {
@@ -454,7 +643,10 @@ requireDockerOrSkip('stand-in images', () => {
 
     it('fails when subscription_id is not AZURE_SUBSCRIPTION_ID', () => {
       const r = runBuilder(azure({ ...SIG, subscription_id: 'sub-9999' }), 'build-azure-sig-ubuntu-2004');
-      expect([r.code, r.stderr]).toEqual([2, 'ERROR: subscription_id sub-9999 is not AZURE_SUBSCRIPTION_ID sub-1234 (init-sig.sh prepared the gallery in the other one)\n']);
+      expect([r.code, r.stderr]).toEqual([
+        2,
+        'ERROR: subscription_id sub-9999 is not AZURE_SUBSCRIPTION_ID sub-1234 (init-sig.sh prepared the gallery in the other one)\n',
+      ]);
     });
   });
 });
@@ -505,8 +697,13 @@ function describeVsphereSuccess(): void {
   it("builder writes the package list to the role's default kiln_package_list_dest: dpkg rows for Ubuntu, with extra_debs", () => {
     const text = readFileSync(join(result.output, 'packages.tsv'), 'utf8');
     const list = parsePackageList(text);
-    expect([text.split('\n')[0], list.os]).toEqual(['# kiln-package-list v1 format=dpkg os-id=ubuntu os-version-id=20.04', { id: 'ubuntu', versionId: '20.04' }]);
-    expect(list.packages.map((p) => p.name)).toEqual(expect.arrayContaining(['nfs-common', 'unzip', 'apparmor', 'apparmor-utils', 'sysstat', 'openssh-server']));
+    expect([text.split('\n')[0], list.os]).toEqual([
+      '# kiln-package-list v1 format=dpkg os-id=ubuntu os-version-id=20.04',
+      { id: 'ubuntu', versionId: '20.04' },
+    ]);
+    expect(list.packages.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['nfs-common', 'unzip', 'apparmor', 'apparmor-utils', 'sysstat', 'openssh-server']),
+    );
   });
 
   it('builder leaves the package list owned by its user (uid 1000), as the fetch task does', () => {
@@ -515,6 +712,8 @@ function describeVsphereSuccess(): void {
 
   it('builder writes the .ova.sha256 of the OVA next to it', () => {
     const ova = readFileSync(join(out(), `${BUILD_VERSION}.ova`));
-    expect(readFileSync(join(out(), `${BUILD_VERSION}.ova.sha256`), 'utf8')).toBe(`${createHash('sha256').update(ova).digest('hex')}  ${BUILD_VERSION}.ova\n`);
+    expect(readFileSync(join(out(), `${BUILD_VERSION}.ova.sha256`), 'utf8')).toBe(
+      `${createHash('sha256').update(ova).digest('hex')}  ${BUILD_VERSION}.ova\n`,
+    );
   });
 }

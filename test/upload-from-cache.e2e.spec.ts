@@ -7,7 +7,18 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatError } from '@kiln/errors';
 import { uploadStep } from '@kiln/steps';
-import { Capture, copySampleImage, createUploadWorkspace, key, OVA_VERSION, pathWithFakes, readLog, writeArtifact, writeOva, type UploadWorkspace } from './support/upload-fixtures';
+import {
+  Capture,
+  copySampleImage,
+  createUploadWorkspace,
+  key,
+  OVA_VERSION,
+  pathWithFakes,
+  readLog,
+  writeArtifact,
+  writeOva,
+  type UploadWorkspace,
+} from './support/upload-fixtures';
 
 const IMAGE = 'ubuntu-2004-vsphere-class';
 const TEMPLATE = '/dc0/vm/tkg-templates/ubuntu-2004-kube-v1.26.5-class';
@@ -26,7 +37,10 @@ const env = (): NodeJS.ProcessEnv => ({
   VSPHERE_USERNAME: 'administrator@vsphere.local',
   VSPHERE_PASSWORD: PASSWORD,
 });
-const calls = () => readLog<{ argv?: string[] }>(ws.govcLog).filter((c) => c.argv).map((c) => c.argv);
+const calls = () =>
+  readLog<{ argv?: string[] }>(ws.govcLog)
+    .filter((c) => c.argv)
+    .map((c) => c.argv);
 
 function seedVm(contentKey: string, version: string): void {
   writeFileSync(
@@ -73,8 +87,13 @@ describe('vSphere upload with a build record from the cache and no OVA on this r
     const echo = new Capture();
     await uploadStep({ workspaceRoot: ws.root, project: IMAGE, replace: false, echo, env: env() });
     expect(calls()).toEqual([['vm.info', '-json', TEMPLATE]]);
-    expect(echo.text).toContain(`no OVA on this runner (the build record came from the cache): template ${TEMPLATE} already holds this build (VERSION ${OVA_VERSION}, content key ${KEY.slice(0, 12)}): nothing to import`);
-    expect(JSON.parse(ws.read(`dist/images/${IMAGE}/upload/published.json`)).vsphere).toEqual({ templateName: 'ubuntu-2004-kube-v1.26.5-class', templatePath: TEMPLATE });
+    expect(echo.text).toContain(
+      `no OVA on this runner (the build record came from the cache): template ${TEMPLATE} already holds this build (VERSION ${OVA_VERSION}, content key ${KEY.slice(0, 12)}): nothing to import`,
+    );
+    expect(JSON.parse(ws.read(`dist/images/${IMAGE}/upload/published.json`)).vsphere).toEqual({
+      templateName: 'ubuntu-2004-kube-v1.26.5-class',
+      templatePath: TEMPLATE,
+    });
   });
 
   it('stops with how to rebuild when vCenter has no template for this build', async () => {

@@ -82,8 +82,12 @@ describe('vSphere upload (govc fake on PATH)', () => {
     VSPHERE_PASSWORD: PASSWORD,
     ...extra,
   });
-  const calls = () => readLog<GovcCall>(ws.govcLog).filter((c) => c.argv).map((c) => c.argv);
-  const vms = () => JSON.parse(readFileSync(join(ws.state, 'vms.json'), 'utf8')) as Record<string, { annotation: string; template: boolean }>;
+  const calls = () =>
+    readLog<GovcCall>(ws.govcLog)
+      .filter((c) => c.argv)
+      .map((c) => c.argv);
+  const vms = () =>
+    JSON.parse(readFileSync(join(ws.state, 'vms.json'), 'utf8')) as Record<string, { annotation: string; template: boolean }>;
   /** A VM already in the fake vCenter, as an earlier import left it. */
   const seedVm = (contentKey: string, version: string, template = true) =>
     writeFileSync(
@@ -119,10 +123,28 @@ describe('vSphere upload (govc fake on PATH)', () => {
     expect(calls()).toEqual([
       ['vm.info', '-json', TEMPLATE],
       ['import.spec', OVA],
-      ['import.ova', '-dc', '/dc0', '-ds', 'vsanDatastore', '-folder', '/dc0/vm/tkg-templates', '-pool', '/dc0/host/cluster0/Resources', '-name', 'ubuntu-2004-kube-v1.26.5-class', '-options', OPTIONS, OVA],
+      [
+        'import.ova',
+        '-dc',
+        '/dc0',
+        '-ds',
+        'vsanDatastore',
+        '-folder',
+        '/dc0/vm/tkg-templates',
+        '-pool',
+        '/dc0/host/cluster0/Resources',
+        '-name',
+        'ubuntu-2004-kube-v1.26.5-class',
+        '-options',
+        OPTIONS,
+        OVA,
+      ],
       ['vm.markastemplate', TEMPLATE],
     ]);
-    expect(vms()[TEMPLATE]).toMatchObject({ template: true, annotation: `Cluster API vSphere image\nKiln image ${IMAGE}\nkiln-content-key=${KEY}` });
+    expect(vms()[TEMPLATE]).toMatchObject({
+      template: true,
+      annotation: `Cluster API vSphere image\nKiln image ${IMAGE}\nkiln-content-key=${KEY}`,
+    });
   });
 
   it('writes the import options as govc import.spec made them, with Kiln settings laid over', async () => {
@@ -178,7 +200,9 @@ describe('vSphere upload (govc fake on PATH)', () => {
     seedVm(KEY, OVA_VERSION);
     const { output } = await upload(env({ FAKE_GOVC_CASE: 'pascal' }), IMAGE);
     expect(calls()).toEqual([['vm.info', '-json', TEMPLATE]]);
-    expect(output).toContain(`template ${TEMPLATE} already holds this build (VERSION ${OVA_VERSION}, content key ${KEY.slice(0, 12)}): nothing to import`);
+    expect(output).toContain(
+      `template ${TEMPLATE} already holds this build (VERSION ${OVA_VERSION}, content key ${KEY.slice(0, 12)}): nothing to import`,
+    );
     expect(published(IMAGE).vsphere).toEqual({ templateName: 'ubuntu-2004-kube-v1.26.5-class', templatePath: TEMPLATE });
   });
 
@@ -217,7 +241,7 @@ describe('vSphere upload (govc fake on PATH)', () => {
     expect(ws.exists(`dist/images/${IMAGE}/upload/published.json`)).toBe(false);
   });
 
-  it('leaves alone a VM that is not this upload\'s when the import fails because someone took the name meanwhile', async () => {
+  it("leaves alone a VM that is not this upload's when the import fails because someone took the name meanwhile", async () => {
     const message = await uploadError(env({ FAKE_GOVC_RACE: 'import.ova' }), IMAGE);
     expect(message).toContain("govc: ServerFaultCode: The name 'ubuntu-2004-kube-v1.26.5-class' already exists.");
     expect(calls().map((a) => a[0])).toEqual(['vm.info', 'import.spec', 'import.ova', 'vm.info']);
@@ -261,7 +285,9 @@ describe('vSphere upload (govc fake on PATH)', () => {
 
   it('refuses an artifact built from other config than the rendered config folder holds now', async () => {
     ws.write(`dist/images/${IMAGE}/config/build-plan.json`, '{"changed": true}\n');
-    await expect(uploadStep({ workspaceRoot: ws.root, project: IMAGE, configPath: `dist/images/${IMAGE}/config`, echo: new Capture(), env: env() })).rejects.toMatchObject({
+    await expect(
+      uploadStep({ workspaceRoot: ws.root, project: IMAGE, configPath: `dist/images/${IMAGE}/config`, echo: new Capture(), env: env() }),
+    ).rejects.toMatchObject({
       code: 'ARTIFACT_STALE',
       message: `dist/images/${IMAGE}/build/artifact.json was built from other config than dist/images/${IMAGE}/config holds now`,
     });
@@ -271,7 +297,9 @@ describe('vSphere upload (govc fake on PATH)', () => {
   it('writes the commit the build recorded into the annotation it imports with', async () => {
     writeProvenance(ws, IMAGE, commitOf('vsphere'));
     await upload(env(), IMAGE);
-    expect(vms()[TEMPLATE]!.annotation).toBe(`Cluster API vSphere image\nKiln image ${IMAGE}\nkiln-content-key=${KEY}\nkiln-commit=${commitOf('vsphere')}`);
+    expect(vms()[TEMPLATE]!.annotation).toBe(
+      `Cluster API vSphere image\nKiln image ${IMAGE}\nkiln-content-key=${KEY}\nkiln-commit=${commitOf('vsphere')}`,
+    );
     expect(calls().map((a) => a[0])).toEqual(['vm.info', 'import.spec', 'import.ova', 'vm.markastemplate']);
   });
 
@@ -306,7 +334,6 @@ describe('vSphere upload (govc fake on PATH)', () => {
   });
 });
 
-
 // ---------------------------------------------------------------------------------------------------------
 describe('AWS upload (the real aws CLI against a local EC2 endpoint)', () => {
   const IMAGE = 'ubuntu-2004-aws';
@@ -315,7 +342,12 @@ describe('AWS upload (the real aws CLI against a local EC2 endpoint)', () => {
   const ACCOUNTS = ['123456789012', '210987654321'];
   const TAGS = { 'kiln:image': IMAGE, 'kiln:version': '-', 'kiln:kubernetes': 'v1.26.5+vmware.2', 'kiln:content-key': KEY };
   const tagParams = (): Record<string, string> =>
-    Object.fromEntries(Object.entries(TAGS).flatMap(([k, v], i) => [[`Tag.${i + 1}.Key`, k], [`Tag.${i + 1}.Value`, v]]));
+    Object.fromEntries(
+      Object.entries(TAGS).flatMap(([k, v], i) => [
+        [`Tag.${i + 1}.Key`, k],
+        [`Tag.${i + 1}.Value`, v],
+      ]),
+    );
   const server = new Ec2TestServer();
   let sourceId = '';
   let sourceSnap = '';
@@ -342,7 +374,19 @@ describe('AWS upload (the real aws CLI against a local EC2 endpoint)', () => {
     server.snapshots.clear();
     server.clearCalls();
     server.copyPendingDescribes = 1;
-    ws.write(`images/${IMAGE}/image.yaml`, ['infra: aws', 'os: ubuntu-2004', 'release: v2.3.0', 'upload:', '  aws:', '    region: us-east-1', ...uploadLines.map((l) => `    ${l}`), ''].join('\n'));
+    ws.write(
+      `images/${IMAGE}/image.yaml`,
+      [
+        'infra: aws',
+        'os: ubuntu-2004',
+        'release: v2.3.0',
+        'upload:',
+        '  aws:',
+        '    region: us-east-1',
+        ...uploadLines.map((l) => `    ${l}`),
+        '',
+      ].join('\n'),
+    );
     const source = server.addImage('us-east-1', NAME, { description: 'Cluster API AMI' });
     sourceId = source.imageId;
     sourceSnap = source.snapshotIds[0]!;
@@ -379,9 +423,17 @@ describe('AWS upload (the real aws CLI against a local EC2 endpoint)', () => {
       ['DescribeSnapshots', region, { 'SnapshotId.1': snap }],
       ['CreateTags', region, { 'ResourceId.1': tagAmi ? ami : snap, ...(tagAmi ? { 'ResourceId.2': snap } : {}), ...tagParams() }],
       ['DescribeImageAttribute', region, { Attribute: 'launchPermission', ImageId: ami }],
-      ['ModifyImageAttribute', region, { ImageId: ami, 'LaunchPermission.Add.1.UserId': ACCOUNTS[0], 'LaunchPermission.Add.2.UserId': ACCOUNTS[1] }],
+      [
+        'ModifyImageAttribute',
+        region,
+        { ImageId: ami, 'LaunchPermission.Add.1.UserId': ACCOUNTS[0], 'LaunchPermission.Add.2.UserId': ACCOUNTS[1] },
+      ],
       ['DescribeSnapshotAttribute', region, { Attribute: 'createVolumePermission', SnapshotId: snap }],
-      ['ModifySnapshotAttribute', region, { Attribute: 'createVolumePermission', OperationType: 'add', SnapshotId: snap, 'UserId.1': ACCOUNTS[0], 'UserId.2': ACCOUNTS[1] }],
+      [
+        'ModifySnapshotAttribute',
+        region,
+        { Attribute: 'createVolumePermission', OperationType: 'add', SnapshotId: snap, 'UserId.1': ACCOUNTS[0], 'UserId.2': ACCOUNTS[1] },
+      ],
     ];
 
     it('copies to every declared region, polls each copy until available, then tags and shares every AMI: exactly these EC2 calls', () => {
@@ -405,7 +457,11 @@ describe('AWS upload (the real aws CLI against a local EC2 endpoint)', () => {
     });
 
     it('makes nothing public: no call names a group, and every AMI and snapshot is shared with exactly the declared accounts', () => {
-      const groupParams = server.calls.flatMap((c) => Object.keys(c.params).filter((k) => /Group/.test(k)).map((k) => `${c.action} ${k}=${c.params[k]}`));
+      const groupParams = server.calls.flatMap((c) =>
+        Object.keys(c.params)
+          .filter((k) => /Group/.test(k))
+          .map((k) => `${c.action} ${k}=${c.params[k]}`),
+      );
       expect(groupParams).toEqual([]);
       expect([...server.images.values()].map((i) => [i.region, i.launchUsers, i.launchGroups])).toEqual([
         ['us-east-1', ACCOUNTS, []],
@@ -425,7 +481,13 @@ describe('AWS upload (the real aws CLI against a local EC2 endpoint)', () => {
 
     it('writes published.json with the AMI of every region', () => {
       expect(published(IMAGE)).toEqual({
-        aws: { amis: { 'eu-central-1': server.imagesIn('eu-central-1')[0]!.imageId, 'us-east-1': sourceId, 'us-west-2': server.imagesIn('us-west-2')[0]!.imageId } },
+        aws: {
+          amis: {
+            'eu-central-1': server.imagesIn('eu-central-1')[0]!.imageId,
+            'us-east-1': sourceId,
+            'us-west-2': server.imagesIn('us-west-2')[0]!.imageId,
+          },
+        },
         contentKey: KEY,
         image: IMAGE,
         infra: 'aws',
@@ -452,7 +514,11 @@ describe('AWS upload (the real aws CLI against a local EC2 endpoint)', () => {
         'DescribeImages us-east-1',
         'DescribeImages eu-central-1',
         'DescribeImages us-west-2',
-        ...['eu-central-1', 'us-east-1', 'us-west-2'].flatMap((r) => [`DescribeSnapshots ${r}`, `DescribeImageAttribute ${r}`, `DescribeSnapshotAttribute ${r}`]),
+        ...['eu-central-1', 'us-east-1', 'us-west-2'].flatMap((r) => [
+          `DescribeSnapshots ${r}`,
+          `DescribeImageAttribute ${r}`,
+          `DescribeSnapshotAttribute ${r}`,
+        ]),
       ]);
       expect(ws.read(`dist/images/${IMAGE}/upload/published.json`)).toBe(first);
     });
@@ -473,7 +539,13 @@ describe('AWS upload (the real aws CLI against a local EC2 endpoint)', () => {
     it('deregisters a failed copy of this very build (it holds the name) without --replace, then copies again', async () => {
       const failed = server.addImage('us-west-2', NAME, { state: 'failed', tags: { 'kiln:content-key': KEY } });
       await upload(env(), IMAGE);
-      expect(server.mutatingCalls().filter((c) => c.region === 'us-west-2').slice(0, 2).map((c) => [c.action, c.params.ImageId ?? c.params.SourceImageId])).toEqual([
+      expect(
+        server
+          .mutatingCalls()
+          .filter((c) => c.region === 'us-west-2')
+          .slice(0, 2)
+          .map((c) => [c.action, c.params.ImageId ?? c.params.SourceImageId]),
+      ).toEqual([
         ['DeregisterImage', failed.imageId],
         ['CopyImage', sourceId],
       ]);
@@ -492,7 +564,12 @@ describe('AWS upload (the real aws CLI against a local EC2 endpoint)', () => {
     it('with --replace deregisters the AMI holding the name, then copies this build', async () => {
       const other = server.addImage('us-west-2', NAME, {});
       await upload(env(), IMAGE, true);
-      expect(server.mutatingCalls().filter((c) => c.region === 'us-west-2').map((c) => [c.action, c.params.ImageId ?? c.params.SourceImageId ?? c.params['ResourceId.1']])).toEqual([
+      expect(
+        server
+          .mutatingCalls()
+          .filter((c) => c.region === 'us-west-2')
+          .map((c) => [c.action, c.params.ImageId ?? c.params.SourceImageId ?? c.params['ResourceId.1']]),
+      ).toEqual([
         ['DeregisterImage', other.imageId],
         ['CopyImage', sourceId],
         ['CreateTags', server.imagesIn('us-west-2')[0]!.imageId],
@@ -507,13 +584,17 @@ describe('AWS upload (the real aws CLI against a local EC2 endpoint)', () => {
       server.copyPendingDescribes = 1_000_000;
       const message = await uploadError(env({ KILN_AWS_COPY_TIMEOUT_MINUTES: '0.001' }), IMAGE);
       const copyId = server.imagesIn('us-west-2')[0]!.imageId;
-      expect(message).toBe(`AMI ${copyId} in us-west-2 is still pending after 0 min\n  hint: run upload again later (it reuses the copy), or raise KILN_AWS_COPY_TIMEOUT_MINUTES`);
+      expect(message).toBe(
+        `AMI ${copyId} in us-west-2 is still pending after 0 min\n  hint: run upload again later (it reuses the copy), or raise KILN_AWS_COPY_TIMEOUT_MINUTES`,
+      );
       expect(ws.exists(`dist/images/${IMAGE}/upload/published.json`)).toBe(false);
     });
 
     it('stops when the build AMI no longer exists', async () => {
       server.images.delete(sourceId);
-      expect(await uploadError(env(), IMAGE)).toBe(`AMI ${sourceId} in us-east-1 (from artifact.json) does not exist any more\n  hint: rebuild: nx run ${IMAGE}:build --skip-nx-cache`);
+      expect(await uploadError(env(), IMAGE)).toBe(
+        `AMI ${sourceId} in us-east-1 (from artifact.json) does not exist any more\n  hint: rebuild: nx run ${IMAGE}:build --skip-nx-cache`,
+      );
       expect(actions()).toEqual(['DescribeImages us-east-1']);
     });
   });
@@ -530,7 +611,12 @@ describe('AWS upload (the real aws CLI against a local EC2 endpoint)', () => {
       await upload(env(), IMAGE);
       const params = (action: string) => server.calls.filter((c) => c.action === action).map((c) => c.params);
       expect(params('ModifyImageAttribute')).toEqual([
-        { ImageId: sourceId, 'LaunchPermission.Add.1.UserId': '123456789012', 'LaunchPermission.Remove.1.UserId': '999999999999', 'LaunchPermission.Remove.2.Group': 'all' },
+        {
+          ImageId: sourceId,
+          'LaunchPermission.Add.1.UserId': '123456789012',
+          'LaunchPermission.Remove.1.UserId': '999999999999',
+          'LaunchPermission.Remove.2.Group': 'all',
+        },
       ]);
       expect(params('ModifySnapshotAttribute')).toEqual([
         { Attribute: 'createVolumePermission', OperationType: 'add', SnapshotId: sourceSnap, 'UserId.1': '123456789012' },
@@ -547,7 +633,9 @@ describe('AWS upload (the real aws CLI against a local EC2 endpoint)', () => {
     it('tags every AMI and snapshot with kiln:commit (with -dirty for a dirty tree) when the build recorded a commit', async () => {
       writeProvenance(ws, IMAGE, commitOf('aws'), true);
       await upload(env(), IMAGE);
-      expect([...server.images.values(), ...server.snapshots.values()].map((x) => x.tags['kiln:commit'])).toEqual(Array(4).fill(`${commitOf('aws')}-dirty`));
+      expect([...server.images.values(), ...server.snapshots.values()].map((x) => x.tags['kiln:commit'])).toEqual(
+        Array(4).fill(`${commitOf('aws')}-dirty`),
+      );
     });
 
     it('adds the commit tag to AMIs an earlier upload left without it, and nothing else', async () => {
@@ -578,15 +666,27 @@ describe('AWS upload (the real aws CLI against a local EC2 endpoint)', () => {
 
     /** The real aws CLI's describe-images of one AMI, against the test endpoint (spawned asynchronously: the server runs in this process). */
     const describeImage = async (region: string, id: string) => {
-      const { stdout } = await execFileAsync('aws', ['ec2', 'describe-images', '--image-ids', id, '--region', region, '--output', 'json', '--endpoint-url', server.url], { env: env(), encoding: 'utf8' });
-      return (JSON.parse(stdout) as { Images: Array<{ ImageId: string; DeprecationTime?: string; Tags?: Array<{ Key: string; Value: string }> }> }).Images[0]!;
+      const { stdout } = await execFileAsync(
+        'aws',
+        ['ec2', 'describe-images', '--image-ids', id, '--region', region, '--output', 'json', '--endpoint-url', server.url],
+        { env: env(), encoding: 'utf8' },
+      );
+      return (
+        JSON.parse(stdout) as { Images: Array<{ ImageId: string; DeprecationTime?: string; Tags?: Array<{ Key: string; Value: string }> }> }
+      ).Images[0]!;
     };
 
     /** The AMIs and published.json as an earlier upload left them (the copy in us-west-2 tagged and shared). */
     beforeEach(() => {
       setup(['copyToRegions: [us-west-2]', 'shareWithAccounts: ["123456789012"]']);
       const copy = server.addImage('us-west-2', NAME, { tags: { ...TAGS }, launchUsers: ['123456789012'] });
-      published0 = { image: IMAGE, infra: 'aws', os: 'ubuntu-2004', contentKey: KEY, aws: { amis: { 'us-east-1': sourceId, 'us-west-2': copy.imageId } } };
+      published0 = {
+        image: IMAGE,
+        infra: 'aws',
+        os: 'ubuntu-2004',
+        contentKey: KEY,
+        aws: { amis: { 'us-east-1': sourceId, 'us-west-2': copy.imageId } },
+      };
       ws.write(`dist/images/${IMAGE}/upload/published.json`, JSON.stringify(published0, null, 2) + '\n');
       before = revokeImage(ws, IMAGE, REASON, '2026-02-20');
     });
@@ -606,12 +706,18 @@ describe('AWS upload (the real aws CLI against a local EC2 endpoint)', () => {
         ['EnableImageDeprecation', 'us-west-2', { ImageId: west, DeprecateAt: deprecateAt }],
         ['CreateTags', 'us-west-2', { 'ResourceId.1': west, 'Tag.1.Key': 'kiln:revoked', 'Tag.1.Value': '2026-02-20' }],
       ]);
-      expect(report).toMatch(new RegExp(`^\\[${IMAGE}\\] revoked AMIs us-east-1:${east}, us-west-2:${west}: us-east-1:${east} deprecated at \\S+, us-west-2:${west} deprecated at \\S+ → dist/images/${IMAGE}/upload/published.json$`));
+      expect(report).toMatch(
+        new RegExp(
+          `^\\[${IMAGE}\\] revoked AMIs us-east-1:${east}, us-west-2:${west}: us-east-1:${east} deprecated at \\S+, us-west-2:${west} deprecated at \\S+ → dist/images/${IMAGE}/upload/published.json$`,
+        ),
+      );
     });
 
     it('the real aws CLI describes every AMI with its DeprecationTime afterwards', async () => {
       await upload(env(), IMAGE);
-      const times = await Promise.all(Object.entries(published0.aws!.amis).map(async ([region, id]) => (await describeImage(region, id)).DeprecationTime));
+      const times = await Promise.all(
+        Object.entries(published0.aws!.amis).map(async ([region, id]) => (await describeImage(region, id)).DeprecationTime),
+      );
       expect(times.every((t) => t !== undefined && Date.parse(t) > Date.now())).toBe(true);
     });
 
@@ -624,7 +730,11 @@ describe('AWS upload (the real aws CLI against a local EC2 endpoint)', () => {
         revoked: {
           reason: REASON,
           at: '2026-02-20',
-          applied: ['us-east-1', 'us-west-2'].map((region) => ({ object: published0.aws!.amis[region], region, lifecycle: `deprecated at ${time(region).replace('.000Z', 'Z')}` })),
+          applied: ['us-east-1', 'us-west-2'].map((region) => ({
+            object: published0.aws!.amis[region],
+            region,
+            lifecycle: `deprecated at ${time(region).replace('.000Z', 'Z')}`,
+          })),
         },
       });
     });
@@ -636,7 +746,7 @@ describe('AWS upload (the real aws CLI against a local EC2 endpoint)', () => {
       expect(server.mutatingCalls()).toEqual([]);
     });
 
-    it('a deprecation time in the past is refused by EC2 (the server\'s clock ahead of Kiln\'s): the upload fails naming the call', async () => {
+    it("a deprecation time in the past is refused by EC2 (the server's clock ahead of Kiln's): the upload fails naming the call", async () => {
       server.clock = () => Date.now() + 3_600_000;
       try {
         const message = await uploadError(env(), IMAGE);
@@ -677,7 +787,12 @@ describe('AWS upload (the real aws CLI against a local EC2 endpoint)', () => {
         ['DisableImageDeprecation', 'us-west-2', west],
         ['DeleteTags', 'us-west-2', west],
       ]);
-      expect((await Promise.all([describeImage('us-east-1', east), describeImage('us-west-2', west)])).map((i) => [i.DeprecationTime, (i.Tags ?? []).some((t) => t.Key === 'kiln:revoked')])).toEqual([
+      expect(
+        (await Promise.all([describeImage('us-east-1', east), describeImage('us-west-2', west)])).map((i) => [
+          i.DeprecationTime,
+          (i.Tags ?? []).some((t) => t.Key === 'kiln:revoked'),
+        ]),
+      ).toEqual([
         [undefined, false],
         [undefined, false],
       ]);
@@ -690,14 +805,24 @@ describe('AWS upload (the real aws CLI against a local EC2 endpoint)', () => {
 describe('plan mode lists every command upload runs', () => {
   const CONTENT = key('plan');
   const planText = (image: string, content = CONTENT) => {
-    const plan = JSON.parse(readFileSync(join(REPO_ROOT, 'libs/steps/golden', image, 'build-plan.json'), 'utf8')) as Parameters<typeof planUpload>[0]['plan'];
-    const { spec } = loadImageSpec(`images/${image}/image.yaml`, readFileSync(join(REPO_ROOT, 'images', image, 'image.yaml'), 'utf8'), loadCatalog());
+    const plan = JSON.parse(readFileSync(join(REPO_ROOT, 'libs/steps/golden', image, 'build-plan.json'), 'utf8')) as Parameters<
+      typeof planUpload
+    >[0]['plan'];
+    const { spec } = loadImageSpec(
+      `images/${image}/image.yaml`,
+      readFileSync(join(REPO_ROOT, 'images', image, 'image.yaml'), 'utf8'),
+      loadCatalog(),
+    );
     return formatPlan(planUpload({ project: image, plan, upload: spec.upload, contentKey: content }));
   };
 
   it('vSphere: vm.info, the annotation of a reused template, the --replace destroy, import.spec, import.ova, markastemplate and the cleanup destroy', () => {
     const T = '/dc0/vm/tkg-templates/ubuntu-2004-kube-v1.26.5-class';
-    expect(planText('ubuntu-2004-vsphere-class').split('\n').filter((l) => l.startsWith('  $ '))).toEqual([
+    expect(
+      planText('ubuntu-2004-vsphere-class')
+        .split('\n')
+        .filter((l) => l.startsWith('  $ ')),
+    ).toEqual([
       `  $ govc vm.info -json ${T}    # always: an existing template with content key ${CONTENT.slice(0, 12)} and VERSION ${OVA_VERSION} is reused`,
       `  $ govc vm.change -vm ${T} -annotation '<its annotation with kiln-commit=<commit>, without kiln-revoked=...>'    # only when the template is reused and its annotation lacks this commit or still carries a revocation image.yaml no longer declares`,
       `  $ govc vm.destroy ${T}    # only with --replace, when the VM exists with other content (otherwise: stop with an error)`,
@@ -710,8 +835,21 @@ describe('plan mode lists every command upload runs', () => {
   });
 
   it('AWS: every describe, copy, tag and share command per region, and no command that names a group to add', () => {
-    const lines = planText('ubuntu-2004-aws-cis').split('\n').filter((l) => l.startsWith('  $ '));
-    expect(lines.map((l) => l.replace(/ {4}# .*$/, '').split(' ').slice(4, 6).join(' ') + ' ' + /--region (\S+)/.exec(l)![1])).toEqual([
+    const lines = planText('ubuntu-2004-aws-cis')
+      .split('\n')
+      .filter((l) => l.startsWith('  $ '));
+    expect(
+      lines.map(
+        (l) =>
+          l
+            .replace(/ {4}# .*$/, '')
+            .split(' ')
+            .slice(4, 6)
+            .join(' ') +
+          ' ' +
+          /--region (\S+)/.exec(l)![1],
+      ),
+    ).toEqual([
       'ec2 describe-images us-east-1',
       'ec2 describe-images us-west-2',
       'ec2 describe-images us-west-2',
@@ -732,13 +870,19 @@ describe('plan mode lists every command upload runs', () => {
         ].map((op) => `ec2 ${op} ${r}`),
       ),
     ]);
-    expect(lines.filter((l) => /modify-image-attribute/.test(l)).map((l) => /--launch-permission (\S+)/.exec(l)![1])).toEqual(["'Add=[{UserId=123456789012}]'", "'Add=[{UserId=123456789012}]'"]);
+    expect(lines.filter((l) => /modify-image-attribute/.test(l)).map((l) => /--launch-permission (\S+)/.exec(l)![1])).toEqual([
+      "'Add=[{UserId=123456789012}]'",
+      "'Add=[{UserId=123456789012}]'",
+    ]);
     expect(lines.filter((l) => /Group|group-names/.test(l.replace(/ {4}# .*$/, '')))).toEqual([]);
   });
 
   it('Azure: show, then one update with --target-regions and --set tags (the commit too), and the restore of a revoked version', () => {
-    const lines = planText('ubuntu-2004-azure-fips').split('\n').filter((l) => l.startsWith('  $ '));
-    const ref = '--subscription 00000000-0000-4000-8000-000000000001 --resource-group tkg-images --gallery-name tkg_gallery --gallery-image-definition capi-ubuntu-2004';
+    const lines = planText('ubuntu-2004-azure-fips')
+      .split('\n')
+      .filter((l) => l.startsWith('  $ '));
+    const ref =
+      '--subscription 00000000-0000-4000-8000-000000000001 --resource-group tkg-images --gallery-name tkg_gallery --gallery-image-definition capi-ubuntu-2004';
     expect(lines).toEqual([
       `  $ az sig image-version show ${ref} --gallery-image-version '<version>' -o json    # always: the version must exist; tags with another kiln:content-key stop the upload unless --replace`,
       `  $ az sig image-version update ${ref} --gallery-image-version '<version>' --target-regions '<existing region=replicas=storage>...' westeurope northeurope --set tags.kiln:image=ubuntu-2004-azure-fips tags.kiln:version=- tags.kiln:kubernetes=v1.26.5+vmware.2 tags.kiln:content-key=${CONTENT} 'tags.kiln:commit=<commit>' --force-string -o json    # only if a region is not replicated yet (--target-regions, existing regions kept) or a tag is missing (--set); waits for replication`,
@@ -780,7 +924,15 @@ describe('through Nx (the upload executor, vSphere with the govc fake)', () => {
     writeFileSync(
       join(fakes.state, 'vms.json'),
       JSON.stringify({
-        [TEMPLATE]: { name: 'ubuntu-2004-kube-v1.26.5-class', path: TEMPLATE, moref: 'vm-1001', template: true, annotation: 'kiln-content-key=0000', properties: [{ key: 'VERSION', value: 'v1.26.5+vmware.1-myorg.0' }], product: '' },
+        [TEMPLATE]: {
+          name: 'ubuntu-2004-kube-v1.26.5-class',
+          path: TEMPLATE,
+          moref: 'vm-1001',
+          template: true,
+          annotation: 'kiln-content-key=0000',
+          properties: [{ key: 'VERSION', value: 'v1.26.5+vmware.1-myorg.0' }],
+          product: '',
+        },
       }),
     );
   });
@@ -795,7 +947,14 @@ describe('through Nx (the upload executor, vSphere with the govc fake)', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const plan = JSON.parse(nxWs.read(`dist/plan/images/${IMAGE}/config/build-plan.json`)) as Parameters<typeof planUpload>[0]['plan'];
     const { spec } = loadImageSpec(`images/${IMAGE}/image.yaml`, nxWs.read(`images/${IMAGE}/image.yaml`), loadCatalog());
-    const expected = formatPlan(planUpload({ project: IMAGE, plan, upload: spec.upload, contentKey: contentKey(join(nxWs.root, `dist/plan/images/${IMAGE}/config`)) }));
+    const expected = formatPlan(
+      planUpload({
+        project: IMAGE,
+        plan,
+        upload: spec.upload,
+        contentKey: contentKey(join(nxWs.root, `dist/plan/images/${IMAGE}/config`)),
+      }),
+    );
     expect(taskOutput(r.stdout, `${IMAGE}:upload:plan`)).toBe(expected);
     expect(nxWs.read(`dist/plan/images/${IMAGE}/upload/plan.txt`)).toBe(expected + '\n');
     expect(govcCommands()).toEqual([]);

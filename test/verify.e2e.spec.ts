@@ -57,8 +57,11 @@ function vcsimImageYaml(image: string, template: string): string {
 /** aws with the test credentials against the EC2 test server, asynchronously (the server answers from this process). */
 function aws(server: Ec2TestServer, args: string[]): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('aws', ['ec2', ...args, '--endpoint-url', server.url, '--output', 'json'], { env: process.env, encoding: 'utf8', timeout: 60_000 }, (error, _stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stderr }),
+    execFile(
+      'aws',
+      ['ec2', ...args, '--endpoint-url', server.url, '--output', 'json'],
+      { env: process.env, encoding: 'utf8', timeout: 60_000 },
+      (error, _stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stderr }),
     );
   });
 }
@@ -95,7 +98,8 @@ describe.skipIf(tools.skip)('verify: declared vs real, with the real govc, aws, 
       .filter((o) => o.spec.image.type === 'ova')
       .map((o) => ({ name: o.metadata.name as string, version: o.spec.image.ref.version as string }))
       .sort((a, b) => a.name.localeCompare(b.name));
-  const noTemplate = (version: string) => `clusters on TKr ${TKR} fail with "unable to find VM Template associated with OVA Version ${version}"`;
+  const noTemplate = (version: string) =>
+    `clusters on TKr ${TKR} fail with "unable to find VM Template associated with OVA Version ${version}"`;
 
   beforeAll(async () => {
     requireTools(tools.missing);
@@ -128,7 +132,8 @@ describe.skipIf(tools.skip)('verify: declared vs real, with the real govc, aws, 
 
     // The catalog: the samples this test publishes, nothing else.
     ws = createTempWorkspace();
-    for (const image of ['amazon-2-aws', 'photon-3-vsphere', 'rhel-8-vsphere', 'ubuntu-2004-aws-stig', 'ubuntu-2004-vsphere-gpu']) ws.remove(`images/${image}`);
+    for (const image of ['amazon-2-aws', 'photon-3-vsphere', 'rhel-8-vsphere', 'ubuntu-2004-aws-stig', 'ubuntu-2004-vsphere-gpu'])
+      ws.remove(`images/${image}`);
     ws.write(`images/${CLASS}/image.yaml`, vcsimImageYaml(CLASS, 'kiln-verify-class'));
     ws.write(`images/${PLAN}/image.yaml`, vcsimImageYaml(PLAN, 'kiln-verify-plan'));
     ws.commitAll('the verify catalog');
@@ -142,7 +147,10 @@ describe.skipIf(tools.skip)('verify: declared vs real, with the real govc, aws, 
       const build = `ubuntu-2004-kube-v1.26.5+vmware.2-${image}`;
       const dir = `dist/images/${image}/output/${build}`;
       mkdirSync(join(ws.root, dir), { recursive: true });
-      const r = spawnSync('/bin/busybox', ['sh', WRITE_OVA, join(ws.root, dir), build], { input: `VERSION=${version}\nDISTRO_NAME=ubuntu\nDISTRO_VERSION=20.04\n`, encoding: 'utf8' });
+      const r = spawnSync('/bin/busybox', ['sh', WRITE_OVA, join(ws.root, dir), build], {
+        input: `VERSION=${version}\nDISTRO_NAME=ubuntu\nDISTRO_VERSION=20.04\n`,
+        encoding: 'utf8',
+      });
       if (r.status !== 0) throw new Error(`write-ova.sh failed: ${r.stderr}`);
       writeArtifact(files, { image, infra: 'vsphere', contentKey: key(`verify ${image}`), version, ova: `${dir}/${build}.ova` });
     }
@@ -150,7 +158,8 @@ describe.skipIf(tools.skip)('verify: declared vs real, with the real govc, aws, 
     writeArtifact(files, { image: AWS, infra: 'aws', contentKey: key(`verify ${AWS}`), amis: { 'us-east-1': source.imageId } });
     const sig = arm.addVersion(SIG, 'westeurope');
     writeArtifact(files, { image: AZURE, infra: 'azure', contentKey: key(`verify ${AZURE}`), sigImageVersionId: sig.id });
-    for (const image of [CLASS, PLAN, AWS, AZURE]) await uploadStep({ workspaceRoot: ws.root, project: image, echo: new Capture(), env: process.env });
+    for (const image of [CLASS, PLAN, AWS, AZURE])
+      await uploadStep({ workspaceRoot: ws.root, project: image, echo: new Capture(), env: process.env });
     genBomStep({ workspaceRoot: ws.root, project: TKR_PROJECT, outputPath: `dist/tkrs/${TKR_PROJECT}`, plan: false });
     const tkr = loadTkrSpec(`tkrs/${TKR_PROJECT}/tkr.yaml`, ws.read(`tkrs/${TKR_PROJECT}/tkr.yaml`)).spec;
     await applyTkrStep({ workspaceRoot: ws.root, project: TKR_PROJECT, tkr, pollIntervalMs: 100, env: {} });
@@ -170,19 +179,30 @@ describe.skipIf(tools.skip)('verify: declared vs real, with the real govc, aws, 
     const r = await kilnVerify();
     expect([r.code, r.stdout, r.stderr]).toEqual([0, '', 'kiln verify: no drift (7 projects checked)\n']);
     const tkr = JSON.parse(ws.read(`dist/verify/tkrs/${TKR_PROJECT}/findings.json`)) as VerifyReport;
-    expect(tkr.checked).toEqual([`TKr ${TKR} on ${CONTEXT}`, `its ${(kube.tkr(TKR)!.spec.osImages as unknown[]).length} OSImages`, 'template /DC0/vm/kiln-verify-class']);
+    expect(tkr.checked).toEqual([
+      `TKr ${TKR} on ${CONTEXT}`,
+      `its ${(kube.tkr(TKR)!.spec.osImages as unknown[]).length} OSImages`,
+      'template /DC0/vm/kiln-verify-class',
+    ]);
   });
 
   it('--json prints every report', async () => {
     const r = await kilnVerify('--json');
     const reports = JSON.parse(r.stdout) as VerifyReport[];
-    expect(reports.map((x) => [x.project, x.projectKind, x.findings])).toEqual(PROJECTS.map((p, i) => [p, i < 4 ? 'image' : i === 4 ? 'tkr' : 'cluster', []]));
-    expect(reports.find((x) => x.project === AWS)!.checked).toEqual(Object.entries(published(AWS).aws!.amis).map(([region, id]) => `AMI ${id} in ${region}`));
+    expect(reports.map((x) => [x.project, x.projectKind, x.findings])).toEqual(
+      PROJECTS.map((p, i) => [p, i < 4 ? 'image' : i === 4 ? 'tkr' : 'cluster', []]),
+    );
+    expect(reports.find((x) => x.project === AWS)!.checked).toEqual(
+      Object.entries(published(AWS).aws!.amis).map(([region, id]) => `AMI ${id} in ${region}`),
+    );
   });
 
   it('an AMI made public (modify-image-attribute Add=[{Group=all}]) is a public finding', async () => {
     const east = published(AWS).aws!.amis['us-east-1']!;
-    expect((await aws(ec2, ['modify-image-attribute', '--image-id', east, '--launch-permission', 'Add=[{Group=all}]', '--region', 'us-east-1'])).code).toBe(0);
+    expect(
+      (await aws(ec2, ['modify-image-attribute', '--image-id', east, '--launch-permission', 'Add=[{Group=all}]', '--region', 'us-east-1']))
+        .code,
+    ).toBe(0);
     expect((await findings()).lines).toEqual([`${AWS}: public: AMI ${east} in us-east-1 is public (launch permission for group all)`]);
   });
 
@@ -196,7 +216,8 @@ describe.skipIf(tools.skip)('verify: declared vs real, with the real govc, aws, 
   });
 
   it('templates destroyed in vCenter (govc vm.destroy): the images, the TKr whose OVA VERSION needs one, and the cluster on the template', async () => {
-    for (const template of ['kiln-verify-class', 'kiln-verify-plan']) expect(vcsim.govc(['vm.destroy', `/DC0/vm/${template}`]).code).toBe(0);
+    for (const template of ['kiln-verify-class', 'kiln-verify-plan'])
+      expect(vcsim.govc(['vm.destroy', `/DC0/vm/${template}`]).code).toBe(0);
     const { 'us-east-1': east, 'us-west-2': west } = published(AWS).aws!.amis;
     const atClassVersion = ovaOsImages().filter((o) => o.version === OVA_VERSION);
     expect(atClassVersion.length).toBeGreaterThan(0);
@@ -206,7 +227,8 @@ describe.skipIf(tools.skip)('verify: declared vs real, with the real govc, aws, 
       `${CLASS}: template-missing: template /DC0/vm/kiln-verify-class does not exist in vCenter`,
       `${PLAN}: template-missing: template /DC0/vm/kiln-verify-plan does not exist in vCenter`,
       ...atClassVersion.map(
-        (o) => `${TKR_PROJECT}: osimage-no-template: OSImage ${o.name} (OVA VERSION ${OVA_VERSION}): template /DC0/vm/kiln-verify-class of image ${CLASS} does not exist in vCenter: ${noTemplate(OVA_VERSION)}`,
+        (o) =>
+          `${TKR_PROJECT}: osimage-no-template: OSImage ${o.name} (OVA VERSION ${OVA_VERSION}): template /DC0/vm/kiln-verify-class of image ${CLASS} does not exist in vCenter: ${noTemplate(OVA_VERSION)}`,
       ),
       `${ON_TEMPLATE}: template-missing: image ${PLAN}: template /DC0/vm/kiln-verify-plan does not exist in vCenter`,
     ]);
@@ -226,7 +248,9 @@ describe.skipIf(tools.skip)('verify: declared vs real, with the real govc, aws, 
 
   it('an Azure version no longer replicated to a declared region is a region-missing finding', async () => {
     const stored = arm.versions.get(published(AZURE).azure!.sigImageVersionId.toLowerCase())!;
-    stored.properties.publishingProfile.targetRegions = stored.properties.publishingProfile.targetRegions.filter((t) => t.name !== 'North Europe');
+    stored.properties.publishingProfile.targetRegions = stored.properties.publishingProfile.targetRegions.filter(
+      (t) => t.name !== 'North Europe',
+    );
     const { lines, before } = await findings();
     expect(lines.filter((l) => l.startsWith(`${AZURE}: `))).toEqual([
       `${AZURE}: region-missing: image version tkg_gallery/capi-ubuntu-2004/0.1.123456 is not replicated to northeurope (declared in upload.azure.replicationRegions)`,
@@ -235,7 +259,10 @@ describe.skipIf(tools.skip)('verify: declared vs real, with the real govc, aws, 
   });
 
   it('a revoked image the TKr still lists is a finding of the tkr and of the cluster on it, and of the image until upload applies the lifecycle', async () => {
-    ws.write(`images/${AZURE}/image.yaml`, `${ws.read(`images/${AZURE}/image.yaml`)}revoked:\n  reason: CVE-2026-0001 in the kernel\n  at: 2026-02-01\n`);
+    ws.write(
+      `images/${AZURE}/image.yaml`,
+      `${ws.read(`images/${AZURE}/image.yaml`)}revoked:\n  reason: CVE-2026-0001 in the kernel\n  at: 2026-02-01\n`,
+    );
     const { lines, before } = await findings();
     expect(lines.filter((l) => [AZURE, TKR_PROJECT, ON_TKR].some((p) => l.startsWith(`${p}: `)))).toEqual([
       ...before.filter((l) => l.startsWith(`${AZURE}: `)),
@@ -251,9 +278,15 @@ describe.skipIf(tools.skip)('verify: declared vs real, with the real govc, aws, 
     const expected = (await findings()).lines;
     const r = await spawnNx(ws, ['run-many', '-t', 'verify'], { ...env, NO_COLOR: undefined }).done;
     expect(r.code).not.toBe(0);
-    const printed = PROJECTS.flatMap((p) => taskOutput(r.stdout, `${p}:verify`).split('\n').filter((l) => !l.startsWith(`verify ${p}: `)));
+    const printed = PROJECTS.flatMap((p) =>
+      taskOutput(r.stdout, `${p}:verify`)
+        .split('\n')
+        .filter((l) => !l.startsWith(`verify ${p}: `)),
+    );
     expect(printed.filter((l) => l !== '')).toEqual(expected);
-    expect(taskOutput(r.stdout, `${AWS}:verify`).split('\n').at(-1)).toBe(`verify ${AWS}: 2 findings → dist/verify/images/${AWS}/findings.json`);
+    expect(taskOutput(r.stdout, `${AWS}:verify`).split('\n').at(-1)).toBe(
+      `verify ${AWS}: 2 findings → dist/verify/images/${AWS}/findings.json`,
+    );
   });
 
   it('-c plan prints every call verify would make and makes none', async () => {
@@ -263,11 +296,17 @@ describe.skipIf(tools.skip)('verify: declared vs real, with the real govc, aws, 
     const r = await spawnNx(ws, ['run-many', '-t', 'verify', '-c', 'plan'], { ...env, NO_COLOR: undefined }).done;
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect([ec2.calls, arm.calls, kube.apiCalls()]).toEqual([[], [], []]);
-    expect(taskOutput(r.stdout, `${TKR_PROJECT}:verify:plan`).split('\n').filter((l) => l.startsWith('  $ '))).toEqual([
+    expect(
+      taskOutput(r.stdout, `${TKR_PROJECT}:verify:plan`)
+        .split('\n')
+        .filter((l) => l.startsWith('  $ ')),
+    ).toEqual([
       `  $ kubectl --context ${CONTEXT} get tkr ${TKR} -o json    # exists, Ready=True and Compatible=True`,
       `  $ kubectl --context ${CONTEXT} get osimages '<OSImages of the TKr>' -o json    # exactly the images of the BoM gen-bom renders now from tkrs/${TKR_PROJECT}/tkr-bom-v1.26.5+vmware.2-tkg.1.yaml and the images' published.json`,
       `  $ govc vm.info -json /DC0/vm/kiln-verify-class    # the template of ${CLASS}'s OVA VERSION exists (else clusters fail with "unable to find VM Template associated with OVA Version <VERSION>")`,
     ]);
-    expect(ws.read(`dist/plan/images/${AWS}/verify/plan.txt`)).toContain(`aws ec2 describe-image-attribute --image-id '<ami-id>' --attribute launchPermission --region us-west-2 --output json`);
+    expect(ws.read(`dist/plan/images/${AWS}/verify/plan.txt`)).toContain(
+      `aws ec2 describe-image-attribute --image-id '<ami-id>' --attribute launchPermission --region us-west-2 --output json`,
+    );
   });
 });

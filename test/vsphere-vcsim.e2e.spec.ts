@@ -11,7 +11,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { formatError } from '@kiln/errors';
 import { uploadStep } from '@kiln/steps';
-import { Capture, commitOf, createUploadWorkspace, key, OVA_VERSION, revokeImage, writeArtifact, writeProvenance, type UploadWorkspace } from './support/upload-fixtures';
+import {
+  Capture,
+  commitOf,
+  createUploadWorkspace,
+  key,
+  OVA_VERSION,
+  revokeImage,
+  writeArtifact,
+  writeProvenance,
+  type UploadWorkspace,
+} from './support/upload-fixtures';
 import { REPO_ROOT } from './support/temp-workspace';
 import { requireTools, toolsOrSkip, Vcsim } from './support/vcsim';
 
@@ -91,7 +101,10 @@ describe.skipIf(tools.skip)('vSphere upload with the real govc against vcsim', (
     throw new Error('upload succeeded but was expected to fail');
   }
 
-  const vmInfo = (path: string) => JSON.parse(vcsim.govc(['vm.info', '-json', path]).stdout) as { VirtualMachines: Array<{ Config: { Template: boolean; Annotation: string } }> | null };
+  const vmInfo = (path: string) =>
+    JSON.parse(vcsim.govc(['vm.info', '-json', path]).stdout) as {
+      VirtualMachines: Array<{ Config: { Template: boolean; Annotation: string } }> | null;
+    };
 
   it('the stand-in OVA is a real one: its disk is a valid streamOptimized VMDK, and its OVF has every section an import needs', () => {
     const dir = join(ws.root, 'unpacked');
@@ -100,11 +113,16 @@ describe.skipIf(tools.skip)('vSphere upload with the real govc against vcsim', (
     expect(readdirSync(dir).sort()).toEqual([`${BUILD}-disk-0.vmdk`, `${BUILD}.mf`, `${BUILD}.ovf`]);
     const info = spawnSync('qemu-img', ['info', '--output=json', join(dir, `${BUILD}-disk-0.vmdk`)], { encoding: 'utf8' });
     expect(info.status, info.stderr).toBe(0);
-    expect(JSON.parse(info.stdout)).toMatchObject({ format: 'vmdk', 'virtual-size': 16777216, 'format-specific': { data: { 'create-type': 'streamOptimized' } } });
+    expect(JSON.parse(info.stdout)).toMatchObject({
+      format: 'vmdk',
+      'virtual-size': 16777216,
+      'format-specific': { data: { 'create-type': 'streamOptimized' } },
+    });
     const check = spawnSync('qemu-img', ['check', join(dir, `${BUILD}-disk-0.vmdk`)], { encoding: 'utf8' });
     expect(check.status, check.stdout + check.stderr).toBe(0);
     const ovf = readFileSync(join(dir, `${BUILD}.ovf`), 'utf8');
-    for (const section of ['<References>', '<DiskSection>', '<NetworkSection>', '<VirtualHardwareSection>', '<ProductSection>']) expect(ovf).toContain(section);
+    for (const section of ['<References>', '<DiskSection>', '<NetworkSection>', '<VirtualHardwareSection>', '<ProductSection>'])
+      expect(ovf).toContain(section);
     expect(ovf).toContain(`ovf:key="VERSION" ovf:type="string" ovf:userConfigurable="false" ovf:value="${OVA_VERSION}"`);
     expect(ovf).toContain(`ovf:size="${statSync(join(dir, `${BUILD}-disk-0.vmdk`)).size}"`);
   });
@@ -118,10 +136,12 @@ describe.skipIf(tools.skip)('vSphere upload with the real govc against vcsim', (
     expect(vm.Config.Annotation).toBe(`Kiln image ${IMAGE}\nkiln-content-key=${KEY}`);
   });
 
-  it('writes the commit the build recorded (provenance.json) into the template\'s annotation', async () => {
+  it("writes the commit the build recorded (provenance.json) into the template's annotation", async () => {
     writeProvenance(ws, IMAGE, commitOf('vcsim'));
     await uploadStep({ workspaceRoot: ws.root, project: IMAGE, echo: new Capture(), env: env() });
-    expect(vmInfo(`/DC0/vm/${template}`).VirtualMachines![0]!.Config.Annotation).toBe(`Kiln image ${IMAGE}\nkiln-content-key=${KEY}\nkiln-commit=${commitOf('vcsim')}`);
+    expect(vmInfo(`/DC0/vm/${template}`).VirtualMachines![0]!.Config.Annotation).toBe(
+      `Kiln image ${IMAGE}\nkiln-content-key=${KEY}\nkiln-commit=${commitOf('vcsim')}`,
+    );
   });
 
   describe('a revoked image: the template published.json lists is annotated, nothing is imported', () => {
@@ -144,7 +164,9 @@ describe.skipIf(tools.skip)('vSphere upload with the real govc against vcsim', (
       ]);
       expect(echo.text).toContain(`[${IMAGE}] $ govc vm.change -vm /DC0/vm/${template} -annotation `);
       expect(echo.text).not.toContain('import.ova');
-      expect(report).toBe(`[${IMAGE}] revoked template /DC0/vm/${template}: /DC0/vm/${template} annotated kiln-revoked=2026-02-20T08:00:00Z ${REASON} → dist/images/${IMAGE}/upload/published.json`);
+      expect(report).toBe(
+        `[${IMAGE}] revoked template /DC0/vm/${template}: /DC0/vm/${template} annotated kiln-revoked=2026-02-20T08:00:00Z ${REASON} → dist/images/${IMAGE}/upload/published.json`,
+      );
     });
 
     it('records the revocation in published.json, keeping what was published', async () => {
@@ -152,7 +174,11 @@ describe.skipIf(tools.skip)('vSphere upload with the real govc against vcsim', (
       await uploadStep({ workspaceRoot: ws.root, project: IMAGE, echo: new Capture(), env: env() });
       expect(JSON.parse(ws.read(`dist/images/${IMAGE}/upload/published.json`))).toEqual({
         ...before,
-        revoked: { reason: REASON, at: '2026-02-20T08:00:00Z', applied: [{ object: `/DC0/vm/${template}`, lifecycle: `annotated kiln-revoked=2026-02-20T08:00:00Z ${REASON}` }] },
+        revoked: {
+          reason: REASON,
+          at: '2026-02-20T08:00:00Z',
+          applied: [{ object: `/DC0/vm/${template}`, lifecycle: `annotated kiln-revoked=2026-02-20T08:00:00Z ${REASON}` }],
+        },
       });
     });
 
@@ -165,7 +191,13 @@ describe.skipIf(tools.skip)('vSphere upload with the real govc against vcsim', (
     });
 
     it('a template that now holds another build is left alone, with an error naming it', async () => {
-      vcsim.govc(['vm.change', '-vm', `/DC0/vm/${template}`, '-annotation', `Kiln image ${IMAGE}\nkiln-content-key=${key('another build')}`]);
+      vcsim.govc([
+        'vm.change',
+        '-vm',
+        `/DC0/vm/${template}`,
+        '-annotation',
+        `Kiln image ${IMAGE}\nkiln-content-key=${key('another build')}`,
+      ]);
       const message = await uploadError(env());
       expect(message.split('\n')[0]).toBe(
         `vSphere VM /DC0/vm/${template} holds other content than dist/images/${IMAGE}/upload/published.json lists (content key ${key('another build').slice(0, 12)}, published ${KEY.slice(0, 12)}): it is left alone`,
@@ -180,14 +212,16 @@ describe.skipIf(tools.skip)('vSphere upload with the real govc against vcsim', (
     const logs = readdirSync(join(ws.root, `dist/images/${IMAGE}/logs`)).filter((f) => f.startsWith('upload-'));
     const log = readFileSync(join(ws.root, `dist/images/${IMAGE}/logs`, logs[0]!), 'utf8');
     // govc writes "\r\x1b[K[<time>] Uploading <disk>... OK" to a pipe too.
-    expect(echo.text).toMatch(new RegExp(`^\\[${IMAGE}\\]   \\[[^\\]]+\\] Uploading ${BUILD.replace(/[+.]/g, '\\$&')}-disk-0\\.vmdk\\.\\.\\. OK$`, 'm'));
+    expect(echo.text).toMatch(
+      new RegExp(`^\\[${IMAGE}\\]   \\[[^\\]]+\\] Uploading ${BUILD.replace(/[+.]/g, '\\$&')}-disk-0\\.vmdk\\.\\.\\. OK$`, 'm'),
+    );
     expect(log).toContain(`Uploading ${BUILD}-disk-0.vmdk... OK`);
     expect(echo.text).not.toContain('\x1b');
     expect(log).not.toContain('\x1b');
     expect(log).not.toContain('\r');
   });
 
-  it('a wrong password stops at the first govc call with vcsim\'s reason (govc -json alone prints only {}), and imports nothing', async () => {
+  it("a wrong password stops at the first govc call with vcsim's reason (govc -json alone prints only {}), and imports nothing", async () => {
     const message = await uploadError(env({ VSPHERE_PASSWORD: 'not-the-password' }));
     expect(message).toBe(
       `govc vm.info /DC0/vm/${template} failed (exit code 1): ServerFaultCode: Login failure\n` +
@@ -196,7 +230,7 @@ describe.skipIf(tools.skip)('vSphere upload with the real govc against vcsim', (
     expect(vmInfo(`/DC0/vm/${template}`).VirtualMachines).toBeNull();
   });
 
-  it('never uses a govc session cached in ~/.govmomi: a wrong password does not import though a session is cached, and each run\'s private GOVMOMI_HOME is gone afterwards', async () => {
+  it("never uses a govc session cached in ~/.govmomi: a wrong password does not import though a session is cached, and each run's private GOVMOMI_HOME is gone afterwards", async () => {
     // The user logged in with govc earlier: a live session for this URL and user is cached under $HOME/.govmomi.
     const home = join(ws.root, 'home');
     const login = vcsim.govc(['about'], { HOME: home, GOVC_PERSIST_SESSION: 'true' });
@@ -220,7 +254,10 @@ describe.skipIf(tools.skip)('vSphere upload with the real govc against vcsim', (
     expect(vmInfo(`/DC0/vm/${template}`).VirtualMachines).toBeNull();
 
     await uploadStep({ workspaceRoot: ws.root, project: IMAGE, echo: new Capture(), env: env(shimEnv) });
-    const calls = readFileSync(shimLog, 'utf8').trim().split('\n').map((l) => l.split(' '));
+    const calls = readFileSync(shimLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' '));
     expect(calls.length).toBe(1 + 4);
     for (const [dir, persist, mode] of calls) {
       expect(dir).toMatch(/kiln-govc-/);
@@ -237,7 +274,11 @@ describe.skipIf(tools.skip)('vSphere upload with the real govc against vcsim', (
       const e: NodeJS.ProcessEnv = { ...process.env, ...extra };
       for (const k of Object.keys(e)) if (k.startsWith('GOVC_') || k.startsWith('VSPHERE_')) delete e[k];
       Object.assign(e, extra);
-      const r = spawnSync(process.execPath, [join(REPO_ROOT, 'tools/kiln-cli/bin/kiln.js'), 'os-image-version', ...args], { cwd: ws.root, env: e, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [join(REPO_ROOT, 'tools/kiln-cli/bin/kiln.js'), 'os-image-version', ...args], {
+        cwd: ws.root,
+        env: e,
+        encoding: 'utf8',
+      });
       return { code: r.status, stdout: r.stdout, stderr: r.stderr };
     };
     const vsphereEnv = (password = vcsim.password) => ({
@@ -257,9 +298,11 @@ describe.skipIf(tools.skip)('vSphere upload with the real govc against vcsim', (
       expect(r.code).toBe(1);
     });
 
-    it('a wrong password names vcsim\'s reason, and the password is never printed', () => {
+    it("a wrong password names vcsim's reason, and the password is never printed", () => {
       const r = kiln(['--from-vsphere', '/DC0/vm/DC0_H0_VM0'], vsphereEnv('not-the-password'));
-      expect(r.stderr.split('\n')[0]).toBe('kiln os-image-version: govc vm.info -json /DC0/vm/DC0_H0_VM0 failed (exit code 1): ServerFaultCode: Login failure');
+      expect(r.stderr.split('\n')[0]).toBe(
+        'kiln os-image-version: govc vm.info -json /DC0/vm/DC0_H0_VM0 failed (exit code 1): ServerFaultCode: Login failure',
+      );
       expect(r.stderr + r.stdout).not.toContain('not-the-password');
       expect(r.code).toBe(1);
     });

@@ -31,9 +31,14 @@ const runs = Object.entries(workflow.jobs).flatMap(([job, j]) => j.steps.filter(
 /** Every target the Kiln plugin infers for the sample catalog's projects. */
 async function inferredTargets(): Promise<Set<string>> {
   const files = ['images/ubuntu-2004-vsphere-class/image.yaml', 'tkrs/custom-v1-26-5/tkr.yaml', 'clusters/workload-vsphere/cluster.yaml'];
-  const results = await createNodes[1](files, { configBundlesDir: 'images/_bundles' }, { nxJsonConfiguration: {}, workspaceRoot: REPO_ROOT });
+  const results = await createNodes[1](
+    files,
+    { configBundlesDir: 'images/_bundles' },
+    { nxJsonConfiguration: {}, workspaceRoot: REPO_ROOT },
+  );
   const targets = new Set<string>();
-  for (const [, r] of results) for (const p of Object.values(r.projects ?? {})) for (const t of Object.keys(p.targets ?? {})) targets.add(t);
+  for (const [, r] of results)
+    for (const p of Object.values(r.projects ?? {})) for (const t of Object.keys(p.targets ?? {})) targets.add(t);
   return targets;
 }
 
@@ -74,7 +79,9 @@ describe('.github/workflows/kiln.yml', () => {
     for (const job of ['review', 'plan']) {
       const steps = workflow.jobs[job]!.steps;
       expect(steps.find((s) => s.uses === 'actions/checkout@v4')!.with).toEqual({ 'fetch-depth': 0 });
-      expect(steps.findIndex((s) => s.uses === 'nrwl/nx-set-shas@v4')).toBeLessThan(steps.findIndex((s) => s.run?.includes('--base "$NX_BASE" --head "$NX_HEAD"')));
+      expect(steps.findIndex((s) => s.uses === 'nrwl/nx-set-shas@v4')).toBeLessThan(
+        steps.findIndex((s) => s.run?.includes('--base "$NX_BASE" --head "$NX_HEAD"')),
+      );
     }
   });
 
@@ -86,7 +93,9 @@ describe('.github/workflows/kiln.yml', () => {
       expect(workflow.jobs[job]!.env!.NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN).toBe('${{ secrets.NX_CACHE_WRITE_TOKEN }}');
       // The preflight runs before any build.
       const steps = workflow.jobs[job]!.steps;
-      expect(steps.findIndex((s) => s.run === 'npx kiln cache-check --expect read-write')).toBeLessThan(steps.findIndex((s) => s.run?.includes('npx nx run')));
+      expect(steps.findIndex((s) => s.run === 'npx kiln cache-check --expect read-write')).toBeLessThan(
+        steps.findIndex((s) => s.run?.includes('npx nx run')),
+      );
     }
     expect(JSON.stringify(workflow.jobs.review)).not.toContain('NX_CACHE_WRITE_TOKEN');
     expect(JSON.stringify(workflow.env)).not.toContain('secrets.');

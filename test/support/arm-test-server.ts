@@ -13,9 +13,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const ARM_TENANT = '00000000-0000-4000-8000-0000000000aa';
-const DISPLAY: Record<string, string> = { westeurope: 'West Europe', northeurope: 'North Europe', eastus: 'East US', westus2: 'West US 2', uksouth: 'UK South' };
+const DISPLAY: Record<string, string> = {
+  westeurope: 'West Europe',
+  northeurope: 'North Europe',
+  eastus: 'East US',
+  westus2: 'West US 2',
+  uksouth: 'UK South',
+};
 const STORAGE: Record<string, string> = { standard_lrs: 'Standard_LRS', standard_zrs: 'Standard_ZRS', premium_lrs: 'Premium_LRS' };
-const VERSION_PATH = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Compute\/galleries\/([^/]+)\/images\/([^/]+)\/versions\/([^/]+)$/i;
+const VERSION_PATH =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Compute\/galleries\/([^/]+)\/images\/([^/]+)\/versions\/([^/]+)$/i;
 
 export interface ArmTargetRegion {
   name: string;
@@ -63,7 +70,27 @@ export class ArmTestServer {
     this.dir = mkdtempSync(join(tmpdir(), 'kiln-arm-'));
     const key = join(this.dir, 'key.pem');
     this.caFile = join(this.dir, 'cert.pem');
-    const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '2', '-keyout', key, '-out', this.caFile], { encoding: 'utf8' });
+    const r = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-days',
+        '2',
+        '-keyout',
+        key,
+        '-out',
+        this.caFile,
+      ],
+      { encoding: 'utf8' },
+    );
     if (r.status !== 0) throw new Error(`openssl could not make the test certificate: ${r.stderr}`);
     const server = createServer({ key: readFileSync(key), cert: readFileSync(this.caFile) }, (req, res) => {
       let raw = '';
@@ -77,7 +104,12 @@ export class ArmTestServer {
         };
         if (u.pathname.replace(/\/+$/, '') === '/msi/token') {
           if (req.headers.secret !== this.msiSecret) return send(401, { error: 'bad MSI secret' });
-          return send(200, { access_token: testJwt(u.searchParams.get('resource') ?? ''), expires_on: String(Math.floor(Date.now() / 1000) + 3600), resource: u.searchParams.get('resource'), token_type: 'Bearer' });
+          return send(200, {
+            access_token: testJwt(u.searchParams.get('resource') ?? ''),
+            expires_on: String(Math.floor(Date.now() / 1000) + 3600),
+            resource: u.searchParams.get('resource'),
+            token_type: 'Bearer',
+          });
         }
         let body: unknown;
         try {
@@ -90,20 +122,40 @@ export class ArmTestServer {
           return send(401, armError('AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing."));
         }
         if (req.method === 'GET' && u.pathname === '/subscriptions') {
-          return send(200, { value: [{ id: `/subscriptions/${this.subscriptionId}`, subscriptionId: this.subscriptionId, tenantId: ARM_TENANT, displayName: 'kiln-test', state: 'Enabled' }] });
+          return send(200, {
+            value: [
+              {
+                id: `/subscriptions/${this.subscriptionId}`,
+                subscriptionId: this.subscriptionId,
+                tenantId: ARM_TENANT,
+                displayName: 'kiln-test',
+                state: 'Enabled',
+              },
+            ],
+          });
         }
         if (req.method === 'GET' && u.pathname === '/operations/replication-failed') {
-          return send(200, { status: 'Failed', error: { code: 'GalleryImageVersionReplicationFailed', message: 'Replication to one or more regions failed.' } });
+          return send(200, {
+            status: 'Failed',
+            error: { code: 'GalleryImageVersionReplicationFailed', message: 'Replication to one or more regions failed.' },
+          });
         }
         const m = VERSION_PATH.exec(u.pathname);
         if (!m) return send(404, armError('InvalidResourceType', `no route for ${req.method} ${u.pathname} in this test server`));
         const id = u.pathname.toLowerCase();
         const stored = this.versions.get(id);
         if (!stored) {
-          return send(404, armError('ResourceNotFound', `The Resource 'Microsoft.Compute/galleries/${m[3]}/images/${m[4]}/versions/${m[5]}' under resource group '${m[2]}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`));
+          return send(
+            404,
+            armError(
+              'ResourceNotFound',
+              `The Resource 'Microsoft.Compute/galleries/${m[3]}/images/${m[4]}/versions/${m[5]}' under resource group '${m[2]}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+            ),
+          );
         }
         if (req.method === 'GET') return send(200, stored);
-        if (req.method !== 'PUT' && req.method !== 'PATCH') return send(405, armError('MethodNotAllowed', `${req.method} is not supported here`));
+        if (req.method !== 'PUT' && req.method !== 'PATCH')
+          return send(405, armError('MethodNotAllowed', `${req.method} is not supported here`));
         const result = req.method === 'PUT' ? this.put(stored, body) : this.patch(stored, body);
         if (typeof result === 'string') return send(400, armError('InvalidParameter', result));
         if (this.failNextPut) {
@@ -111,7 +163,11 @@ export class ArmTestServer {
           this.failNextPut = false;
           const updating = { ...result, properties: { ...result.properties, provisioningState: 'Updating' } };
           this.versions.set(id, { ...updating, properties: { ...updating.properties, provisioningState: 'Failed' } });
-          res.writeHead(201, { 'content-type': 'application/json; charset=utf-8', 'azure-asyncoperation': `${this.url}/operations/replication-failed?api-version=2022-03-03`, 'retry-after': '0' });
+          res.writeHead(201, {
+            'content-type': 'application/json; charset=utf-8',
+            'azure-asyncoperation': `${this.url}/operations/replication-failed?api-version=2022-03-03`,
+            'retry-after': '0',
+          });
           return res.end(JSON.stringify(updating));
         }
         this.versions.set(id, result);
@@ -137,12 +193,23 @@ export class ArmTestServer {
   private patch(stored: ArmSigVersion, body: unknown): ArmSigVersion | string {
     const b = (body ?? {}) as PutBody;
     if (b.location !== undefined && b.location.toLowerCase().replace(/\s+/g, '') !== stored.location) return 'location cannot be changed';
-    return this.apply(stored, b.tags ?? stored.tags, b.properties?.publishingProfile, stored.properties.publishingProfile.excludeFromLatest);
+    return this.apply(
+      stored,
+      b.tags ?? stored.tags,
+      b.properties?.publishingProfile,
+      stored.properties.publishingProfile.excludeFromLatest,
+    );
   }
 
-  private apply(stored: ArmSigVersion, tags: Record<string, string>, asked: AskedProfile | undefined, excludeDefault: boolean): ArmSigVersion | string {
+  private apply(
+    stored: ArmSigVersion,
+    tags: Record<string, string>,
+    asked: AskedProfile | undefined,
+    excludeDefault: boolean,
+  ): ArmSigVersion | string {
     const exclude = asked?.excludeFromLatest;
-    if (exclude !== undefined && typeof exclude !== 'boolean') return `The value '${String(exclude)}' of publishingProfile.excludeFromLatest is not a boolean.`;
+    if (exclude !== undefined && typeof exclude !== 'boolean')
+      return `The value '${String(exclude)}' of publishingProfile.excludeFromLatest is not a boolean.`;
     const profile = stored.properties.publishingProfile;
     const regions: ArmTargetRegion[] = [];
     for (const t of asked?.targetRegions ?? profile.targetRegions) {
@@ -150,7 +217,11 @@ export class ArmTestServer {
       if (!DISPLAY[key]) return `Region '${t.name}' is not a valid location.`;
       const storage = t.storageAccountType ?? profile.storageAccountType;
       if (!STORAGE[storage.toLowerCase()]) return `Storage account type '${storage}' is not valid.`;
-      regions.push({ name: DISPLAY[key], regionalReplicaCount: t.regionalReplicaCount ?? profile.replicaCount, storageAccountType: STORAGE[storage.toLowerCase()] });
+      regions.push({
+        name: DISPLAY[key],
+        regionalReplicaCount: t.regionalReplicaCount ?? profile.replicaCount,
+        storageAccountType: STORAGE[storage.toLowerCase()],
+      });
     }
     const dropped = profile.targetRegions.filter((t) => !regions.some((r) => r.name === t.name));
     if (dropped.length > 0 && !stored.properties.safetyProfile.allowDeletionOfReplicatedLocations) {
@@ -159,12 +230,19 @@ export class ArmTestServer {
     return {
       ...stored,
       tags: { ...tags },
-      properties: { ...stored.properties, publishingProfile: { ...profile, targetRegions: regions, excludeFromLatest: exclude ?? excludeDefault } },
+      properties: {
+        ...stored.properties,
+        publishingProfile: { ...profile, targetRegions: regions, excludeFromLatest: exclude ?? excludeDefault },
+      },
     };
   }
 
   /** Stores an image version as the build left it: replicated to its location only, with the build's tags. */
-  addVersion(ref: { resourceGroup: string; gallery: string; imageName: string; version: string }, location: string, tags: Record<string, string> = {}): ArmSigVersion {
+  addVersion(
+    ref: { resourceGroup: string; gallery: string; imageName: string; version: string },
+    location: string,
+    tags: Record<string, string> = {},
+  ): ArmSigVersion {
     const id = `/subscriptions/${this.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.Compute/galleries/${ref.gallery}/images/${ref.imageName}/versions/${ref.version}`;
     const version: ArmSigVersion = {
       id,
@@ -173,8 +251,18 @@ export class ArmTestServer {
       location,
       tags: { build_timestamp: '1689156775', distribution: 'ubuntu', distribution_version: '20.04', ...tags },
       properties: {
-        publishingProfile: { targetRegions: [{ name: DISPLAY[location]!, regionalReplicaCount: 1, storageAccountType: 'Standard_LRS' }], replicaCount: 1, storageAccountType: 'Standard_LRS', excludeFromLatest: false },
-        storageProfile: { osDiskImage: { hostCaching: 'ReadWrite', sizeInGb: 30 }, source: { id: `/subscriptions/${this.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.Compute/images/build-${ref.version}` } },
+        publishingProfile: {
+          targetRegions: [{ name: DISPLAY[location]!, regionalReplicaCount: 1, storageAccountType: 'Standard_LRS' }],
+          replicaCount: 1,
+          storageAccountType: 'Standard_LRS',
+          excludeFromLatest: false,
+        },
+        storageProfile: {
+          osDiskImage: { hostCaching: 'ReadWrite', sizeInGb: 30 },
+          source: {
+            id: `/subscriptions/${this.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.Compute/images/build-${ref.version}`,
+          },
+        },
         safetyProfile: { allowDeletionOfReplicatedLocations: false },
         provisioningState: 'Succeeded',
       },
@@ -203,9 +291,22 @@ export class ArmTestServer {
   async azLogin(configDir: string): Promise<void> {
     const env = { ...process.env, ...this.azEnv(configDir) };
     const steps = [
-      ['cloud', 'register', '-n', 'KilnTest', '--endpoint-resource-manager', `${this.url}/`, '--endpoint-active-directory', `${this.url}/`,
-        '--endpoint-active-directory-resource-id', 'https://management.kiln.test/', '--endpoint-management', 'https://management.kiln.test/',
-        '--endpoint-active-directory-graph-resource-id', 'https://graph.kiln.test/'],
+      [
+        'cloud',
+        'register',
+        '-n',
+        'KilnTest',
+        '--endpoint-resource-manager',
+        `${this.url}/`,
+        '--endpoint-active-directory',
+        `${this.url}/`,
+        '--endpoint-active-directory-resource-id',
+        'https://management.kiln.test/',
+        '--endpoint-management',
+        'https://management.kiln.test/',
+        '--endpoint-active-directory-graph-resource-id',
+        'https://graph.kiln.test/',
+      ],
       ['cloud', 'set', '-n', 'KilnTest'],
       ['login', '--identity', '-o', 'none'],
     ];

@@ -27,7 +27,8 @@ function probeDocker(): Probe {
   if (r.error) {
     const code = (r.error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { available: false, reason: 'the docker CLI is not on PATH' };
-    if (code === 'ETIMEDOUT') return { available: false, reason: `\`docker version\` did not answer within ${DOCKER_PROBE_TIMEOUT_MS / 1000} s (${where})` };
+    if (code === 'ETIMEDOUT')
+      return { available: false, reason: `\`docker version\` did not answer within ${DOCKER_PROBE_TIMEOUT_MS / 1000} s (${where})` };
     return { available: false, reason: `\`docker version\` could not run: ${r.error.message}` };
   }
   if (r.status !== 0 || r.stdout.trim() === '') {
@@ -59,7 +60,9 @@ export function requireDockerOrSkip(name: string, body: () => void): void {
   } else if (process.env.CI === 'true') {
     describe(name, () => {
       beforeAll(() => {
-        throw new Error(`Docker is required when CI=true, and ${dockerStatus()}\nRun the tests through .ci/run, which installs docker.io and starts dockerd.`);
+        throw new Error(
+          `Docker is required when CI=true, and ${dockerStatus()}\nRun the tests through .ci/run, which installs docker.io and starts dockerd.`,
+        );
       });
       it('runs against a Docker engine', () => undefined);
     });

@@ -46,7 +46,11 @@ export function containerMountSources(name: string): string[] {
 }
 
 /** Waits until a running container's name starts with `prefix`; returns its name. */
-export async function waitForRunningContainer(prefix: string, timeoutMs: number, stillWaiting: () => boolean = () => true): Promise<string> {
+export async function waitForRunningContainer(
+  prefix: string,
+  timeoutMs: number,
+  stillWaiting: () => boolean = () => true,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && stillWaiting()) {
     const r = await dockerAsync(['ps', '--filter', `name=${prefix}`, '--filter', 'status=running', '--format', '{{.Names}}']);

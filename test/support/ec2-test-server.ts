@@ -183,7 +183,9 @@ export class Ec2TestServer {
       }
       const body = this.dispatch(action, region, params);
       res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' });
-      res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${NS}"><requestId>${randomUUID()}</requestId>${body}</${action}Response>`);
+      res.end(
+        `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${NS}"><requestId>${randomUUID()}</requestId>${body}</${action}Response>`,
+      );
     } catch (e) {
       const fault = e instanceof Ec2Fault ? e : new Ec2Fault('InternalError', String(e));
       res.writeHead(fault.code === 'InternalError' ? 500 : 400, { 'content-type': 'text/xml;charset=UTF-8' });
@@ -257,7 +259,10 @@ export class Ec2TestServer {
       const state = i.pendingDescribes > 0 ? 'pending' : i.state;
       if (i.pendingDescribes > 0) i.pendingDescribes -= 1;
       const bdm = i.snapshotIds
-        .map((s, n) => `<item>${el('deviceName', n === 0 ? '/dev/sda1' : `/dev/sd${String.fromCharCode(98 + n)}`)}<ebs>${el('snapshotId', s)}${el('volumeSize', 20)}${el('deleteOnTermination', true)}${el('volumeType', 'gp2')}${el('encrypted', false)}</ebs></item>`)
+        .map(
+          (s, n) =>
+            `<item>${el('deviceName', n === 0 ? '/dev/sda1' : `/dev/sd${String.fromCharCode(98 + n)}`)}<ebs>${el('snapshotId', s)}${el('volumeSize', 20)}${el('deleteOnTermination', true)}${el('volumeType', 'gp2')}${el('encrypted', false)}</ebs></item>`,
+        )
         .join('');
       return (
         `<item>${el('imageId', i.imageId)}${el('imageLocation', `${i.ownerId}/${i.name}`)}${el('imageState', state)}${el('imageOwnerId', i.ownerId)}` +
@@ -273,10 +278,14 @@ export class Ec2TestServer {
   private copyImage(region: string, p: Record<string, string>): string {
     const sourceRegion = p.SourceRegion ?? '';
     const source = this.images.get(p.SourceImageId ?? '');
-    if (!source || source.region !== sourceRegion) throw new Ec2Fault('InvalidAMIID.NotFound', `The image id '[${p.SourceImageId}]' does not exist`);
+    if (!source || source.region !== sourceRegion)
+      throw new Ec2Fault('InvalidAMIID.NotFound', `The image id '[${p.SourceImageId}]' does not exist`);
     const name = p.Name ?? '';
     if (this.imagesIn(region).some((i) => i.name === name && i.ownerId === TEST_ACCOUNT)) {
-      throw new Ec2Fault('InvalidAMIName.Duplicate', `AMI name ${name} is already in use by AMI ${this.imagesIn(region).find((i) => i.name === name)!.imageId}`);
+      throw new Ec2Fault(
+        'InvalidAMIName.Duplicate',
+        `AMI name ${name} is already in use by AMI ${this.imagesIn(region).find((i) => i.name === name)!.imageId}`,
+      );
     }
     const copy = this.addImage(region, name, {
       description: p.Description ?? source.description,
@@ -313,7 +322,8 @@ export class Ec2TestServer {
 
   private modifySnapshotAttribute(region: string, p: Record<string, string>): string {
     const snap = this.snapshot(region, p.SnapshotId ?? '');
-    if (p.Attribute !== 'createVolumePermission') throw new Ec2Fault('InvalidParameterValue', `Value (${p.Attribute}) for parameter attribute is invalid.`);
+    if (p.Attribute !== 'createVolumePermission')
+      throw new Ec2Fault('InvalidParameterValue', `Value (${p.Attribute}) for parameter attribute is invalid.`);
     const apply = (op: string, users: string[], groups: string[]) => {
       if (op === 'add') {
         snap.volumeUsers = [...new Set([...snap.volumeUsers, ...users])];
@@ -327,7 +337,11 @@ export class Ec2TestServer {
     for (const op of ['Add', 'Remove']) {
       const users: string[] = [];
       const groups: string[] = [];
-      for (let n = 1; p[`CreateVolumePermission.${op}.${n}.UserId`] !== undefined || p[`CreateVolumePermission.${op}.${n}.Group`] !== undefined; n++) {
+      for (
+        let n = 1;
+        p[`CreateVolumePermission.${op}.${n}.UserId`] !== undefined || p[`CreateVolumePermission.${op}.${n}.Group`] !== undefined;
+        n++
+      ) {
         if (p[`CreateVolumePermission.${op}.${n}.UserId`]) users.push(p[`CreateVolumePermission.${op}.${n}.UserId`]!);
         if (p[`CreateVolumePermission.${op}.${n}.Group`]) groups.push(p[`CreateVolumePermission.${op}.${n}.Group`]!);
       }
@@ -338,14 +352,21 @@ export class Ec2TestServer {
 
   private describeImageAttribute(region: string, p: Record<string, string>): string {
     const image = this.image(region, p.ImageId ?? '');
-    if (p.Attribute !== 'launchPermission') throw new Ec2Fault('InvalidParameterValue', `Value (${p.Attribute}) for parameter attribute is invalid.`);
-    const items = [...image.launchUsers.map((u) => `<item>${el('userId', u)}</item>`), ...image.launchGroups.map((g) => `<item>${el('group', g)}</item>`)];
+    if (p.Attribute !== 'launchPermission')
+      throw new Ec2Fault('InvalidParameterValue', `Value (${p.Attribute}) for parameter attribute is invalid.`);
+    const items = [
+      ...image.launchUsers.map((u) => `<item>${el('userId', u)}</item>`),
+      ...image.launchGroups.map((g) => `<item>${el('group', g)}</item>`),
+    ];
     return `${el('imageId', image.imageId)}<launchPermission>${items.join('')}</launchPermission>`;
   }
 
   private describeSnapshotAttribute(region: string, p: Record<string, string>): string {
     const snap = this.snapshot(region, p.SnapshotId ?? '');
-    const items = [...snap.volumeUsers.map((u) => `<item>${el('userId', u)}</item>`), ...snap.volumeGroups.map((g) => `<item>${el('group', g)}</item>`)];
+    const items = [
+      ...snap.volumeUsers.map((u) => `<item>${el('userId', u)}</item>`),
+      ...snap.volumeGroups.map((g) => `<item>${el('group', g)}</item>`),
+    ];
     return `${el('snapshotId', snap.snapshotId)}<createVolumePermission>${items.join('')}</createVolumePermission>`;
   }
 
@@ -368,8 +389,16 @@ export class Ec2TestServer {
     if (Number.isNaN(at)) throw new Ec2Fault('InvalidParameterValue', `Value (${p.DeprecateAt}) for parameter DeprecateAt is invalid.`);
     const rounded = Math.round(at / MINUTE) * MINUTE;
     const now = this.clock();
-    if (rounded < now) throw new Ec2Fault('InvalidParameterValue', `Value (${p.DeprecateAt}) for parameter DeprecateAt is invalid. You can't specify a date in the past.`);
-    if (rounded > now + TEN_YEARS) throw new Ec2Fault('InvalidParameterValue', `Value (${p.DeprecateAt}) for parameter DeprecateAt is invalid. It must be at most 10 years from now.`);
+    if (rounded < now)
+      throw new Ec2Fault(
+        'InvalidParameterValue',
+        `Value (${p.DeprecateAt}) for parameter DeprecateAt is invalid. You can't specify a date in the past.`,
+      );
+    if (rounded > now + TEN_YEARS)
+      throw new Ec2Fault(
+        'InvalidParameterValue',
+        `Value (${p.DeprecateAt}) for parameter DeprecateAt is invalid. It must be at most 10 years from now.`,
+      );
     image.deprecationTime = new Date(rounded).toISOString();
     return '<return>true</return>';
   }

@@ -6,7 +6,12 @@ import { stripAnsi, type CommandResult, type TempWorkspace } from './temp-worksp
 export function kiln(ws: TempWorkspace, args: string[], env: Record<string, string | undefined> = {}): CommandResult {
   const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
   for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
-  const r = spawnSync(process.execPath, [join(ws.root, 'tools/kiln-cli/bin/kiln.js'), ...args], { cwd: ws.root, env: merged, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [join(ws.root, 'tools/kiln-cli/bin/kiln.js'), ...args], {
+    cwd: ws.root,
+    env: merged,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.error) throw r.error;
   return { code: r.status ?? 1, stdout: stripAnsi(r.stdout), stderr: stripAnsi(r.stderr) };
 }
@@ -16,7 +21,11 @@ export function kilnAsync(ws: TempWorkspace, args: string[], env: Record<string,
   const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
   for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ws.root, 'tools/kiln-cli/bin/kiln.js'), ...args], { cwd: ws.root, env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ws.root, 'tools/kiln-cli/bin/kiln.js'), ...args], {
+      cwd: ws.root,
+      env: merged,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -120,23 +120,80 @@ interface Resource extends OpenApiResource {
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const CORE_RESOURCES: Resource[] = [
-  { name: 'configmaps', singularName: 'configmap', namespaced: true, kind: 'ConfigMap', group: '', version: 'v1', shortNames: ['cm'], verbs: VERBS },
-  { name: 'namespaces', singularName: 'namespace', namespaced: false, kind: 'Namespace', group: '', version: 'v1', shortNames: ['ns'], verbs: VERBS.filter((v) => v !== 'deletecollection') },
-  { name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', group: '', version: 'v1', shortNames: ['po'], categories: ['all'], verbs: VERBS },
+  {
+    name: 'configmaps',
+    singularName: 'configmap',
+    namespaced: true,
+    kind: 'ConfigMap',
+    group: '',
+    version: 'v1',
+    shortNames: ['cm'],
+    verbs: VERBS,
+  },
+  {
+    name: 'namespaces',
+    singularName: 'namespace',
+    namespaced: false,
+    kind: 'Namespace',
+    group: '',
+    version: 'v1',
+    shortNames: ['ns'],
+    verbs: VERBS.filter((v) => v !== 'deletecollection'),
+  },
+  {
+    name: 'pods',
+    singularName: 'pod',
+    namespaced: true,
+    kind: 'Pod',
+    group: '',
+    version: 'v1',
+    shortNames: ['po'],
+    categories: ['all'],
+    verbs: VERBS,
+  },
 ];
 const TKR_RESOURCES: Resource[] = [
   { name: 'osimages', singularName: 'osimage', namespaced: false, kind: 'OSImage', group: TKR_GROUP, version: TKR_VERSION, verbs: VERBS },
-  { name: 'tanzukubernetesreleases', singularName: 'tanzukubernetesrelease', namespaced: false, kind: 'TanzuKubernetesRelease', group: TKR_GROUP, version: TKR_VERSION, shortNames: ['tkr'], verbs: VERBS },
+  {
+    name: 'tanzukubernetesreleases',
+    singularName: 'tanzukubernetesrelease',
+    namespaced: false,
+    kind: 'TanzuKubernetesRelease',
+    group: TKR_GROUP,
+    version: TKR_VERSION,
+    shortNames: ['tkr'],
+    verbs: VERBS,
+  },
 ];
 const AUTHZ_RESOURCES = [
-  { name: 'selfsubjectaccessreviews', singularName: 'selfsubjectaccessreview', namespaced: false, kind: 'SelfSubjectAccessReview', verbs: ['create'] },
-  { name: 'selfsubjectrulesreviews', singularName: 'selfsubjectrulesreview', namespaced: false, kind: 'SelfSubjectRulesReview', verbs: ['create'] },
+  {
+    name: 'selfsubjectaccessreviews',
+    singularName: 'selfsubjectaccessreview',
+    namespaced: false,
+    kind: 'SelfSubjectAccessReview',
+    verbs: ['create'],
+  },
+  {
+    name: 'selfsubjectrulesreviews',
+    singularName: 'selfsubjectrulesreview',
+    namespaced: false,
+    kind: 'SelfSubjectRulesReview',
+    verbs: ['create'],
+  },
 ];
 const RESOURCES = new Map([...CORE_RESOURCES, ...TKR_RESOURCES].map((r) => [r.name, r]));
 
 /** The discovery document of a resource list (the openapi fields are ours, not discovery's). */
 const discovery = (resources: Resource[]) =>
-  resources.map(({ name, singularName, namespaced, kind, shortNames, categories, verbs }) => ({ name, singularName, namespaced, kind, verbs, ...(shortNames ? { shortNames } : {}), ...(categories ? { categories } : {}) }));
+  resources.map(({ name, singularName, namespaced, kind, shortNames, categories, verbs }) => ({
+    name,
+    singularName,
+    namespaced,
+    kind,
+    verbs,
+    ...(shortNames ? { shortNames } : {}),
+    ...(categories ? { categories } : {}),
+  }));
 
 const DISCOVERY = /^\/(api|api\/v1|apis|apis\/[^/]+|apis\/[^/]+\/[^/]+|version|openapi\/.*)$/;
 
@@ -210,7 +267,10 @@ function mergePatch(target: unknown, patch: unknown): unknown {
 function jsonPatch(target: KubeObject, ops: KubeObject[]): KubeObject {
   const doc = JSON.parse(JSON.stringify(target)) as KubeObject;
   for (const op of ops) {
-    const path = String(op.path ?? '').split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const path = String(op.path ?? '')
+      .split('/')
+      .slice(1)
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON patch walks any document
     let parent: any = doc;
     for (const p of path.slice(0, -1)) {
@@ -224,7 +284,8 @@ function jsonPatch(target: KubeObject, ops: KubeObject[]): KubeObject {
       if (parent?.[last] === undefined) throw new Error(`unable to remove nonexistent key: ${last}`);
       delete parent[last];
     } else if (op.op === 'add' || op.op === 'replace') {
-      if (op.op === 'replace' && parent?.[last] === undefined) throw new Error(`replace operation does not apply: doc is missing key: ${op.path}`);
+      if (op.op === 'replace' && parent?.[last] === undefined)
+        throw new Error(`replace operation does not apply: doc is missing key: ${op.path}`);
       parent[last] = op.value;
     } else {
       throw new Error(`unsupported JSON patch operation ${op.op}`);
@@ -276,7 +337,13 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   };
 
   for (const ns of new Set([...(options.namespaces ?? DEFAULT_NAMESPACES), controllerNs])) {
-    put('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: newMeta(ns, undefined, { labels: { 'kubernetes.io/metadata.name': ns } }), spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+    put('namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: newMeta(ns, undefined, { labels: { 'kubernetes.io/metadata.name': ns } }),
+      spec: { finalizers: ['kubernetes'] },
+      status: { phase: 'Active' },
+    });
   }
   const namespaceExists = (ns: string) => store.has(key('namespaces', undefined, ns));
 
@@ -290,7 +357,11 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     });
   const templateHash = hash('tkr-controller-manager', 10);
   const isControllerPod = (pod: KubeObject) => Object.entries(CONTROLLER_LABELS).every(([k, v]) => pod.metadata.labels?.[k] === v);
-  const startControllerPod = () => addPod(`tkr-controller-manager-${templateHash}-${hash(`pod-${++podGeneration}`, 5)}`, { ...CONTROLLER_LABELS, 'pod-template-hash': templateHash });
+  const startControllerPod = () =>
+    addPod(`tkr-controller-manager-${templateHash}-${hash(`pod-${++podGeneration}`, 5)}`, {
+      ...CONTROLLER_LABELS,
+      'pod-template-hash': templateHash,
+    });
   startControllerPod();
   // Another controller in the namespace, so a lookup by a loose name prefix or a missing label would be caught.
   addPod(`tkr-status-controller-manager-${hash('status', 10)}-${hash('status-pod', 5)}`, { app: 'tkr-status-controller' });
@@ -305,7 +376,12 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       os: { type: 'linux', name: seed.os.name, version: seed.os.version, arch: seed.os.arch },
       image: {
         type: seed.type,
-        ref: seed.type === 'ami' ? { id: seed.id, region: seed.region } : seed.type === 'azure' ? { ...seed.ref } : { name: `${seed.type}-${seed.os.name}`, version: seed.version },
+        ref:
+          seed.type === 'ami'
+            ? { id: seed.id, region: seed.region }
+            : seed.type === 'azure'
+              ? { ...seed.ref }
+              : { name: `${seed.type}-${seed.os.name}`, version: seed.version },
       },
     },
   });
@@ -342,7 +418,8 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       images.push({ name: `${name}-${hash(JSON.stringify(ova), 10)}`, type: 'ova', os: ova.osinfo, version: ova.version });
     }
     for (const [region, amis] of Object.entries((bom.ami ?? {}) as Record<string, KubeObject[]>)) {
-      for (const ami of amis) images.push({ name: `${name}-${hash(`${region}/${JSON.stringify(ami)}`, 10)}`, type: 'ami', os: ami.osinfo, id: ami.id, region });
+      for (const ami of amis)
+        images.push({ name: `${name}-${hash(`${region}/${JSON.stringify(ami)}`, 10)}`, type: 'ami', os: ami.osinfo, id: ami.id, region });
     }
     for (const azure of (bom.azure ?? []) as KubeObject[]) {
       const { osinfo, ...ref } = azure;
@@ -366,13 +443,25 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     const ready = !options.incompatible && Date.now() - created >= readyDelayMs;
     const since = new Date(created).toISOString().replace(/\.\d+Z$/, 'Z');
     const condition = (type: string, ok: boolean, reason: string, message: string) =>
-      ok ? { type, status: 'True', lastTransitionTime: since } : { type, status: 'False', severity: 'Warning', reason, message, lastTransitionTime: since };
+      ok
+        ? { type, status: 'True', lastTransitionTime: since }
+        : { type, status: 'False', severity: 'Warning', reason, message, lastTransitionTime: since };
     return {
       ...tkr,
       status: {
         conditions: [
-          condition('Compatible', !options.incompatible, 'NotCompatible', `TKr ${tkr.metadata.name} is not compatible with this management cluster's TKG version`),
-          condition('Ready', ready, options.incompatible ? 'NotCompatible' : 'WaitingForOSImages', options.incompatible ? 'not compatible' : 'OSImages are being resolved'),
+          condition(
+            'Compatible',
+            !options.incompatible,
+            'NotCompatible',
+            `TKr ${tkr.metadata.name} is not compatible with this management cluster's TKG version`,
+          ),
+          condition(
+            'Ready',
+            ready,
+            options.incompatible ? 'NotCompatible' : 'WaitingForOSImages',
+            options.incompatible ? 'not compatible' : 'OSImages are being resolved',
+          ),
         ],
       },
     };
@@ -387,7 +476,12 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       .filter((o) => matchesSelector(o.metadata.labels, query.labelSelector) && matchesFieldSelector(o, query.fieldSelector))
       .sort((a, b) => String(a.metadata.name).localeCompare(String(b.metadata.name)))
       .map((o) => present(resource, o));
-    return { apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: `${r.kind}List`, metadata: { resourceVersion: String(resourceVersion) }, items };
+    return {
+      apiVersion: r.group ? `${r.group}/${r.version}` : r.version,
+      kind: `${r.kind}List`,
+      metadata: { resourceVersion: String(resourceVersion) },
+      items,
+    };
   };
 
   /** RBAC: the same rule answers requests and SelfSubjectAccessReviews. */
@@ -395,13 +489,19 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   const forbidden = (verb: string, resource: string, name: string | undefined, namespace: string | undefined) => {
     const group = RESOURCES.get(resource)?.group ?? '';
     const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
-    return status(403, 'Forbidden', `${qualified(resource)}${name ? ` "${name}"` : ''} is forbidden: User "${TEST_USER}" cannot ${verb} resource "${resource}" in API group "${group}" ${scope}`, {
-      ...(name ? { name } : {}),
-      ...(group ? { group } : {}),
-      kind: resource,
-    });
+    return status(
+      403,
+      'Forbidden',
+      `${qualified(resource)}${name ? ` "${name}"` : ''} is forbidden: User "${TEST_USER}" cannot ${verb} resource "${resource}" in API group "${group}" ${scope}`,
+      {
+        ...(name ? { name } : {}),
+        ...(group ? { group } : {}),
+        kind: resource,
+      },
+    );
   };
-  const namespaceMissing = (namespace: string) => status(404, 'NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' });
+  const namespaceMissing = (namespace: string) =>
+    status(404, 'NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' });
 
   /** A write to a ConfigMap: the namespace must exist, then the new state is stored with a new resourceVersion. */
   const storeConfigMap = (namespace: string, name: string, obj: KubeObject, existing: KubeObject | undefined): KubeObject => {
@@ -409,9 +509,17 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       ...obj,
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { ...(existing ? {} : newMeta(name, namespace)), ...obj.metadata, name, namespace, ...(existing ? { uid: existing.metadata.uid, creationTimestamp: existing.metadata.creationTimestamp } : {}), resourceVersion: nextVersion() },
+      metadata: {
+        ...(existing ? {} : newMeta(name, namespace)),
+        ...obj.metadata,
+        name,
+        namespace,
+        ...(existing ? { uid: existing.metadata.uid, creationTimestamp: existing.metadata.creationTimestamp } : {}),
+        resourceVersion: nextVersion(),
+      },
     };
-    for (const k of ['labels', 'annotations']) if (stored.metadata[k] && Object.keys(stored.metadata[k]).length === 0) delete stored.metadata[k];
+    for (const k of ['labels', 'annotations'])
+      if (stored.metadata[k] && Object.keys(stored.metadata[k]).length === 0) delete stored.metadata[k];
     const clean = JSON.parse(JSON.stringify(stored)) as KubeObject;
     put('configmaps', clean);
     configMapChanged(namespace, clean);
@@ -422,7 +530,15 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     const name = pod.metadata.name as string;
     if (pod.metadata.deletionTimestamp) return pod;
     deletedPods.push(name);
-    const terminating = { ...pod, metadata: { ...pod.metadata, deletionTimestamp: now(), deletionGracePeriodSeconds: Math.round(podTerminationMs / 1000), resourceVersion: nextVersion() } };
+    const terminating = {
+      ...pod,
+      metadata: {
+        ...pod.metadata,
+        deletionTimestamp: now(),
+        deletionGracePeriodSeconds: Math.round(podTerminationMs / 1000),
+        resourceVersion: nextVersion(),
+      },
+    };
     put('pods', terminating);
     later(podTerminationMs, () => store.delete(key('pods', controllerNs, name)));
     if (isControllerPod(pod)) {
@@ -445,7 +561,14 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const contentType = req.headers['content-type'];
     const accept = req.headers.accept;
-    requests.push({ method: req.method ?? 'GET', path, query, ...(contentType ? { contentType } : {}), ...(query.fieldManager ? { fieldManager: query.fieldManager } : {}), ...(accept && path.startsWith('/openapi/') ? { accept } : {}) });
+    requests.push({
+      method: req.method ?? 'GET',
+      path,
+      query,
+      ...(contentType ? { contentType } : {}),
+      ...(query.fieldManager ? { fieldManager: query.fieldManager } : {}),
+      ...(accept && path.startsWith('/openapi/') ? { accept } : {}),
+    });
     const raw = await readBody(req);
     const body = raw.toString('utf8');
     const send = (code: number, obj: unknown) => {
@@ -462,7 +585,11 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
         case '/version':
           return send(200, { major: '1', minor: serverVersion.split('.')[1], gitVersion: serverVersion, platform: 'linux/amd64' });
         case '/api':
-          return send(200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: host }] });
+          return send(200, {
+            kind: 'APIVersions',
+            versions: ['v1'],
+            serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: host }],
+          });
         case '/api/v1':
           return send(200, { kind: 'APIResourceList', groupVersion: 'v1', resources: discovery(CORE_RESOURCES) });
         case '/apis': {
@@ -473,15 +600,30 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
           return send(200, { kind: 'APIGroupList', apiVersion: 'v1', groups });
         }
         case `/apis/${TKR_GROUP}`:
-          return send(200, { kind: 'APIGroup', apiVersion: 'v1', name: TKR_GROUP, versions: [gv(TKR_API, TKR_VERSION)], preferredVersion: gv(TKR_API, TKR_VERSION) });
+          return send(200, {
+            kind: 'APIGroup',
+            apiVersion: 'v1',
+            name: TKR_GROUP,
+            versions: [gv(TKR_API, TKR_VERSION)],
+            preferredVersion: gv(TKR_API, TKR_VERSION),
+          });
         case TKR_PREFIX:
           return send(200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: TKR_API, resources: discovery(TKR_RESOURCES) });
         case '/apis/authorization.k8s.io':
-          return send(200, { kind: 'APIGroup', apiVersion: 'v1', name: 'authorization.k8s.io', versions: [gv(AUTHZ_API, 'v1')], preferredVersion: gv(AUTHZ_API, 'v1') });
+          return send(200, {
+            kind: 'APIGroup',
+            apiVersion: 'v1',
+            name: 'authorization.k8s.io',
+            versions: [gv(AUTHZ_API, 'v1')],
+            preferredVersion: gv(AUTHZ_API, 'v1'),
+          });
         case `/apis/${AUTHZ_API}`:
           return send(200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: AUTHZ_API, resources: AUTHZ_RESOURCES });
         case '/openapi/v2': {
-          const resources = [...CORE_RESOURCES.map((resource) => ({ prefix: '/api/v1', resource })), ...TKR_RESOURCES.map((resource) => ({ prefix: TKR_PREFIX, resource }))];
+          const resources = [
+            ...CORE_RESOURCES.map((resource) => ({ prefix: '/api/v1', resource })),
+            ...TKR_RESOURCES.map((resource) => ({ prefix: TKR_PREFIX, resource })),
+          ];
           res.writeHead(200, { 'Content-Type': OPENAPI_V2_PROTOBUF });
           return void res.end(openApiV2Protobuf(resources, serverVersion, withV3));
         }
@@ -505,7 +647,8 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
 
     // SelfSubjectAccessReview: every user may ask what it may do; the answer is the rule requests are held to.
     if (method === 'POST' && path === `/apis/${AUTHZ_API}/selfsubjectaccessreviews`) {
-      const review = contentType === 'application/vnd.kubernetes.protobuf' ? accessReviewFromProtobuf(raw) : (JSON.parse(body) as KubeObject);
+      const review =
+        contentType === 'application/vnd.kubernetes.protobuf' ? accessReviewFromProtobuf(raw) : (JSON.parse(body) as KubeObject);
       const attrs = (review.spec?.resourceAttributes ?? {}) as KubeObject;
       const ok = allowed(String(attrs.verb ?? ''), String(attrs.resource ?? ''));
       const what = `${attrs.verb} ${attrs.resource}${attrs.group ? `.${attrs.group}` : ''}${attrs.namespace ? ` -n ${attrs.namespace}` : ''}`;
@@ -515,7 +658,9 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
         apiVersion: AUTHZ_API,
         metadata: { creationTimestamp: null },
         spec: review.spec,
-        status: ok ? { allowed: true, reason: `RBAC: allowed by ClusterRoleBinding "kiln-e2e" of ClusterRole "kiln-e2e" to User "${TEST_USER}"` } : { allowed: false },
+        status: ok
+          ? { allowed: true, reason: `RBAC: allowed by ClusterRoleBinding "kiln-e2e" of ClusterRole "kiln-e2e" to User "${TEST_USER}"` }
+          : { allowed: false },
       });
     }
 
@@ -523,13 +668,20 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     const core = /^\/api\/v1\/namespaces\/([^/]+)\/(configmaps|pods)(?:\/([^/]+))?$/.exec(path);
     const crd = new RegExp(`^${TKR_PREFIX}/(tanzukubernetesreleases|osimages)(?:/([^/]+))?$`).exec(path);
     if (!nsPath && !core && !crd) return send(404, status(404, 'NotFound', 'the server could not find the requested resource', {}));
-    const [resource, namespace, name] = nsPath ? ['namespaces', nsPath[1], nsPath[1]] : core ? [core[2]!, core[1]!, core[3]] : [crd![1]!, undefined, crd![2]];
-    const verb = { GET: name ? 'get' : 'list', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' }[method] ?? method.toLowerCase();
+    const [resource, namespace, name] = nsPath
+      ? ['namespaces', nsPath[1], nsPath[1]]
+      : core
+        ? [core[2]!, core[1]!, core[3]]
+        : [crd![1]!, undefined, crd![2]];
+    const verb =
+      { GET: name ? 'get' : 'list', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' }[method] ?? method.toLowerCase();
     if (!allowed(verb, resource)) return send(403, forbidden(verb, resource, name, namespace));
-    if (query.watch === 'true' || query.watch === '1') return send(405, status(405, 'MethodNotAllowed', 'watch is not supported by the test API server'));
+    if (query.watch === 'true' || query.watch === '1')
+      return send(405, status(405, 'MethodNotAllowed', 'watch is not supported by the test API server'));
 
     if (resource === 'namespaces') {
-      if (method !== 'GET') return send(405, status(405, 'MethodNotAllowed', `${method} is not supported on namespaces by the test API server`));
+      if (method !== 'GET')
+        return send(405, status(405, 'MethodNotAllowed', `${method} is not supported on namespaces by the test API server`));
       if (!name) return send(200, list('namespaces', undefined, query));
       const ns = store.get(key('namespaces', undefined, name));
       return ns ? send(200, ns) : send(404, notFound('namespaces', name));
@@ -542,8 +694,14 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
         const obj = parseYaml(body) as KubeObject;
         const objName = obj.metadata?.name as string;
         if (!namespaceExists(namespace!)) return send(404, namespaceMissing(namespace!));
-        if (store.has(key(resource, namespace, objName))) return send(409, status(409, 'AlreadyExists', `configmaps "${objName}" already exists`, { name: objName, kind: 'configmaps' }));
-        const created = storeConfigMap(namespace!, objName, recordUpdate(undefined, { ...obj, metadata: { ...obj.metadata, managedFields: undefined } }, fieldManager), undefined);
+        if (store.has(key(resource, namespace, objName)))
+          return send(409, status(409, 'AlreadyExists', `configmaps "${objName}" already exists`, { name: objName, kind: 'configmaps' }));
+        const created = storeConfigMap(
+          namespace!,
+          objName,
+          recordUpdate(undefined, { ...obj, metadata: { ...obj.metadata, managedFields: undefined } }, fieldManager),
+          undefined,
+        );
         return send(201, created);
       }
       return send(405, status(405, 'MethodNotAllowed', `${method} is not supported on ${path}`));
@@ -555,9 +713,14 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       case 'GET':
         return existing ? send(200, present(resource, existing)) : send(404, notFound(resource, name));
       case 'PATCH': {
-        if (resource !== 'configmaps') return send(415, status(415, 'UnsupportedMediaType', `the test API server patches only configmaps, not ${resource}`));
+        if (resource !== 'configmaps')
+          return send(415, status(415, 'UnsupportedMediaType', `the test API server patches only configmaps, not ${resource}`));
         if (contentType === 'application/apply-patch+yaml') {
-          if (!query.fieldManager) return send(422, status(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch'));
+          if (!query.fieldManager)
+            return send(
+              422,
+              status(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch'),
+            );
           if (!existing && !allowed('create', resource)) return send(403, forbidden('create', resource, name, namespace));
           if (!existing && !namespaceExists(namespace!)) return send(404, namespaceMissing(namespace!));
           const obj = parseYaml(body) as KubeObject;
@@ -570,13 +733,30 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
         let next: KubeObject;
         try {
           if (contentType === 'application/json-patch+json') next = jsonPatch(existing, JSON.parse(body) as KubeObject[]);
-          else if (contentType === 'application/merge-patch+json' || contentType === 'application/strategic-merge-patch+json') next = mergePatch(existing, JSON.parse(body)) as KubeObject;
-          else return send(415, status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`));
+          else if (contentType === 'application/merge-patch+json' || contentType === 'application/strategic-merge-patch+json')
+            next = mergePatch(existing, JSON.parse(body)) as KubeObject;
+          else
+            return send(
+              415,
+              status(
+                415,
+                'UnsupportedMediaType',
+                `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`,
+              ),
+            );
         } catch (error) {
           return send(422, status(422, 'Invalid', (error as Error).message));
         }
         if (String(next.metadata?.resourceVersion) !== String(existing.metadata.resourceVersion)) {
-          return send(409, status(409, 'Conflict', `Operation cannot be fulfilled on configmaps "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, kind: 'configmaps' }));
+          return send(
+            409,
+            status(
+              409,
+              'Conflict',
+              `Operation cannot be fulfilled on configmaps "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+              { name, kind: 'configmaps' },
+            ),
+          );
         }
         return send(200, storeConfigMap(namespace!, name, recordUpdate(existing, next, fieldManager), existing));
       }
@@ -584,13 +764,27 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
         if (resource !== 'configmaps') return send(405, status(405, 'MethodNotAllowed', `PUT is not supported on ${resource}`));
         if (!existing) return send(404, notFound(resource, name));
         const obj = parseYaml(body) as KubeObject;
-        return send(200, storeConfigMap(namespace!, name, recordUpdate(existing, { ...obj, metadata: { ...obj.metadata, managedFields: existing.metadata.managedFields } }, fieldManager), existing));
+        return send(
+          200,
+          storeConfigMap(
+            namespace!,
+            name,
+            recordUpdate(existing, { ...obj, metadata: { ...obj.metadata, managedFields: existing.metadata.managedFields } }, fieldManager),
+            existing,
+          ),
+        );
       }
       case 'DELETE': {
         if (!existing) return send(404, notFound(resource, name));
         if (resource === 'pods') return send(200, deletePod(existing));
         store.delete(k);
-        return send(200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, ...(RESOURCES.get(resource)?.group ? { group: TKR_GROUP } : {}), kind: resource, uid: existing.metadata.uid } });
+        return send(200, {
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Success',
+          details: { name, ...(RESOURCES.get(resource)?.group ? { group: TKR_GROUP } : {}), kind: resource, uid: existing.metadata.uid },
+        });
       }
     }
     return send(405, status(405, 'MethodNotAllowed', `${method} is not supported on ${path}`));
@@ -613,7 +807,9 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       requests
         .filter((r) => !DISCOVERY.test(r.path))
         .map((r) => {
-          const interesting = ['fieldManager', 'labelSelector', 'fieldSelector'].filter((q) => r.query[q] !== undefined).map((q) => `${q}=${r.query[q]}`);
+          const interesting = ['fieldManager', 'labelSelector', 'fieldSelector']
+            .filter((q) => r.query[q] !== undefined)
+            .map((q) => `${q}=${r.query[q]}`);
           return `${r.method} ${r.path}${interesting.length ? `?${interesting.join('&')}` : ''}`;
         }),
     clearRequests: () => {
@@ -623,7 +819,8 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     settled: async (boundMs) => {
       const deadline = Date.now() + boundMs;
       while (pendingStarts > 0) {
-        if (Date.now() > deadline) throw new Error(`the test API server still had ${pendingStarts} controller restarts pending after ${boundMs} ms`);
+        if (Date.now() > deadline)
+          throw new Error(`the test API server still had ${pendingStarts} controller restarts pending after ${boundMs} ms`);
         await sleep(50);
       }
     },

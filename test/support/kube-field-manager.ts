@@ -80,7 +80,11 @@ function fromFieldsV1(raw: unknown): Set<string> {
   };
   walk(raw, []);
   // Only leaves of the owned maps count (a lone `f:labels` with `.` is ownership of the map, not a leaf).
-  return new Set([...out].filter((k) => MAPS.some((m) => (JSON.parse(k) as string[]).length === m.length + 1 && m.every((p, i) => (JSON.parse(k) as string[])[i] === p))));
+  return new Set(
+    [...out].filter((k) =>
+      MAPS.some((m) => (JSON.parse(k) as string[]).length === m.length + 1 && m.every((p, i) => (JSON.parse(k) as string[])[i] === p)),
+    ),
+  );
 }
 
 export function entriesFromObject(managedFields: unknown): FieldEntry[] {
@@ -97,7 +101,14 @@ export function entriesFromObject(managedFields: unknown): FieldEntry[] {
 export function entriesToObject(entries: FieldEntry[]): KubeObject[] {
   return entries
     .filter((e) => e.fields.size > 0)
-    .map((e) => ({ manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, time: e.time, fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(e.fields, e.operation) }));
+    .map((e) => ({
+      manager: e.manager,
+      operation: e.operation,
+      apiVersion: e.apiVersion,
+      time: e.time,
+      fieldsType: 'FieldsV1',
+      fieldsV1: toFieldsV1(e.fields, e.operation),
+    }));
 }
 
 /** The body of a 409 apply conflict, worded as the API server words it. */
@@ -107,7 +118,8 @@ export function conflictStatus(conflicts: FieldConflict[]): KubeObject {
     message = `Apply failed with 1 conflict: conflict with ${printManager(conflicts[0]!.manager)}: ${printPath(conflicts[0]!.path)}`;
   } else {
     const byManager = new Map<string, string[]>();
-    for (const c of conflicts) byManager.set(printManager(c.manager), [...(byManager.get(printManager(c.manager)) ?? []), printPath(c.path)]);
+    for (const c of conflicts)
+      byManager.set(printManager(c.manager), [...(byManager.get(printManager(c.manager)) ?? []), printPath(c.path)]);
     const parts = [...byManager.keys()].sort().flatMap((m) => [`conflicts with ${m}:`, ...byManager.get(m)!.map((p) => `- ${p}`)]);
     message = `Apply failed with ${conflicts.length} conflicts: ${parts.join('\n')}`;
   }
@@ -118,7 +130,13 @@ export function conflictStatus(conflicts: FieldConflict[]): KubeObject {
     status: 'Failure',
     message,
     reason: 'Conflict',
-    details: { causes: conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${printManager(c.manager)}`, field: printPath(c.path) })) },
+    details: {
+      causes: conflicts.map((c) => ({
+        reason: 'FieldManagerConflict',
+        message: `conflict with ${printManager(c.manager)}`,
+        field: printPath(c.path),
+      })),
+    },
     code: 409,
   };
 }
@@ -161,10 +179,12 @@ export function serverSideApply(existing: KubeObject | undefined, body: KubeObje
   for (const e of entries) {
     if (e === mine) continue;
     for (const key of e.fields) {
-      if (applied.has(key) && JSON.stringify(valueAt(existing, key)) !== JSON.stringify(valueAt(body, key))) conflicts.push({ manager: e, path: JSON.parse(key) as string[] });
+      if (applied.has(key) && JSON.stringify(valueAt(existing, key)) !== JSON.stringify(valueAt(body, key)))
+        conflicts.push({ manager: e, path: JSON.parse(key) as string[] });
     }
   }
-  if (conflicts.length > 0 && !force) return { ok: false, conflicts: conflicts.sort((a, b) => printPath(a.path).localeCompare(printPath(b.path))) };
+  if (conflicts.length > 0 && !force)
+    return { ok: false, conflicts: conflicts.sort((a, b) => printPath(a.path).localeCompare(printPath(b.path))) };
   for (const c of conflicts) c.manager.fields.delete(JSON.stringify(c.path));
 
   const next = JSON.parse(JSON.stringify(existing ?? { metadata: {} })) as KubeObject;
@@ -174,7 +194,10 @@ export function serverSideApply(existing: KubeObject | undefined, body: KubeObje
   for (const key of applied) setAt(next, JSON.parse(key) as string[], valueAt(body, key));
   const entry: FieldEntry = { manager, operation: 'Apply', apiVersion: String(body.apiVersion ?? 'v1'), time: now(), fields: applied };
   const nextEntries = mine ? entries.map((e) => (e === mine ? entry : e)) : [...entries, entry];
-  const changed = !existing || content(existing) !== content(next) || ownership(entriesFromObject(existing.metadata?.managedFields)) !== ownership(nextEntries);
+  const changed =
+    !existing ||
+    content(existing) !== content(next) ||
+    ownership(entriesFromObject(existing.metadata?.managedFields)) !== ownership(nextEntries);
   next.metadata.managedFields = changed ? entriesToObject(nextEntries) : existing!.metadata.managedFields;
   return { ok: true, obj: next, changed };
 }

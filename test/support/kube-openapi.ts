@@ -29,7 +29,11 @@ export function openApiV3(prefix: string, resources: OpenApiResource[], serverVe
         operationId: `patch${r.kind}`,
         'x-kubernetes-action': 'patch',
         'x-kubernetes-group-version-kind': { group: r.group, version: r.version, kind: r.kind },
-        parameters: patchParams(true).map((name) => ({ name, in: 'query', schema: name === 'force' ? { type: 'boolean', uniqueItems: true } : { type: 'string', uniqueItems: true } })),
+        parameters: patchParams(true).map((name) => ({
+          name,
+          in: 'query',
+          schema: name === 'force' ? { type: 'boolean', uniqueItems: true } : { type: 'string', uniqueItems: true },
+        })),
         responses: { '200': { description: 'OK' } },
       },
     };
@@ -43,16 +47,23 @@ export function openApiV3(prefix: string, resources: OpenApiResource[], serverVe
  * Parameter.non_body_parameter=2; NonBodyParameter.query_parameter_sub_schema=3; QueryParameterSubSchema required=1
  * in=2 name=4 type=6 unique_items=20; NamedAny name=1 value=2; Any.yaml=2; Info title=1 version=2).
  */
-export function openApiV2Protobuf(resources: { prefix: string; resource: OpenApiResource }[], serverVersion: string, fieldValidation: boolean): Buffer {
+export function openApiV2Protobuf(
+  resources: { prefix: string; resource: OpenApiResource }[],
+  serverVersion: string,
+  fieldValidation: boolean,
+): Buffer {
   const paths = resources.map(({ prefix, resource: r }) => {
-    const params = patchParams(fieldValidation).map((name) =>
-    {
+    const params = patchParams(fieldValidation).map((name) => {
       const query = message(field(2, 'query'), field(4, name), field(6, name === 'force' ? 'boolean' : 'string'), boolField(20, true));
       // ParametersItem.parameter → Parameter.non_body_parameter → NonBodyParameter.query_parameter_sub_schema
       return field(8, message(field(1, message(field(2, message(field(3, query)))))));
     });
     const gvk = `group: "${r.group}"\nkind: ${r.kind}\nversion: ${r.version}\n`;
-    const operation = message(field(5, `patch${r.kind}`), ...params, field(13, message(field(1, 'x-kubernetes-group-version-kind'), field(2, message(field(2, gvk))))));
+    const operation = message(
+      field(5, `patch${r.kind}`),
+      ...params,
+      field(13, message(field(1, 'x-kubernetes-group-version-kind'), field(2, message(field(2, gvk))))),
+    );
     return field(2, message(field(1, resourcePath(prefix, r)), field(2, message(field(8, operation)))));
   });
   return message(field(1, '2.0'), field(2, message(field(1, 'Kubernetes'), field(2, serverVersion))), field(8, message(...paths)));

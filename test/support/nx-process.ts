@@ -48,7 +48,12 @@ function nxBin(root: string): string {
  * Starts `nx <args> --outputStyle=static` in the workspace. With `detached`, Nx leads its own process group, so
  * `process.kill(-pid, signal)` reaches Nx and every process it started, like Ctrl-C in a terminal.
  */
-export function spawnNx(ws: TempWorkspace, args: string[], extraEnv: Record<string, string | undefined> = {}, options: { detached?: boolean } = {}): NxProcess {
+export function spawnNx(
+  ws: TempWorkspace,
+  args: string[],
+  extraEnv: Record<string, string | undefined> = {},
+  options: { detached?: boolean } = {},
+): NxProcess {
   const child = spawn(process.execPath, [nxBin(ws.root), ...args, '--outputStyle=static'], {
     cwd: ws.root,
     env: nxEnvironment(ws, extraEnv),
@@ -61,7 +66,9 @@ export function spawnNx(ws: TempWorkspace, args: string[], extraEnv: Record<stri
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const done = new Promise<NxExit>((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout: stripAnsi(stdout), stderr: stripAnsi(stderr), endedAt: Date.now() }));
+    child.on('close', (code, signal) =>
+      resolve({ code, signal, stdout: stripAnsi(stdout), stderr: stripAnsi(stderr), endedAt: Date.now() }),
+    );
   });
   return { child, pid: child.pid!, done };
 }

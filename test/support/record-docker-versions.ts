@@ -7,5 +7,7 @@ export function setup(): void {
   const r = spawnSync('docker', ['version', '--format', '{{.Client.Version}} {{.Server.Version}}'], { encoding: 'utf8', timeout: 15_000 });
   const [client = '?', engine = '?'] = (r.stdout ?? '').trim().split(' ');
   const others = process.env.KILN_E2E_DOCKER_CLIENTS ?? '(KILN_E2E_DOCKER_CLIENTS unset: only the client on PATH)';
-  console.info(`e2e: docker client ${client} at ${which}, engine ${engine} (DOCKER_HOST=${process.env.DOCKER_HOST ?? 'default'}); clients exercised: ${others}`);
+  console.info(
+    `e2e: docker client ${client} at ${which}, engine ${engine} (DOCKER_HOST=${process.env.DOCKER_HOST ?? 'default'}); clients exercised: ${others}`,
+  );
 }

@@ -12,7 +12,10 @@ function run(group) {
       env: { ...process.env, KILN_E2E_GROUP: group },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    for (const [stream, sink] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
+    for (const [stream, sink] of [
+      [child.stdout, process.stdout],
+      [child.stderr, process.stderr],
+    ]) {
       createInterface({ input: stream }).on('line', (line) => sink.write(`[e2e:${group}] ${line}\n`));
     }
     child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));

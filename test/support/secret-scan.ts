@@ -20,7 +20,10 @@ export function secretsIn(text: string, secrets: Secrets, label: string): string
 function filesUnder(path: string): string[] {
   if (!existsSync(path)) return [];
   const stat = lstatSync(path);
-  if (stat.isDirectory()) return readdirSync(path).sort().flatMap((entry) => filesUnder(join(path, entry)));
+  if (stat.isDirectory())
+    return readdirSync(path)
+      .sort()
+      .flatMap((entry) => filesUnder(join(path, entry)));
   return stat.isFile() ? [path] : [];
 }
 

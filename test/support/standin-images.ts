@@ -3,7 +3,18 @@
 // is reachable in tests); sources live in test/standins/ (image-builder/make.sh says what the builder checks).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { loadCatalog } from '@kiln/catalog';
@@ -102,7 +113,17 @@ function bundleRootfs(dir: string): void {
   mkdirSync(content);
   writeFileSync(join(content, 'README'), 'kiln stand-in: not a real containerd archive\n');
   mkdirSync(join(dir, 'srv', 'files', 'containerd'));
-  const tar = spawnSync('tar', ['--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '-C', content, '-cf', join(dir, 'srv', 'files', 'containerd', CONTAINERD_TAR), 'README']);
+  const tar = spawnSync('tar', [
+    '--mtime=@0',
+    '--owner=0',
+    '--group=0',
+    '--numeric-owner',
+    '-C',
+    content,
+    '-cf',
+    join(dir, 'srv', 'files', 'containerd', CONTAINERD_TAR),
+    'README',
+  ]);
   if (tar.status !== 0) throw new Error(`tar failed: ${tar.stderr}`);
   rmSync(content, { recursive: true });
 }
@@ -131,7 +152,11 @@ function dockerImport(dir: string, name: string, changes: string[]): Promise<voi
   const first = spawnSync('tar', [...root, '--exclude', BUILDER_HOME, '-cf', archive, '.'], { encoding: 'utf8' });
   if (first.status !== 0) throw new Error(`tar failed: ${first.stderr}`);
   if (home) {
-    const owned = spawnSync('tar', ['--owner=1000', '--group=1000', '--numeric-owner', '--mtime=@0', '-C', dir, '-rf', archive, BUILDER_HOME], { encoding: 'utf8' });
+    const owned = spawnSync(
+      'tar',
+      ['--owner=1000', '--group=1000', '--numeric-owner', '--mtime=@0', '-C', dir, '-rf', archive, BUILDER_HOME],
+      { encoding: 'utf8' },
+    );
     if (owned.status !== 0) throw new Error(`tar failed: ${owned.stderr}`);
   }
   return new Promise((done, failed) => {
@@ -165,7 +190,12 @@ export async function buildStandinImages(request: StandinRequest): Promise<strin
     {
       names: request.bundleImages,
       rootfs: bundleRootfs,
-      changes: [label, `LABEL ${STANDIN_LABEL}.role=linux-resource-bundle`, 'EXPOSE 3000', 'CMD ["/bin/busybox","httpd","-f","-p","3000","-h","/srv"]'],
+      changes: [
+        label,
+        `LABEL ${STANDIN_LABEL}.role=linux-resource-bundle`,
+        'EXPOSE 3000',
+        'CMD ["/bin/busybox","httpd","-f","-p","3000","-h","/srv"]',
+      ],
     },
     {
       names: request.builderImages,
@@ -207,4 +237,3 @@ export async function buildStandinImages(request: StandinRequest): Promise<strin
 export function ensureCatalogStandins(): Promise<string[]> {
   return buildStandinImages(catalogImageNames());
 }
-

@@ -94,7 +94,10 @@ export function ovfDescriptor(name: string, version: string): string {
 
 /** Writes a real (tiny) OVA with the system tar: .ovf first, then the manifest and the disk. Returns its path. */
 export function writeOva(ws: UploadWorkspace, rel: string, version: string): string {
-  const name = rel.split('/').pop()!.replace(/\.ova$/, '');
+  const name = rel
+    .split('/')
+    .pop()!
+    .replace(/\.ova$/, '');
   const staging = mkdtempSync(join(tmpdir(), 'kiln-ova-'));
   const ovf = ovfDescriptor(name, version);
   const disk = Buffer.alloc(512, 7);
@@ -103,7 +106,9 @@ export function writeOva(ws: UploadWorkspace, rel: string, version: string): str
   writeFileSync(join(staging, `${name}-disk1.vmdk`), disk);
   writeFileSync(join(staging, `${name}.mf`), `SHA256(${name}.ovf)= ${sha(ovf)}\nSHA256(${name}-disk1.vmdk)= ${sha(disk)}\n`);
   mkdirSync(dirname(join(ws.root, rel)), { recursive: true });
-  const r = spawnSync('tar', ['-cf', join(ws.root, rel), '-C', staging, `${name}.ovf`, `${name}.mf`, `${name}-disk1.vmdk`], { encoding: 'utf8' });
+  const r = spawnSync('tar', ['-cf', join(ws.root, rel), '-C', staging, `${name}.ovf`, `${name}.mf`, `${name}-disk1.vmdk`], {
+    encoding: 'utf8',
+  });
   rmSync(staging, { recursive: true, force: true });
   if (r.status !== 0) throw new Error(`tar failed: ${r.stderr}`);
   return rel;
@@ -123,7 +128,13 @@ export interface ArtifactInit {
 /** Writes dist/images/<image>/build/artifact.json as the build target would. */
 export function writeArtifact(ws: UploadWorkspace, a: ArtifactInit): void {
   const ova = a.ova
-    ? { path: a.ova, sha256: createHash('sha256').update(readFileSync(join(ws.root, a.ova))).digest('hex'), size: statSync(join(ws.root, a.ova)).size }
+    ? {
+        path: a.ova,
+        sha256: createHash('sha256')
+          .update(readFileSync(join(ws.root, a.ova)))
+          .digest('hex'),
+        size: statSync(join(ws.root, a.ova)).size,
+      }
     : undefined;
   const record = {
     image: a.image,

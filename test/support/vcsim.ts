@@ -30,12 +30,17 @@ export class Vcsim {
 
   /** Starts vcsim on 127.0.0.1:0 (it picks a free port and prints it) and polls /about until it answers (30 s bound). */
   async start(): Promise<void> {
-    const child = spawn('vcsim', ['-l', '127.0.0.1:0', '-username', this.username, '-password', this.password], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('vcsim', ['-l', '127.0.0.1:0', '-username', this.username, '-password', this.password], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     let output = '';
     const deadline = Date.now() + START_BOUND_MS;
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`vcsim printed no GOVC_URL within ${START_BOUND_MS / 1000} s: ${output}`)), START_BOUND_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`vcsim printed no GOVC_URL within ${START_BOUND_MS / 1000} s: ${output}`)),
+        START_BOUND_MS,
+      );
       const onData = (d: Buffer) => {
         output += d.toString();
         const m = /GOVC_URL=https:\/\/[^@\s]*@([^\s/]+)\/sdk/.exec(output);
@@ -70,7 +75,13 @@ export class Vcsim {
 
   /** GOVC_* for a direct govc call (tests' own checks), with a session that is not persisted. */
   govcEnv(): Record<string, string> {
-    return { GOVC_URL: this.url, GOVC_USERNAME: this.username, GOVC_PASSWORD: this.password, GOVC_INSECURE: '1', GOVC_PERSIST_SESSION: 'false' };
+    return {
+      GOVC_URL: this.url,
+      GOVC_USERNAME: this.username,
+      GOVC_PASSWORD: this.password,
+      GOVC_INSECURE: '1',
+      GOVC_PERSIST_SESSION: 'false',
+    };
   }
 
   /** Runs the real govc against this vcsim (for the tests' own checks, not Kiln's calls). */

@@ -20,9 +20,23 @@ const require = createRequire(import.meta.url);
 // ---------------------------------------------------------------------------------------------- options
 
 function parseOptions(argv) {
-  const opts = { images: [100, 1000], quick: false, skipUnbatched: false, unbatchedSubset: 100, processSubset: 20, planSubset: 10, runs: 3, keep: false };
+  const opts = {
+    images: [100, 1000],
+    quick: false,
+    skipUnbatched: false,
+    unbatchedSubset: 100,
+    processSubset: 20,
+    planSubset: 10,
+    runs: 3,
+    keep: false,
+  };
   const given = new Set();
-  const numeric = { '--unbatched-subset': 'unbatchedSubset', '--process-subset': 'processSubset', '--plan-subset': 'planSubset', '--runs': 'runs' };
+  const numeric = {
+    '--unbatched-subset': 'unbatchedSubset',
+    '--process-subset': 'processSubset',
+    '--plan-subset': 'planSubset',
+    '--runs': 'runs',
+  };
   const positive = (flag, raw) => {
     const n = Number(raw);
     if (!Number.isInteger(n) || n < 1) usage(`${flag} needs a positive integer (got ${raw})`);
@@ -35,7 +49,9 @@ function parseOptions(argv) {
     else if (flag === '--keep') opts.keep = true;
     else if (flag === '--images') {
       const raw = inline ?? argv[++i];
-      opts.images = String(raw).split(',').map((x) => positive(flag, x));
+      opts.images = String(raw)
+        .split(',')
+        .map((x) => positive(flag, x));
       given.add('images');
     } else if (numeric[flag]) {
       opts[numeric[flag]] = positive(flag, inline ?? argv[++i]);
@@ -50,7 +66,9 @@ function parseOptions(argv) {
 }
 
 function usage(problem) {
-  console.error(`bench: ${problem}\nusage: node tools/scripts/bench.mjs [--images N[,N…]] [--quick] [--skip-unbatched] [--unbatched-subset M] [--process-subset P] [--plan-subset Q] [--runs R] [--keep]`);
+  console.error(
+    `bench: ${problem}\nusage: node tools/scripts/bench.mjs [--images N[,N…]] [--quick] [--skip-unbatched] [--unbatched-subset M] [--process-subset P] [--plan-subset Q] [--runs R] [--keep]`,
+  );
   process.exit(2);
 }
 
@@ -121,7 +139,15 @@ async function createWorkspace(label) {
   const cacheDir = join(root, 'nx-cache');
   const dataDir = join(root, 'nx-data');
   // Both Kiln and the floor run with NX_ISOLATE_PLUGINS=false (Kiln's workspace .env).
-  const env = { ...withoutNxEnv(process.env), NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_ISOLATE_PLUGINS: 'false', NX_CACHE_DIRECTORY: cacheDir, NX_WORKSPACE_DATA_DIRECTORY: dataDir };
+  const env = {
+    ...withoutNxEnv(process.env),
+    NX_DAEMON: 'false',
+    NX_NO_CLOUD: 'true',
+    NX_TUI: 'false',
+    NX_ISOLATE_PLUGINS: 'false',
+    NX_CACHE_DIRECTORY: cacheDir,
+    NX_WORKSPACE_DATA_DIRECTORY: dataDir,
+  };
   delete env.KILN_NOW;
   return { label, root, ws, cacheDir, dataDir, env };
 }
@@ -147,9 +173,14 @@ function sampleImages(ws) {
 /** Every Kiln spec file of a workspace (what the plugin's createNodes glob matches). */
 function specFiles(ws) {
   const out = [];
-  for (const [dir, file] of [['images', 'image.yaml'], ['tkrs', 'tkr.yaml'], ['clusters', 'cluster.yaml']]) {
+  for (const [dir, file] of [
+    ['images', 'image.yaml'],
+    ['tkrs', 'tkr.yaml'],
+    ['clusters', 'cluster.yaml'],
+  ]) {
     if (!existsSync(join(ws, dir))) continue;
-    for (const d of readdirSync(join(ws, dir), { withFileTypes: true })) if (d.isDirectory() && existsSync(join(ws, dir, d.name, file))) out.push(`${dir}/${d.name}/${file}`);
+    for (const d of readdirSync(join(ws, dir), { withFileTypes: true }))
+      if (d.isDirectory() && existsSync(join(ws, dir, d.name, file))) out.push(`${dir}/${d.name}/${file}`);
   }
   return out.sort();
 }
@@ -199,7 +230,10 @@ function benchImage(sample, i) {
 /** Writes images/bench-<i>/image.yaml for i < count into each workspace (the same files in all of them). */
 function generateImages(workspaces, count) {
   const ws0 = workspaces[0].ws;
-  const samples = sampleImages(ws0).map((name) => ({ name, spec: parseYaml(readFileSync(join(ws0, 'images', name, 'image.yaml'), 'utf8')) }));
+  const samples = sampleImages(ws0).map((name) => ({
+    name,
+    spec: parseYaml(readFileSync(join(ws0, 'images', name, 'image.yaml'), 'utf8')),
+  }));
   const names = [];
   for (let i = 0; i < count; i++) {
     const sample = samples[i % samples.length];
@@ -237,11 +271,16 @@ function floorTarget(project, targetName, target) {
   // A shell line per task that writes the same files Kiln's task wrote (copied from Kiln's workspace into
   // bench-outputs/ after its cold run), so a cache hit restores the same bytes in both; render-config's `node`
   // configuration runs one node process per task instead (the baseline of the cold render row).
-  const command = (outputPath, id) => (outputPath ? `mkdir -p ${outputPath} && cp -R ${FLOOR_OUTPUTS}/${outputPath}/. ${outputPath}/` : `echo ${id}`);
+  const command = (outputPath, id) =>
+    outputPath ? `mkdir -p ${outputPath} && cp -R ${FLOOR_OUTPUTS}/${outputPath}/. ${outputPath}/` : `echo ${id}`;
   const out = {
     executor: 'nx:run-commands',
     cache: target.cache,
-    options: { outputPath: target.options?.outputPath, command: command(target.options?.outputPath, `${project}:${targetName}`), forwardAllArgs: false },
+    options: {
+      outputPath: target.options?.outputPath,
+      command: command(target.options?.outputPath, `${project}:${targetName}`),
+      forwardAllArgs: false,
+    },
   };
   for (const key of ['inputs', 'outputs', 'dependsOn']) if (target[key]) out[key] = target[key];
   if (target.configurations) {
@@ -253,7 +292,10 @@ function floorTarget(project, targetName, target) {
     );
   }
   if (targetName === 'render-config') {
-    out.configurations = { ...out.configurations, node: { command: `node bench-floor-task.cjs ${target.options.outputPath} ${project}:${targetName}:node` } };
+    out.configurations = {
+      ...out.configurations,
+      node: { command: `node bench-floor-task.cjs ${target.options.outputPath} ${project}:${targetName}:node` },
+    };
   }
   return out;
 }
@@ -275,7 +317,14 @@ async function makeFloor(w) {
   for (const p of Object.values(projects)) {
     const implicit = deps.filter((d) => d.source === p.name).map((d) => d.target);
     const targets = Object.fromEntries(Object.entries(p.targets).map(([t, target]) => [t, floorTarget(p.name, t, target)]));
-    const json = { name: p.name, root: p.root, tags: p.tags, projectType: p.projectType, targets, ...(implicit.length ? { implicitDependencies: implicit } : {}) };
+    const json = {
+      name: p.name,
+      root: p.root,
+      tags: p.tags,
+      projectType: p.projectType,
+      targets,
+      ...(implicit.length ? { implicitDependencies: implicit } : {}),
+    };
     writeFileSync(join(w.ws, p.root, 'project.json'), JSON.stringify(json, null, 2) + '\n');
   }
   return Object.keys(projects).length;
@@ -289,7 +338,11 @@ function nx(w, args, extraEnv = {}) {
 
 /** Runs nx under GNU time and returns its result plus the peak resident memory (KiB) of the Nx process. */
 async function nxWithRss(w, args, extraEnv = {}) {
-  const p = await $({ cwd: w.ws, env: { ...w.env, ...extraEnv }, quiet: true })`/usr/bin/time -f ${'kiln-bench-rss=%M'} node node_modules/nx/dist/bin/nx.js ${args}`;
+  const p = await $({
+    cwd: w.ws,
+    env: { ...w.env, ...extraEnv },
+    quiet: true,
+  })`/usr/bin/time -f ${'kiln-bench-rss=%M'} node node_modules/nx/dist/bin/nx.js ${args}`;
   const m = p.stderr.match(/kiln-bench-rss=(\d+)/);
   return { stdout: p.stdout, rssKiB: m ? Number(m[1]) : null };
 }
@@ -311,7 +364,14 @@ function resetCold(w) {
   };
 }
 
-const runMany = (targets, projects, extra = []) => ['run-many', '-t', ...targets, `--projects=${projects}`, '--outputStyle=static', ...extra];
+const runMany = (targets, projects, extra = []) => [
+  'run-many',
+  '-t',
+  ...targets,
+  `--projects=${projects}`,
+  '--outputStyle=static',
+  ...extra,
+];
 
 /** "Nx read the output from the cache instead of running the command for X out of Y tasks." */
 function cachedTasks(output) {
@@ -334,7 +394,11 @@ function renderedConfigs(ws, names) {
     if (!existsSync(dir)) continue;
     found++;
     const h = createHash('sha256');
-    for (const file of readdirSync(dir).sort()) h.update(file).update('\0').update(readFileSync(join(dir, file))).update('\0');
+    for (const file of readdirSync(dir).sort())
+      h.update(file)
+        .update('\0')
+        .update(readFileSync(join(dir, file)))
+        .update('\0');
     digests.add(h.digest('hex'));
   }
   return { found, distinct: digests.size };
@@ -373,9 +437,14 @@ async function coldRun(w, targets, projects, opts, extra, label, runs = opts.run
 
 /** The same cached run-many in Kiln's workspace and the floor's, interleaved; both must be all cache hits. */
 async function cachedPair(kiln, floor, targets, projects, opts, extra, label) {
-  const r = await paired({ kiln: () => nx(kiln, runMany(targets, projects, extra)), floor: () => nx(floor, runMany(targets, projects, extra)) }, opts.runs);
+  const r = await paired(
+    { kiln: () => nx(kiln, runMany(targets, projects, extra)), floor: () => nx(floor, runMany(targets, projects, extra)) },
+    opts.runs,
+  );
   const counts = { kiln: cachedTasks(r.kiln.last.stdout), floor: cachedTasks(r.floor.last.stdout) };
-  log(`${label}: Kiln ${ms(r.kiln.medianMs)} (${counts.kiln.cached}/${counts.kiln.tasks} cached), floor ${ms(r.floor.medianMs)} (${counts.floor.cached}/${counts.floor.tasks} cached)`);
+  log(
+    `${label}: Kiln ${ms(r.kiln.medianMs)} (${counts.kiln.cached}/${counts.kiln.tasks} cached), floor ${ms(r.floor.medianMs)} (${counts.floor.cached}/${counts.floor.tasks} cached)`,
+  );
   return { kiln: { ...strip(r.kiln), ...counts.kiln }, floor: { ...strip(r.floor), ...counts.floor } };
 }
 
@@ -383,8 +452,17 @@ async function inProcessRenders(w, names, opts) {
   const r = await measure(() => renderChild(w, 'dist/bench-inproc', names), { runs: opts.runs, budgetMs: 30_000 });
   const perRender = r.medianMs / names.length;
   const loopPerRender = r.last.renderMs / names.length;
-  log(`in-process renders: ${names.length} in ${ms(r.medianMs)} (${ms(perRender)}/render; load ${ms(r.last.loadMs)}, loop ${ms(loopPerRender)}/render)`);
-  return { renders: names.length, ...strip(r), perRenderMs: round(perRender, 2), loadMs: round(r.last.loadMs), loopMs: round(r.last.renderMs), loopPerRenderMs: round(loopPerRender, 2) };
+  log(
+    `in-process renders: ${names.length} in ${ms(r.medianMs)} (${ms(perRender)}/render; load ${ms(r.last.loadMs)}, loop ${ms(loopPerRender)}/render)`,
+  );
+  return {
+    renders: names.length,
+    ...strip(r),
+    perRenderMs: round(perRender, 2),
+    loadMs: round(r.last.loadMs),
+    loopMs: round(r.last.renderMs),
+    loopPerRenderMs: round(loopPerRender, 2),
+  };
 }
 
 async function perProcessRenders(w, names) {
@@ -416,7 +494,13 @@ function row(id, measurement, value, baseline, unit, goal = '') {
 }
 
 function tableLines(rows) {
-  const cells = rows.map((r) => [r.measurement, fmt(r.value, r.unit), fmt(r.baseline, r.unit), r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`, r.goal || '—']);
+  const cells = rows.map((r) => [
+    r.measurement,
+    fmt(r.value, r.unit),
+    fmt(r.baseline, r.unit),
+    r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`,
+    r.goal || '—',
+  ]);
   const head = ['measurement', 'value', 'baseline', 'ratio', 'goal'];
   const widths = head.map((h, c) => Math.max(h.length, ...cells.map((line) => line[c].length)));
   const line = (cols) => cols.map((col, c) => (c === 0 || c === 4 ? col.padEnd(widths[c]) : col.padStart(widths[c]))).join('  ');
@@ -428,7 +512,10 @@ function markdownTable(rows) {
   return [
     '| measurement | value | baseline | ratio | goal |',
     '|---|---:|---:|---:|---|',
-    ...rows.map((r) => `| ${esc(r.measurement)} | ${fmt(r.value, r.unit)} | ${fmt(r.baseline, r.unit)} | ${r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`} | ${esc(r.goal || '—')} |`),
+    ...rows.map(
+      (r) =>
+        `| ${esc(r.measurement)} | ${fmt(r.value, r.unit)} | ${fmt(r.baseline, r.unit)} | ${r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`} | ${esc(r.goal || '—')} |`,
+    ),
   ].join('\n');
 }
 
@@ -457,13 +544,23 @@ async function benchSize(count, opts, samples, workspaces) {
     opts.runs,
   );
   const projects = await projectCount(kiln);
-  log(`nx show projects (${projects} projects): Kiln ${ms(show.kiln.medianMs)} ${show.kiln.medianRssMiB} MiB, floor ${ms(show.floor.medianMs)} ${show.floor.medianRssMiB} MiB, Kiln isolated ${ms(show.kilnIsolated.medianMs)}`);
+  log(
+    `nx show projects (${projects} projects): Kiln ${ms(show.kiln.medianMs)} ${show.kiln.medianRssMiB} MiB, floor ${ms(show.floor.medianMs)} ${show.floor.medianRssMiB} MiB, Kiln isolated ${ms(show.kilnIsolated.medianMs)}`,
+  );
 
   // 2. Affected: one generated image edited → exactly that project.
   const edited = names[Math.min(3, names.length - 1)];
-  writeFileSync(join(kiln.ws, 'images', edited, 'image.yaml'), readFileSync(join(kiln.ws, 'images', edited, 'image.yaml'), 'utf8') + '# edited\n');
-  const affected = (await nx(kiln, ['show', 'projects', '--affected', `--files=images/${edited}/image.yaml`])).stdout.split('\n').filter(Boolean);
-  writeFileSync(join(kiln.ws, 'images', edited, 'image.yaml'), readFileSync(join(kiln.ws, 'images', edited, 'image.yaml'), 'utf8').replace(/# edited\n$/, ''));
+  writeFileSync(
+    join(kiln.ws, 'images', edited, 'image.yaml'),
+    readFileSync(join(kiln.ws, 'images', edited, 'image.yaml'), 'utf8') + '# edited\n',
+  );
+  const affected = (await nx(kiln, ['show', 'projects', '--affected', `--files=images/${edited}/image.yaml`])).stdout
+    .split('\n')
+    .filter(Boolean);
+  writeFileSync(
+    join(kiln.ws, 'images', edited, 'image.yaml'),
+    readFileSync(join(kiln.ws, 'images', edited, 'image.yaml'), 'utf8').replace(/# edited\n$/, ''),
+  );
   log(`affected by editing images/${edited}/image.yaml: ${affected.join(', ')}`);
 
   // 3. render-config: cold batch (Kiln), cold one node process per task (floor), then cached, paired.
@@ -471,28 +568,67 @@ async function benchSize(count, opts, samples, workspaces) {
   const rendered = renderedConfigs(kiln.ws, names);
   log(`rendered ${rendered.found}/${names.length} config folders, ${rendered.distinct} distinct`);
   shareOutputs(kiln, floor, 'dist/images');
-  const floorCold = await coldRun(floor, ['render-config'], subset.join(','), opts, ['-c', 'node'], `cold render-config, one node process per task, ${subset.length}`, 1);
+  const floorCold = await coldRun(
+    floor,
+    ['render-config'],
+    subset.join(','),
+    opts,
+    ['-c', 'node'],
+    `cold render-config, one node process per task, ${subset.length}`,
+    1,
+  );
   await nx(floor, runMany(['render-config'], all)); // fills the floor's cache, untimed
   const warm = await cachedPair(kiln, floor, ['render-config'], all, opts, [], 'cached render-config');
 
   let unbatched = null;
   let batchedSubset = null;
   if (!opts.skipUnbatched) {
-    unbatched = await coldRun(kiln, ['render-config'], subset.join(','), opts, ['--batch=false'], `cold render-config --batch=false, ${subset.length}`, 1);
-    batchedSubset = subset.length === names.length ? coldBatch : await coldRun(kiln, ['render-config'], subset.join(','), opts, [], `cold render-config batch, ${subset.length}`);
+    unbatched = await coldRun(
+      kiln,
+      ['render-config'],
+      subset.join(','),
+      opts,
+      ['--batch=false'],
+      `cold render-config --batch=false, ${subset.length}`,
+      1,
+    );
+    batchedSubset =
+      subset.length === names.length
+        ? coldBatch
+        : await coldRun(kiln, ['render-config'], subset.join(','), opts, [], `cold render-config batch, ${subset.length}`);
   }
 
   // 4. build -c plan: cold (Kiln), then cached, paired with the floor's cached run of the same tasks.
   const planBuildCold = await coldRun(kiln, ['build'], all, opts, ['-c', 'plan'], 'cold build -c plan', 1);
   shareOutputs(kiln, floor, 'dist/plan'); // before the next cold run wipes dist/
-  const planBuildUnbatched = opts.skipUnbatched ? null : await coldRun(kiln, ['build'], planSubset.join(','), opts, ['-c', 'plan', '--batch=false'], `cold build -c plan --batch=false, ${planSubset.length} images`, 1);
+  const planBuildUnbatched = opts.skipUnbatched
+    ? null
+    : await coldRun(
+        kiln,
+        ['build'],
+        planSubset.join(','),
+        opts,
+        ['-c', 'plan', '--batch=false'],
+        `cold build -c plan --batch=false, ${planSubset.length} images`,
+        1,
+      );
   await nx(floor, runMany(['build'], all, ['-c', 'plan'])); // fills the floor's cache, untimed
   const planBuildCached = await cachedPair(kiln, floor, ['build'], all, opts, ['-c', 'plan'], 'cached build -c plan');
 
   // 5. The README's main job in plan mode, cold: batch (Kiln's default) vs one process per task, per task.
   const mainTargets = ['upload', 'gen-cluster-config'];
   const mainCold = await coldRun(kiln, mainTargets, all, opts, ['-c', 'plan'], 'cold main job -c plan', 1);
-  const mainUnbatched = opts.skipUnbatched ? null : await coldRun(kiln, mainTargets, planSubset.join(','), opts, ['-c', 'plan', '--batch=false'], `cold main job -c plan --batch=false, ${planSubset.length} images`, 1);
+  const mainUnbatched = opts.skipUnbatched
+    ? null
+    : await coldRun(
+        kiln,
+        mainTargets,
+        planSubset.join(','),
+        opts,
+        ['-c', 'plan', '--batch=false'],
+        `cold main job -c plan --batch=false, ${planSubset.length} images`,
+        1,
+      );
 
   // 6. renderConfigStep throughput (library only, no Nx).
   const inProcess = await inProcessRenders(kiln, names, opts);
@@ -500,27 +636,130 @@ async function benchSize(count, opts, samples, workspaces) {
 
   const N = `${count} images`;
   const rows = [
-    row('graph.showProjects', `nx show projects, ${projects} projects: Kiln vs the floor`, show.kiln.medianMs, show.floor.medianMs, 'ms', '≤ 1.2×'),
-    row('graph.showProjectsMemory', 'nx show projects, peak memory: Kiln vs the floor', show.kiln.medianRssMiB, show.floor.medianRssMiB, 'MiB', '≤ 1.3×'),
-    row('graph.isolation', "nx show projects: Kiln's NX_ISOLATE_PLUGINS=false vs Nx's default (isolated plugin worker)", show.kiln.medianMs, show.kilnIsolated.medianMs, 'ms', 'info'),
-    row('renderConfig.cached', `run-many -t render-config, all ${count} cached: Kiln vs the floor`, warm.kiln.medianMs, warm.floor.medianMs, 'ms', '≤ 1.1×'),
-    row('planBuild.cached', `run-many -t build -c plan, all ${planBuildCached.kiln.tasks} tasks cached: Kiln vs the floor`, planBuildCached.kiln.medianMs, planBuildCached.floor.medianMs, 'ms', '≤ 1.1×'),
-    row('planBuild.cold', `run-many -t build -c plan, cold, ${planBuildCold.tasks} tasks: Kiln (batch) vs --batch=false (${planSubset.length} images)`, planBuildCold.perTaskMs, planBuildUnbatched?.perTaskMs, 'ms/task', '≤ 0.1×'),
-    row('mainJob.cold', `run-many -t upload gen-cluster-config -c plan, cold, ${mainCold.tasks} tasks: Kiln vs --batch=false (${planSubset.length} images)`, mainCold.perTaskMs, mainUnbatched?.perTaskMs, 'ms/task', '≤ 0.1×'),
-    row('renderConfig.coldVsFloor', `run-many -t render-config, cold, ${count} tasks: Kiln batch vs the floor (one node process per task, ${subset.length} tasks)`, coldBatch.perTaskMs, floorCold.perTaskMs, 'ms/task', 'kept (0.09×)'),
-    row('renderConfig.coldBatch', `cold render-config, batch, ${count} tasks (baseline --batch=false, ${subset.length} tasks)`, coldBatch.perTaskMs, unbatched?.perTaskMs, 'ms/task', 'info'),
-    row('renderConfig.coldSubset', `cold render-config, batch vs --batch=false, same ${subset.length} tasks`, batchedSubset?.perTaskMs, unbatched?.perTaskMs, 'ms/task', 'info'),
-    row('renderConfig.warm', `warm render-config, ${count} tasks all cached (baseline cold batch)`, warm.kiln.medianMs, coldBatch.medianMs, 'ms', 'info'),
-    row('render.inProcess', `renderConfigStep, ${count} in one process, start-up included (baseline one process each, ${perProcess.renders})`, inProcess.perRenderMs, perProcess.perRenderMs, 'ms/render', 'info'),
-    row('render.inProcessLoop', `renderConfigStep loop after load, ${count} renders (baseline one process each)`, inProcess.loopPerRenderMs, perProcess.perRenderMs, 'ms/render', 'info'),
-    row('affected.oneImage', `show projects --affected, images/${edited}/image.yaml edited: projects selected (expected: exactly ${edited})`, affected.length, 1, 'projects', affected.length === 1 && affected[0] === edited ? `kept: ${affected.join(', ')}` : `NOT KEPT: ${affected.join(', ')}`),
+    row(
+      'graph.showProjects',
+      `nx show projects, ${projects} projects: Kiln vs the floor`,
+      show.kiln.medianMs,
+      show.floor.medianMs,
+      'ms',
+      '≤ 1.2×',
+    ),
+    row(
+      'graph.showProjectsMemory',
+      'nx show projects, peak memory: Kiln vs the floor',
+      show.kiln.medianRssMiB,
+      show.floor.medianRssMiB,
+      'MiB',
+      '≤ 1.3×',
+    ),
+    row(
+      'graph.isolation',
+      "nx show projects: Kiln's NX_ISOLATE_PLUGINS=false vs Nx's default (isolated plugin worker)",
+      show.kiln.medianMs,
+      show.kilnIsolated.medianMs,
+      'ms',
+      'info',
+    ),
+    row(
+      'renderConfig.cached',
+      `run-many -t render-config, all ${count} cached: Kiln vs the floor`,
+      warm.kiln.medianMs,
+      warm.floor.medianMs,
+      'ms',
+      '≤ 1.1×',
+    ),
+    row(
+      'planBuild.cached',
+      `run-many -t build -c plan, all ${planBuildCached.kiln.tasks} tasks cached: Kiln vs the floor`,
+      planBuildCached.kiln.medianMs,
+      planBuildCached.floor.medianMs,
+      'ms',
+      '≤ 1.1×',
+    ),
+    row(
+      'planBuild.cold',
+      `run-many -t build -c plan, cold, ${planBuildCold.tasks} tasks: Kiln (batch) vs --batch=false (${planSubset.length} images)`,
+      planBuildCold.perTaskMs,
+      planBuildUnbatched?.perTaskMs,
+      'ms/task',
+      '≤ 0.1×',
+    ),
+    row(
+      'mainJob.cold',
+      `run-many -t upload gen-cluster-config -c plan, cold, ${mainCold.tasks} tasks: Kiln vs --batch=false (${planSubset.length} images)`,
+      mainCold.perTaskMs,
+      mainUnbatched?.perTaskMs,
+      'ms/task',
+      '≤ 0.1×',
+    ),
+    row(
+      'renderConfig.coldVsFloor',
+      `run-many -t render-config, cold, ${count} tasks: Kiln batch vs the floor (one node process per task, ${subset.length} tasks)`,
+      coldBatch.perTaskMs,
+      floorCold.perTaskMs,
+      'ms/task',
+      'kept (0.09×)',
+    ),
+    row(
+      'renderConfig.coldBatch',
+      `cold render-config, batch, ${count} tasks (baseline --batch=false, ${subset.length} tasks)`,
+      coldBatch.perTaskMs,
+      unbatched?.perTaskMs,
+      'ms/task',
+      'info',
+    ),
+    row(
+      'renderConfig.coldSubset',
+      `cold render-config, batch vs --batch=false, same ${subset.length} tasks`,
+      batchedSubset?.perTaskMs,
+      unbatched?.perTaskMs,
+      'ms/task',
+      'info',
+    ),
+    row(
+      'renderConfig.warm',
+      `warm render-config, ${count} tasks all cached (baseline cold batch)`,
+      warm.kiln.medianMs,
+      coldBatch.medianMs,
+      'ms',
+      'info',
+    ),
+    row(
+      'render.inProcess',
+      `renderConfigStep, ${count} in one process, start-up included (baseline one process each, ${perProcess.renders})`,
+      inProcess.perRenderMs,
+      perProcess.perRenderMs,
+      'ms/render',
+      'info',
+    ),
+    row(
+      'render.inProcessLoop',
+      `renderConfigStep loop after load, ${count} renders (baseline one process each)`,
+      inProcess.loopPerRenderMs,
+      perProcess.perRenderMs,
+      'ms/render',
+      'info',
+    ),
+    row(
+      'affected.oneImage',
+      `show projects --affected, images/${edited}/image.yaml edited: projects selected (expected: exactly ${edited})`,
+      affected.length,
+      1,
+      'projects',
+      affected.length === 1 && affected[0] === edited ? `kept: ${affected.join(', ')}` : `NOT KEPT: ${affected.join(', ')}`,
+    ),
   ];
   return {
     images: count,
     rows,
     markdownHeading: N,
     measurements: {
-      generated: { images: names.length, renderedConfigs: rendered.found, distinctRenders: rendered.distinct, floorProjects: projectsInFloor },
+      generated: {
+        images: names.length,
+        renderedConfigs: rendered.found,
+        distinctRenders: rendered.distinct,
+        floorProjects: projectsInFloor,
+      },
       showProjects: Object.fromEntries(Object.entries(show).map(([k, v]) => [k, strip(v)])),
       affected: { edited, selected: affected },
       renderConfig: { coldBatch, floorCold, cached: warm, coldUnbatchedSubset: unbatched, coldBatchedSubset: batchedSubset },
@@ -538,15 +777,37 @@ async function benchSamples(opts, workspaces) {
   workspaces.push(w);
   await gitCommit(w.ws);
   const names = sampleImages(w.ws);
-  const show = await paired({ kiln: () => nxWithRss(w, ['show', 'projects']), kilnIsolated: () => nxWithRss(w, ['show', 'projects'], { NX_ISOLATE_PLUGINS: 'true' }) }, opts.runs);
+  const show = await paired(
+    {
+      kiln: () => nxWithRss(w, ['show', 'projects']),
+      kilnIsolated: () => nxWithRss(w, ['show', 'projects'], { NX_ISOLATE_PLUGINS: 'true' }),
+    },
+    opts.runs,
+  );
   const cold = await coldRun(w, ['render-config'], names.join(','), opts, [], 'samples cold render-config');
   const warm = await measure(() => nx(w, runMany(['render-config'], names.join(','))), { runs: opts.runs });
   const projects = await projectCount(w);
-  log(`samples: show projects ${ms(show.kiln.medianMs)} (isolated ${ms(show.kilnIsolated.medianMs)}), cached render-config ${ms(warm.medianMs)}`);
+  log(
+    `samples: show projects ${ms(show.kiln.medianMs)} (isolated ${ms(show.kilnIsolated.medianMs)}), cached render-config ${ms(warm.medianMs)}`,
+  );
   return {
     rows: [
-      row('samples.showProjects', `samples: nx show projects, ${projects} projects: NX_ISOLATE_PLUGINS=false vs isolated`, show.kiln.medianMs, show.kilnIsolated.medianMs, 'ms', 'info'),
-      row('samples.warm', `samples: render-config, ${names.length} tasks all cached (baseline cold batch)`, warm.medianMs, cold.medianMs, 'ms', 'info'),
+      row(
+        'samples.showProjects',
+        `samples: nx show projects, ${projects} projects: NX_ISOLATE_PLUGINS=false vs isolated`,
+        show.kiln.medianMs,
+        show.kilnIsolated.medianMs,
+        'ms',
+        'info',
+      ),
+      row(
+        'samples.warm',
+        `samples: render-config, ${names.length} tasks all cached (baseline cold batch)`,
+        warm.medianMs,
+        cold.medianMs,
+        'ms',
+        'info',
+      ),
     ],
     measurements: { showProjects: { kiln: strip(show.kiln), kilnIsolated: strip(show.kilnIsolated) }, cold, warm: strip(warm) },
   };
@@ -557,7 +818,9 @@ async function benchSamples(opts, workspaces) {
 async function main() {
   const opts = parseOptions(process.argv.slice(2));
   const load = { start: loadavg().map((x) => round(x, 2)) };
-  log(`images ${opts.images.join(', ')}, runs ${opts.runs}, unbatched subset ${opts.skipUnbatched ? 'skipped' : opts.unbatchedSubset}, plan subset ${opts.planSubset}, per-process subset ${opts.processSubset}; ${cpus().length} CPUs, load ${load.start.join(' ')}`);
+  log(
+    `images ${opts.images.join(', ')}, runs ${opts.runs}, unbatched subset ${opts.skipUnbatched ? 'skipped' : opts.unbatchedSubset}, plan subset ${opts.planSubset}, per-process subset ${opts.processSubset}; ${cpus().length} CPUs, load ${load.start.join(' ')}`,
+  );
   const workspaces = [];
   try {
     const samples = await benchSamples(opts, workspaces);
@@ -570,8 +833,22 @@ async function main() {
     const results = {
       version: 2,
       generatedAt: new Date().toISOString(),
-      params: { images: opts.images, quick: opts.quick, runs: opts.runs, skipUnbatched: opts.skipUnbatched, unbatchedSubset: opts.unbatchedSubset, planSubset: opts.planSubset, processSubset: opts.processSubset },
-      environment: { node: process.version, nx: readJson(join(REPO, 'node_modules/nx/package.json')).version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, loadavg: load },
+      params: {
+        images: opts.images,
+        quick: opts.quick,
+        runs: opts.runs,
+        skipUnbatched: opts.skipUnbatched,
+        unbatchedSubset: opts.unbatchedSubset,
+        planSubset: opts.planSubset,
+        processSubset: opts.processSubset,
+      },
+      environment: {
+        node: process.version,
+        nx: readJson(join(REPO, 'node_modules/nx/package.json')).version,
+        platform: `${process.platform}-${process.arch}`,
+        cpus: cpus().length,
+        loadavg: load,
+      },
       sizes: sizes.map((s) => ({ images: s.images, rows: s.rows, measurements: s.measurements })),
       samples,
     };
@@ -581,7 +858,9 @@ async function main() {
     for (const s of sizes) {
       const md = `# Kiln bench, ${s.images} images (${results.generatedAt})\n\n${markdownTable(s.rows)}\n\n${footer}\n`;
       writeFileSync(join(OUT_DIR, `table-${s.images}.md`), md);
-      console.log(`\n${s.images} images (${s.measurements.generated.renderedConfigs}/${s.images} configs rendered, ${s.measurements.generated.distinctRenders} distinct)`);
+      console.log(
+        `\n${s.images} images (${s.measurements.generated.renderedConfigs}/${s.images} configs rendered, ${s.measurements.generated.distinctRenders} distinct)`,
+      );
       for (const l of tableLines(s.rows)) console.log(l);
     }
     console.log('\nsample catalog');

@@ -125,7 +125,9 @@ function hardeningAnsible(imageSchema) {
     return `  ${kind}: { role: ${JSON.stringify(s['x-ansible-role'])}, vars: { ${vars.join(', ')} } },`;
   });
   return [
-    comment('The ansible role of each hardening kind and the ansible variable of each of its switches (x-ansible-role, x-ansible-var), in schema order.'),
+    comment(
+      'The ansible role of each hardening kind and the ansible variable of each of its switches (x-ansible-role, x-ansible-var), in schema order.',
+    ),
     'export const HARDENING_ANSIBLE = {',
     ...entries,
     '} as const;',
@@ -148,7 +150,9 @@ function specTypesModule(files) {
   for (const file of files) {
     const schema = load(file);
     const ctx = { file, imports, extra: [] };
-    const enums = Object.values(schema.definitions ?? {}).filter(isNamedEnum).map(enumDeclaration);
+    const enums = Object.values(schema.definitions ?? {})
+      .filter(isNamedEnum)
+      .map(enumDeclaration);
     const main = objectInterface(schema, schema.title, ctx);
     const hardening = schema.properties.hardening ? [hardeningAnsible(schema)] : [];
     blocks.push([...enums, ...ctx.extra, main, ...hardening].join('\n\n'));

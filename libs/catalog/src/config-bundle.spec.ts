@@ -58,25 +58,41 @@ describe('readConfigBundle', () => {
   it('names the missing tkg.json', () => {
     writeBundle();
     remove(`${BUNDLE}/tkg.json`);
-    expect(failure()).toEqual({ code: 'CONFIG_BUNDLE_MISSING', message: `config bundle file not found: ${BUNDLE}/tkg.json`, file: `${BUNDLE}/tkg.json` });
+    expect(failure()).toEqual({
+      code: 'CONFIG_BUNDLE_MISSING',
+      message: `config bundle file not found: ${BUNDLE}/tkg.json`,
+      file: `${BUNDLE}/tkg.json`,
+    });
   });
 
   it('names the missing tkg/ role folder', () => {
     writeBundle();
     remove(`${BUNDLE}/tkg`);
-    expect(failure()).toEqual({ code: 'CONFIG_BUNDLE_MISSING', message: `config bundle folder not found: ${BUNDLE}/tkg`, file: `${BUNDLE}/tkg` });
+    expect(failure()).toEqual({
+      code: 'CONFIG_BUNDLE_MISSING',
+      message: `config bundle folder not found: ${BUNDLE}/tkg`,
+      file: `${BUNDLE}/tkg`,
+    });
   });
 
   it('names the missing goss spec of the infra/os', () => {
     writeBundle();
     remove(`${BUNDLE}/goss/${GOSS}`);
-    expect(failure()).toEqual({ code: 'CONFIG_BUNDLE_MISSING', message: `config bundle file not found: ${BUNDLE}/goss/${GOSS}`, file: `${BUNDLE}/goss/${GOSS}` });
+    expect(failure()).toEqual({
+      code: 'CONFIG_BUNDLE_MISSING',
+      message: `config bundle file not found: ${BUNDLE}/goss/${GOSS}`,
+      file: `${BUNDLE}/goss/${GOSS}`,
+    });
   });
 
   it('names the missing hardening role folder', () => {
     writeBundle();
     remove(`${BUNDLE}/cis_ubuntu_2004`);
-    expect(failure()).toEqual({ code: 'CONFIG_BUNDLE_MISSING', message: `config bundle folder not found: ${BUNDLE}/cis_ubuntu_2004`, file: `${BUNDLE}/cis_ubuntu_2004` });
+    expect(failure()).toEqual({
+      code: 'CONFIG_BUNDLE_MISSING',
+      message: `config bundle folder not found: ${BUNDLE}/cis_ubuntu_2004`,
+      file: `${BUNDLE}/cis_ubuntu_2004`,
+    });
   });
 
   it('looks for the bundle under a configured bundles folder', () => {
@@ -90,7 +106,10 @@ describe('readConfigBundle', () => {
   it('looks for the bundle of the requested release (v2.2.0)', () => {
     writeBundle();
     const e = kilnErrorOf(() => readConfigBundle(root, 'v2.2.0', getRelease(catalog, 'v2.2.0')!, { gossSpec: 'x.yaml', roles: [] }));
-    expect([e.code, e.message]).toEqual(['CONFIG_BUNDLE_MISSING', 'config bundle folder not found: images/_bundles/TKG-Image-Builder-for-Kubernetes-v1_25_7---vmware_2-tkg_v2_2_0']);
+    expect([e.code, e.message]).toEqual([
+      'CONFIG_BUNDLE_MISSING',
+      'config bundle folder not found: images/_bundles/TKG-Image-Builder-for-Kubernetes-v1_25_7---vmware_2-tkg_v2_2_0',
+    ]);
   });
 
   it('rejects a tkg.json that is not JSON', () => {
@@ -105,7 +124,11 @@ describe('readConfigBundle', () => {
       }
       throw new Error('expected the sample to be invalid JSON');
     })();
-    expect(failure()).toEqual({ code: 'CONFIG_BUNDLE_INVALID', message: `tkg.json is not valid JSON: ${engineMessage}`, file: `${BUNDLE}/tkg.json` });
+    expect(failure()).toEqual({
+      code: 'CONFIG_BUNDLE_INVALID',
+      message: `tkg.json is not valid JSON: ${engineMessage}`,
+      file: `${BUNDLE}/tkg.json`,
+    });
   });
 
   it('rejects a tkg.json that is not an object', () => {

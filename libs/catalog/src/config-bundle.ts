@@ -62,7 +62,9 @@ export function readConfigBundle(
   }
   for (const [k, v] of Object.entries(tkgJson)) {
     if (typeof v !== 'string') {
-      throw new KilnError('CONFIG_BUNDLE_INVALID', `tkg.json key "${k}" must be a string (packer variables are strings)`, { file: tkgJsonPath });
+      throw new KilnError('CONFIG_BUNDLE_INVALID', `tkg.json key "${k}" must be a string (packer variables are strings)`, {
+        file: tkgJsonPath,
+      });
     }
   }
   return { dir, tkgJson: tkgJson as Record<string, string> };

@@ -16,7 +16,10 @@ function makeTarget(release: Release, infra: Infra, os: OsName): string | undefi
 }
 
 /** `<infra>/<os>` → value, for every pair the release can build. */
-function perPair(releaseId: string, value: (infra: Infra, os: ReturnType<typeof osesFor>[number]) => string | undefined): Record<string, string | undefined> {
+function perPair(
+  releaseId: string,
+  value: (infra: Infra, os: ReturnType<typeof osesFor>[number]) => string | undefined,
+): Record<string, string | undefined> {
   const release = getRelease(catalog, releaseId)!;
   const out: Record<string, string | undefined> = {};
   for (const infra of INFRAS) for (const os of osesFor(release, infra)) out[`${infra}/${os}`] = value(infra, os);
@@ -37,7 +40,7 @@ describe('release catalog v2.3.0', () => {
     });
   });
 
-  it('uses the guide\'s make target for every infra/os pair', () => {
+  it("uses the guide's make target for every infra/os pair", () => {
     const release = getRelease(catalog, 'v2.3.0')!;
     expect(perPair('v2.3.0', (infra, os) => makeTarget(release, infra, os))).toEqual({
       'vsphere/ubuntu-2004': 'build-node-ova-vsphere-ubuntu-2004',
@@ -56,7 +59,7 @@ describe('release catalog v2.3.0', () => {
     expect([makeTarget(release, 'aws', 'photon-3'), makeTarget(release, 'azure', 'rhel-8')]).toEqual([undefined, undefined]);
   });
 
-  it('pins the guide\'s Kubernetes version, images and config bundle', () => {
+  it("pins the guide's Kubernetes version, images and config bundle", () => {
     const r = getRelease(catalog, 'v2.3.0')!;
     expect([r.kubernetes, r.kubernetesSemver, r.images.builder, r.images.bundle, configBundleDir(r)]).toEqual([
       'v1.26.5',
@@ -107,7 +110,10 @@ describe('release catalog v2.2.0 (nothing tied to one version)', () => {
   it('takes the goss spec naming pattern from the data, per release', () => {
     const older: Catalog = {
       ...catalog,
-      releases: { ...catalog.releases, 'v1.6.0': { ...catalog.releases['v2.2.0'], kubernetes: 'v1.23.8', gossSpec: '{os}-{kubernetes}-tkg{tkg}-{infra}.yaml' } },
+      releases: {
+        ...catalog.releases,
+        'v1.6.0': { ...catalog.releases['v2.2.0'], kubernetes: 'v1.23.8', gossSpec: '{os}-{kubernetes}-tkg{tkg}-{infra}.yaml' },
+      },
     };
     expect(gossSpecName(older, 'v1.6.0', 'aws', 'amazon-2')).toBe('amazon-linux-v1.23.8-tkg1.6.0-amazon.yaml');
   });
@@ -122,7 +128,9 @@ describe('parseCatalog', () => {
 
   it('throws CATALOG_INVALID naming the file for a YAML syntax error', () => {
     const e = kilnErrorOf(() => parseCatalog('releases:\n  v2.3.0: [unclosed\n'));
-    expect(formatError(e)).toBe(`${CATALOG_FILE}:3:1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]`);
+    expect(formatError(e)).toBe(
+      `${CATALOG_FILE}:3:1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]`,
+    );
     expect([e.code, e.file, e.line, e.column]).toEqual(['CATALOG_INVALID', CATALOG_FILE, 3, 1]);
   });
 
@@ -145,12 +153,18 @@ describe('parseCatalog', () => {
 
   it('requires an entry for every infra of names.schema.json in an infra map', () => {
     const e = kilnErrorOf(() => parseCatalog(text.replace('  azure: azure-sig.json\n', '')));
-    expect([e.code, e.message]).toEqual(['CATALOG_INVALID', "release catalog is invalid: /customizationsFile must have required property 'azure'"]);
+    expect([e.code, e.message]).toEqual([
+      'CATALOG_INVALID',
+      "release catalog is invalid: /customizationsFile must have required property 'azure'",
+    ]);
   });
 
   it('rejects an OS that names.schema.json does not list', () => {
     const e = kilnErrorOf(() => parseCatalog(text.replace('amazon-2: build-ami-amazon-2', 'amazon-3: build-ami-amazon-3')));
-    expect([e.code, e.message]).toEqual(['CATALOG_INVALID', 'release catalog is invalid: /releases/v2.3.0/targets/aws must be equal to one of the allowed values']);
+    expect([e.code, e.message]).toEqual([
+      'CATALOG_INVALID',
+      'release catalog is invalid: /releases/v2.3.0/targets/aws must be equal to one of the allowed values',
+    ]);
   });
 
   it('rejects a make target that is not a build-* target', () => {

@@ -3,12 +3,20 @@ import { formatError, KilnError, KilnErrors } from './index';
 
 describe('formatError', () => {
   it('prints location, message and hint without a stack', () => {
-    const e = new KilnError('X', '/a must be boolean (got "yes")', { file: 'images/x/image.yaml', line: 3, column: 5, hint: 'write true or false' });
+    const e = new KilnError('X', '/a must be boolean (got "yes")', {
+      file: 'images/x/image.yaml',
+      line: 3,
+      column: 5,
+      hint: 'write true or false',
+    });
     expect(formatError(e)).toBe('images/x/image.yaml:3:5: /a must be boolean (got "yes")\n  hint: write true or false');
   });
 
   it('prints one block per error of a KilnErrors', () => {
-    const e = new KilnErrors([new KilnError('A', 'first', { file: 'f', line: 1, column: 1 }), new KilnError('B', 'second', { file: 'f', line: 2, column: 3 })]);
+    const e = new KilnErrors([
+      new KilnError('A', 'first', { file: 'f', line: 1, column: 1 }),
+      new KilnError('B', 'second', { file: 'f', line: 2, column: 3 }),
+    ]);
     expect(formatError(e)).toBe('f:1:1: first\nf:2:3: second');
   });
 

@@ -9,7 +9,11 @@ const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures',
 
 /** One VM with these vApp properties, in the camelCase shape. */
 function camelVm(properties: object[] | null, name = 'ubuntu-2004-kube-v1.26.5'): string {
-  return JSON.stringify({ virtualMachines: [{ self: { type: 'VirtualMachine', value: 'vm-1' }, name, config: { name, vAppConfig: properties && { property: properties } } }] });
+  return JSON.stringify({
+    virtualMachines: [
+      { self: { type: 'VirtualMachine', value: 'vm-1' }, name, config: { name, vAppConfig: properties && { property: properties } } },
+    ],
+  });
 }
 
 describe('govcVmVersion', () => {
@@ -22,22 +26,40 @@ describe('govcVmVersion', () => {
   });
 
   it('looks each level up in either casing (govc v0.31 kept the top-level VirtualMachines)', () => {
-    const mixed = JSON.stringify({ VirtualMachines: [{ name: 'x', config: { vAppConfig: { property: [{ key: 10, id: 'VERSION', defaultValue: V }] } } }] });
+    const mixed = JSON.stringify({
+      VirtualMachines: [{ name: 'x', config: { vAppConfig: { property: [{ key: 10, id: 'VERSION', defaultValue: V }] } } }],
+    });
     expect(govcVmVersion(mixed, 'vm.json')).toBe(V);
   });
 
   it('falls back to Value when DefaultValue is empty', () => {
-    expect(govcVmVersion(camelVm([{ key: 10, id: 'VERSION', defaultValue: '', value: 'v1.26.5+vmware.1-myorg.0' }]), 'vm.json')).toBe('v1.26.5+vmware.1-myorg.0');
+    expect(govcVmVersion(camelVm([{ key: 10, id: 'VERSION', defaultValue: '', value: 'v1.26.5+vmware.1-myorg.0' }]), 'vm.json')).toBe(
+      'v1.26.5+vmware.1-myorg.0',
+    );
   });
 
   it('fails when both DefaultValue and Value are empty', () => {
     const e = kilnErrorOf(() => govcVmVersion(camelVm([{ key: 10, id: 'VERSION' }]), 'vm.json'));
-    expect([e.code, e.message]).toEqual(['GOVC_VERSION_EMPTY', 'vm.json: the VERSION vApp property of ubuntu-2004-kube-v1.26.5 is empty (DefaultValue and Value)']);
+    expect([e.code, e.message]).toEqual([
+      'GOVC_VERSION_EMPTY',
+      'vm.json: the VERSION vApp property of ubuntu-2004-kube-v1.26.5 is empty (DefaultValue and Value)',
+    ]);
   });
 
   it('names the properties the VM has when VERSION is missing', () => {
-    const e = kilnErrorOf(() => govcVmVersion(camelVm([{ key: 0, id: 'BUILD_DATE', defaultValue: 'x' }, { key: 1, id: 'DISTRO_NAME', defaultValue: 'ubuntu' }]), 'vm.json'));
-    expect([e.code, e.message]).toEqual(['GOVC_NO_VERSION', 'vm.json: ubuntu-2004-kube-v1.26.5 has no VERSION vApp property (it has BUILD_DATE, DISTRO_NAME)']);
+    const e = kilnErrorOf(() =>
+      govcVmVersion(
+        camelVm([
+          { key: 0, id: 'BUILD_DATE', defaultValue: 'x' },
+          { key: 1, id: 'DISTRO_NAME', defaultValue: 'ubuntu' },
+        ]),
+        'vm.json',
+      ),
+    );
+    expect([e.code, e.message]).toEqual([
+      'GOVC_NO_VERSION',
+      'vm.json: ubuntu-2004-kube-v1.26.5 has no VERSION vApp property (it has BUILD_DATE, DISTRO_NAME)',
+    ]);
   });
 
   it('fails when the VM has no vApp configuration', () => {

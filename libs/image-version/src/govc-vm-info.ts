@@ -37,10 +37,14 @@ export function govcVms(json: string, where: string): GovcVm[] {
   try {
     data = JSON.parse(json);
   } catch (e) {
-    throw new KilnError('GOVC_JSON_INVALID', `${where} is not JSON: ${(e as Error).message}`, { hint: 'save the output of govc vm.info -json <vm path> (not the text output)' });
+    throw new KilnError('GOVC_JSON_INVALID', `${where} is not JSON: ${(e as Error).message}`, {
+      hint: 'save the output of govc vm.info -json <vm path> (not the text output)',
+    });
   }
   if (!isObject(data) || !('virtualMachines' in data || 'VirtualMachines' in data)) {
-    throw new KilnError('GOVC_JSON_INVALID', `${where} is not govc vm.info -json output (no virtualMachines list)`, { hint: 'save the output of govc vm.info -json <vm path>' });
+    throw new KilnError('GOVC_JSON_INVALID', `${where} is not govc vm.info -json output (no virtualMachines list)`, {
+      hint: 'save the output of govc vm.info -json <vm path>',
+    });
   }
   const vms = field(data, 'virtualMachines');
   return Array.isArray(vms) ? vms.map(readVm) : [];
@@ -53,7 +57,10 @@ function readVm(vm: unknown): GovcVm {
     name: text(field(vm, 'name')),
     template: field(config, 'template') === true,
     annotation: text(field(config, 'annotation')),
-    properties: (Array.isArray(properties) ? properties : []).map((p) => ({ id: text(field(p, 'id')), value: text(field(p, 'defaultValue')) || text(field(p, 'value')) })),
+    properties: (Array.isArray(properties) ? properties : []).map((p) => ({
+      id: text(field(p, 'id')),
+      value: text(field(p, 'defaultValue')) || text(field(p, 'value')),
+    })),
   };
 }
 
@@ -62,7 +69,8 @@ export function vappProperty(vm: GovcVm, id: string): string | undefined {
   return vm.properties.find((p) => p.id === id)?.value;
 }
 
-const TEMPLATE_HINT = 'the VERSION property comes from the OVA import: pass the VM imported from the default Ubuntu OVA, read before it is converted to a template (or use --from-ova / --from-cluster)';
+const TEMPLATE_HINT =
+  'the VERSION property comes from the OVA import: pass the VM imported from the default Ubuntu OVA, read before it is converted to a template (or use --from-ova / --from-cluster)';
 
 /** The VERSION of the single VM in `json` (govc vm.info -json output); `where` names the source in errors. */
 export function govcVmVersion(json: string, where: string): string {
@@ -72,7 +80,9 @@ export function govcVmVersion(json: string, where: string): string {
   }
   if (vms.length > 1) {
     const names = vms.map((vm) => vm.name || '?').join(', ');
-    throw new KilnError('GOVC_MULTIPLE_VMS', `${where}: ${vms.length} virtual machines matched (${names})`, { hint: 'pass the full path of exactly one VM' });
+    throw new KilnError('GOVC_MULTIPLE_VMS', `${where}: ${vms.length} virtual machines matched (${names})`, {
+      hint: 'pass the full path of exactly one VM',
+    });
   }
   const vm = vms[0];
   const name = vm.name || 'the VM';
@@ -82,10 +92,16 @@ export function govcVmVersion(json: string, where: string): string {
   const value = vappProperty(vm, 'VERSION');
   if (value === undefined) {
     const ids = vm.properties.map((p) => p.id).filter(Boolean);
-    throw new KilnError('GOVC_NO_VERSION', `${where}: ${name} has no VERSION vApp property (it has ${ids.join(', ') || 'none with an id'})`, { hint: TEMPLATE_HINT });
+    throw new KilnError(
+      'GOVC_NO_VERSION',
+      `${where}: ${name} has no VERSION vApp property (it has ${ids.join(', ') || 'none with an id'})`,
+      { hint: TEMPLATE_HINT },
+    );
   }
   if (!value) {
-    throw new KilnError('GOVC_VERSION_EMPTY', `${where}: the VERSION vApp property of ${name} is empty (DefaultValue and Value)`, { hint: TEMPLATE_HINT });
+    throw new KilnError('GOVC_VERSION_EMPTY', `${where}: the VERSION vApp property of ${name} is empty (DefaultValue and Value)`, {
+      hint: TEMPLATE_HINT,
+    });
   }
   return value;
 }

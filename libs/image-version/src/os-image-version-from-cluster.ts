@@ -35,7 +35,9 @@ export async function osImageVersionFromCluster(opts: { context: string; tkr: st
   }
   if (got.exitCode !== 0) throw kubectlError(context, got, `read TKr ${tkr}`, { verb: 'get', resource: 'tanzukubernetesreleases' });
 
-  const names = (parseKubectlJson<TkrObject>(got).spec?.osImages ?? []).map((i) => i.name).filter((n): n is string => typeof n === 'string' && n !== '');
+  const names = (parseKubectlJson<TkrObject>(got).spec?.osImages ?? [])
+    .map((i) => i.name)
+    .filter((n): n is string => typeof n === 'string' && n !== '');
   if (names.length === 0) {
     throw new KilnError('TKR_NO_OSIMAGES', `TKr ${tkr} lists no OSImages (spec.osImages is empty)`, {
       hint: `inspect it with: kubectl --context ${context} get tkr ${tkr} -o yaml`,
@@ -55,19 +57,24 @@ export async function osImageVersionFromCluster(opts: { context: string; tkr: st
     found.push(describe(name, image));
     const version = image.spec?.image?.ref?.version;
     const osMatches = image.spec?.os?.name === os && (osVersion === undefined || image.spec?.os?.version === osVersion);
-    if (osMatches && image.spec?.image?.type === 'ova' && typeof version === 'string' && version !== '') versions.set(version, image.spec?.os?.version ?? '?');
+    if (osMatches && image.spec?.image?.type === 'ova' && typeof version === 'string' && version !== '')
+      versions.set(version, image.spec?.os?.version ?? '?');
   }
 
   if (versions.size === 1) return [...versions.keys()][0]!;
   if (versions.size > 1) {
     const osVersions = [...new Set(versions.values())].sort();
-    throw new KilnError('OSIMAGE_AMBIGUOUS', `TKr ${tkr} has ${versions.size} OVA OSImages for ${wanted} with different versions: ${[...versions.keys()].join(', ')}`, {
-      hint:
-        osVersions.length > 1 && osVersion === undefined
-          ? `choose the OS version with --os-version (${osVersions.join(' or ')})`
-          : `pick the VERSION yourself from: kubectl --context ${context} get osimages`,
-      context: { osImages: found.join('\n') },
-    });
+    throw new KilnError(
+      'OSIMAGE_AMBIGUOUS',
+      `TKr ${tkr} has ${versions.size} OVA OSImages for ${wanted} with different versions: ${[...versions.keys()].join(', ')}`,
+      {
+        hint:
+          osVersions.length > 1 && osVersion === undefined
+            ? `choose the OS version with --os-version (${osVersions.join(' or ')})`
+            : `pick the VERSION yourself from: kubectl --context ${context} get osimages`,
+        context: { osImages: found.join('\n') },
+      },
+    );
   }
   throw new KilnError('OSIMAGE_NOT_FOUND', `TKr ${tkr} has no OVA OSImage for ${wanted}`, {
     hint: `choose --os${osVersion ? ' and --os-version' : ''} from the OSImages the TKr lists, or inspect them with: kubectl --context ${context} get osimages`,

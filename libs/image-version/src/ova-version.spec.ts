@@ -44,13 +44,19 @@ describe('ovaVersion', () => {
   });
 
   it('fails clearly when the descriptor has no VERSION property', () => {
-    const file = ova([{ name: 'plain.ovf', content: ovfDescriptor(`      <Property ovf:key="BUILD_TIMESTAMP" ovf:value="1689147482"/>`) }, DISK]);
+    const file = ova([
+      { name: 'plain.ovf', content: ovfDescriptor(`      <Property ovf:key="BUILD_TIMESTAMP" ovf:value="1689147482"/>`) },
+      DISK,
+    ]);
     const e = kilnErrorOf(() => ovaVersion(file, 'plain.ova'));
     expect([e.code, e.message]).toEqual(['OVF_NO_VERSION', 'plain.ovf (in plain.ova) has no <Property ovf:key="VERSION">']);
   });
 
   it('refuses an archive holding two .ovf descriptors', () => {
-    const file = ova([{ name: 'one.ovf', content: ovfDescriptor(VERSION_PROPERTY) }, { name: 'two.OVF', content: ovfDescriptor(VERSION_PROPERTY) }]);
+    const file = ova([
+      { name: 'one.ovf', content: ovfDescriptor(VERSION_PROPERTY) },
+      { name: 'two.OVF', content: ovfDescriptor(VERSION_PROPERTY) },
+    ]);
     const e = kilnErrorOf(() => ovaVersion(file, 'two.ova'));
     expect([e.code, e.message]).toEqual(['OVA_MULTIPLE_OVF', 'two.ova holds 2 .ovf descriptors: one.ovf, two.OVF']);
   });

@@ -9,7 +9,7 @@ const WHERE = 'a.ovf (in a.ova)';
 const version = (properties: string) => ovfVersion(ovfDescriptor(properties), WHERE);
 
 describe('ovfVersion', () => {
-  it('reads the guide\'s form: key, type, userConfigurable, value', () => {
+  it("reads the guide's form: key, type, userConfigurable, value", () => {
     expect(version(`      <Property ovf:key="VERSION" ovf:type="string" ovf:userConfigurable="false" ovf:value="${V}"/>`)).toBe(V);
   });
 
@@ -26,11 +26,15 @@ describe('ovfVersion', () => {
   });
 
   it('accepts a Property with an end tag and child elements', () => {
-    expect(version(`      <Property ovf:key="VERSION" ovf:type="string" ovf:value="${V}">\n        <Label>VERSION</Label>\n      </Property>`)).toBe(V);
+    expect(
+      version(`      <Property ovf:key="VERSION" ovf:type="string" ovf:value="${V}">\n        <Label>VERSION</Label>\n      </Property>`),
+    ).toBe(V);
   });
 
   it('decodes entity and character references in the value', () => {
-    expect(version(`      <Property ovf:key="VERSION" ovf:value="v1.26.5&#43;vmware.1-a&amp;b&#x2D;&lt;c&gt;&quot;d&apos;"/>`)).toBe(`v1.26.5+vmware.1-a&b-<c>"d'`);
+    expect(version(`      <Property ovf:key="VERSION" ovf:value="v1.26.5&#43;vmware.1-a&amp;b&#x2D;&lt;c&gt;&quot;d&apos;"/>`)).toBe(
+      `v1.26.5+vmware.1-a&b-<c>"d'`,
+    );
   });
 
   it('skips other properties, commented-out properties and CDATA', () => {
@@ -82,7 +86,9 @@ describe('ovfVersion', () => {
   });
 
   it('refuses two different VERSION properties', () => {
-    const e = kilnErrorOf(() => version(`      <Property ovf:key="VERSION" ovf:value="a"/>\n      <Property ovf:key="VERSION" ovf:value="b"/>`));
+    const e = kilnErrorOf(() =>
+      version(`      <Property ovf:key="VERSION" ovf:value="a"/>\n      <Property ovf:key="VERSION" ovf:value="b"/>`),
+    );
     expect([e.code, e.message]).toEqual(['OVF_VERSION_AMBIGUOUS', 'a.ovf (in a.ova) has 2 different VERSION properties (lines 15, 16)']);
   });
 
@@ -92,12 +98,17 @@ describe('ovfVersion', () => {
   });
 
   it('reports a descriptor cut off inside a tag', () => {
-    const e = kilnErrorOf(() => ovfVersion(`<Envelope xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1">\n<Property ovf:key="VERSION" ovf:value="x"`, WHERE));
+    const e = kilnErrorOf(() =>
+      ovfVersion(`<Envelope xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1">\n<Property ovf:key="VERSION" ovf:value="x"`, WHERE),
+    );
     expect([e.code, e.message]).toEqual(['OVF_XML_INVALID', 'a.ovf (in a.ova) is not well-formed XML: unclosed tag: Envelope (line 2)']);
   });
 
   it('reports a prefix bound to no namespace', () => {
     const e = kilnErrorOf(() => ovfVersion(`<Envelope>\n<Property ovf:key="VERSION" ovf:value="x"/>\n</Envelope>`, WHERE));
-    expect([e.code, e.message]).toEqual(['OVF_XML_INVALID', 'a.ovf (in a.ova) is not well-formed XML: unbound namespace prefix: "ovf" (line 2)']);
+    expect([e.code, e.message]).toEqual([
+      'OVF_XML_INVALID',
+      'a.ovf (in a.ova) is not well-formed XML: unbound namespace prefix: "ovf" (line 2)',
+    ]);
   });
 });

@@ -47,9 +47,13 @@ export function ovfVersion(xml: string, where: string): string {
   }
   const values = [...new Set(found.map((f) => f.value))];
   if (values.length > 1) {
-    throw new KilnError('OVF_VERSION_AMBIGUOUS', `${where} has ${found.length} different VERSION properties (lines ${found.map((f) => f.line).join(', ')})`, {
-      hint: 'read the descriptor and set vsphere.version by hand',
-    });
+    throw new KilnError(
+      'OVF_VERSION_AMBIGUOUS',
+      `${where} has ${found.length} different VERSION properties (lines ${found.map((f) => f.line).join(', ')})`,
+      {
+        hint: 'read the descriptor and set vsphere.version by hand',
+      },
+    );
   }
   const value = values[0];
   if (!value) {

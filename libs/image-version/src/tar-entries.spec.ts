@@ -41,7 +41,11 @@ describe('listTarEntries', () => {
     const nested = `${'folder-with-a-fairly-long-name/'.repeat(3)}ubuntu-2004-kube-v1.26.5+vmware.1-tkg.1.ovf`;
     expect(nested.length).toBeGreaterThan(100);
     const tar = makeTar(join(dir, 'ustar.tar'), [{ name: nested, content: 'x' }], 'ustar');
-    expect(listTarEntries(tar).filter((e) => e.type === '0').map((e) => e.name)).toEqual([nested]);
+    expect(
+      listTarEntries(tar)
+        .filter((e) => e.type === '0')
+        .map((e) => e.name),
+    ).toEqual([nested]);
   });
 
   it('refuses a file that is not a tar archive', () => {
@@ -61,6 +65,9 @@ describe('listTarEntries', () => {
     const tar = makeTar(join(dir, 'cut.tar'), [{ name: 'disk.vmdk', content: Buffer.alloc(4096, 7) }]);
     truncateSync(tar, 512 + 1000);
     const e = kilnErrorOf(() => listTarEntries(tar, 'cut.ova'));
-    expect([e.code, e.message]).toEqual(['TAR_TRUNCATED', 'cut.ova is truncated: entry at byte 0 needs 4096 bytes of data, the file ends first']);
+    expect([e.code, e.message]).toEqual([
+      'TAR_TRUNCATED',
+      'cut.ova is truncated: entry at byte 0 needs 4096 bytes of data, the file ends first',
+    ]);
   });
 });

@@ -90,18 +90,26 @@ export function listTarEntries(file: string, label = file): TarEntry[] {
       if (header.length === 0 && entries.length > 0) break;
       if (header.length < BLOCK && position === 0) throw notTar(label, header);
       if (header.length < BLOCK) {
-        throw new KilnError('TAR_TRUNCATED', `${label} is truncated: the tar header at byte ${position} is incomplete`, { hint: 'download or copy the file again' });
+        throw new KilnError('TAR_TRUNCATED', `${label} is truncated: the tar header at byte ${position} is incomplete`, {
+          hint: 'download or copy the file again',
+        });
       }
       if (header.every((b) => b === 0)) break;
       if (!checksumMatches(header)) {
         if (position === 0) throw notTar(label, header);
-        throw new KilnError('TAR_CORRUPT', `${label} is corrupt: bad tar header checksum at byte ${position}`, { hint: 'download or copy the file again' });
+        throw new KilnError('TAR_CORRUPT', `${label} is corrupt: bad tar header checksum at byte ${position}`, {
+          hint: 'download or copy the file again',
+        });
       }
       const type = String.fromCharCode(header[156] || 0x30);
       const size = pax.size !== undefined ? Number(pax.size) : numberField(header, 124, 12);
       const dataOffset = position + BLOCK;
       if (dataOffset + size > total) {
-        throw new KilnError('TAR_TRUNCATED', `${label} is truncated: entry at byte ${position} needs ${size} bytes of data, the file ends first`, { hint: 'download or copy the file again' });
+        throw new KilnError(
+          'TAR_TRUNCATED',
+          `${label} is truncated: entry at byte ${position} needs ${size} bytes of data, the file ends first`,
+          { hint: 'download or copy the file again' },
+        );
       }
       position = dataOffset + padded(size);
       if (type === 'L') {

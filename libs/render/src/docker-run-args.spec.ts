@@ -42,17 +42,29 @@ describe('resolveTokens', () => {
 describe('dockerCreateArgs', () => {
   it('vSphere: create --name (no --rm, no -it), then read-only mounts, env, image and make target, in that order', () => {
     expect(argsOf(fixtureContext(vsphereSpec({ gpu: true })))).toEqual([
-      'create', '--name', NAME,
-      '-v', '/tmp/kiln-run-1/tkg.json:/home/imagebuilder/tkg.json:ro',
-      '-v', `${BUNDLE}/tkg:/home/imagebuilder/tkg:ro`,
-      '-v', ROLE_MOUNT,
-      '-v', `${BUNDLE}/goss/vsphere-ubuntu-v1.26.5+vmware.2-tkg_v2_3_0-goss-spec.yaml:/home/imagebuilder/goss/goss.yaml:ro`,
-      '-v', '/ws/dist/images/img/config/metadata.json:/home/imagebuilder/metadata.json:ro',
-      '-v', '/ws/dist/images/img/config/customizations.json:/home/imagebuilder/customizations.json:ro',
-      '--env', 'PACKER_VAR_FILES=tkg.json vsphere.json customizations.json',
-      '--env', 'OVF_CUSTOM_PROPERTIES=/home/imagebuilder/metadata.json',
-      '--env', 'IB_OVFTOOL=1',
-      '--env', 'PACKER_FLAGS=-force',
+      'create',
+      '--name',
+      NAME,
+      '-v',
+      '/tmp/kiln-run-1/tkg.json:/home/imagebuilder/tkg.json:ro',
+      '-v',
+      `${BUNDLE}/tkg:/home/imagebuilder/tkg:ro`,
+      '-v',
+      ROLE_MOUNT,
+      '-v',
+      `${BUNDLE}/goss/vsphere-ubuntu-v1.26.5+vmware.2-tkg_v2_3_0-goss-spec.yaml:/home/imagebuilder/goss/goss.yaml:ro`,
+      '-v',
+      '/ws/dist/images/img/config/metadata.json:/home/imagebuilder/metadata.json:ro',
+      '-v',
+      '/ws/dist/images/img/config/customizations.json:/home/imagebuilder/customizations.json:ro',
+      '--env',
+      'PACKER_VAR_FILES=tkg.json vsphere.json customizations.json',
+      '--env',
+      'OVF_CUSTOM_PROPERTIES=/home/imagebuilder/metadata.json',
+      '--env',
+      'IB_OVFTOOL=1',
+      '--env',
+      'PACKER_FLAGS=-force',
       BUILDER,
       'build-node-ova-vsphere-ubuntu-2004',
     ]);
@@ -60,21 +72,37 @@ describe('dockerCreateArgs', () => {
 
   it('RHEL: --network host right after --name, the ISO mount, and RHSM_* passed by name after the valued env', () => {
     expect(argsOf(fixtureContext(vsphereSpec({ os: 'rhel-8', rhel: RHEL })))).toEqual([
-      'create', '--name', NAME,
-      '--network', 'host',
-      '-v', '/tmp/kiln-run-1/tkg.json:/home/imagebuilder/tkg.json:ro',
-      '-v', `${BUNDLE}/tkg:/home/imagebuilder/tkg:ro`,
-      '-v', ROLE_MOUNT,
-      '-v', `${BUNDLE}/goss/vsphere-rhel-8-v1.26.5+vmware.2-tkg_v2_3_0-goss-spec.yaml:/home/imagebuilder/goss/goss.yaml:ro`,
-      '-v', '/ws/dist/images/img/config/metadata.json:/home/imagebuilder/metadata.json:ro',
-      '-v', '/ws/dist/images/img/config/customizations.json:/home/imagebuilder/customizations.json:ro',
-      '-v', '/ws/isos/rhel-8.4-x86_64-dvd.iso:/rhel-8.4-x86_64-dvd.iso:ro',
-      '--env', 'PACKER_VAR_FILES=tkg.json vsphere.json customizations.json',
-      '--env', 'OVF_CUSTOM_PROPERTIES=/home/imagebuilder/metadata.json',
-      '--env', 'IB_OVFTOOL=1',
-      '--env', 'PACKER_FLAGS=-force',
-      '--env', 'RHSM_USER',
-      '--env', 'RHSM_PASS',
+      'create',
+      '--name',
+      NAME,
+      '--network',
+      'host',
+      '-v',
+      '/tmp/kiln-run-1/tkg.json:/home/imagebuilder/tkg.json:ro',
+      '-v',
+      `${BUNDLE}/tkg:/home/imagebuilder/tkg:ro`,
+      '-v',
+      ROLE_MOUNT,
+      '-v',
+      `${BUNDLE}/goss/vsphere-rhel-8-v1.26.5+vmware.2-tkg_v2_3_0-goss-spec.yaml:/home/imagebuilder/goss/goss.yaml:ro`,
+      '-v',
+      '/ws/dist/images/img/config/metadata.json:/home/imagebuilder/metadata.json:ro',
+      '-v',
+      '/ws/dist/images/img/config/customizations.json:/home/imagebuilder/customizations.json:ro',
+      '-v',
+      '/ws/isos/rhel-8.4-x86_64-dvd.iso:/rhel-8.4-x86_64-dvd.iso:ro',
+      '--env',
+      'PACKER_VAR_FILES=tkg.json vsphere.json customizations.json',
+      '--env',
+      'OVF_CUSTOM_PROPERTIES=/home/imagebuilder/metadata.json',
+      '--env',
+      'IB_OVFTOOL=1',
+      '--env',
+      'PACKER_FLAGS=-force',
+      '--env',
+      'RHSM_USER',
+      '--env',
+      'RHSM_PASS',
       BUILDER,
       'build-node-ova-vsphere-rhel-8',
     ]);
@@ -82,13 +110,21 @@ describe('dockerCreateArgs', () => {
 
   it('AWS: no ~/.aws and no output mount (copied in / out instead), no IB_OVFTOOL or PACKER_FLAGS', () => {
     expect(argsOf(fixtureContext(awsSpec()))).toEqual([
-      'create', '--name', NAME,
-      '-v', '/tmp/kiln-run-1/tkg.json:/home/imagebuilder/tkg.json:ro',
-      '-v', `${BUNDLE}/tkg:/home/imagebuilder/tkg:ro`,
-      '-v', ROLE_MOUNT,
-      '-v', `${BUNDLE}/goss/amazon-ubuntu-v1.26.5+vmware.2-tkg_v2_3_0-goss-spec.yaml:/home/imagebuilder/goss/goss.yaml:ro`,
-      '-v', '/ws/dist/images/img/config/customizations.json:/home/imagebuilder/aws.json:ro',
-      '--env', 'PACKER_VAR_FILES=tkg.json aws.json',
+      'create',
+      '--name',
+      NAME,
+      '-v',
+      '/tmp/kiln-run-1/tkg.json:/home/imagebuilder/tkg.json:ro',
+      '-v',
+      `${BUNDLE}/tkg:/home/imagebuilder/tkg:ro`,
+      '-v',
+      ROLE_MOUNT,
+      '-v',
+      `${BUNDLE}/goss/amazon-ubuntu-v1.26.5+vmware.2-tkg_v2_3_0-goss-spec.yaml:/home/imagebuilder/goss/goss.yaml:ro`,
+      '-v',
+      '/ws/dist/images/img/config/customizations.json:/home/imagebuilder/aws.json:ro',
+      '--env',
+      'PACKER_VAR_FILES=tkg.json aws.json',
       BUILDER,
       'build-ami-ubuntu-2004',
     ]);
@@ -97,20 +133,35 @@ describe('dockerCreateArgs', () => {
   it('Azure: the four AZURE_* passed by name after the valued env; no ~/.azure mount and no --env-file', () => {
     const args = argsOf(fixtureContext(azureSpec()));
     expect(args).toEqual([
-      'create', '--name', NAME,
-      '-v', '/tmp/kiln-run-1/tkg.json:/home/imagebuilder/tkg.json:ro',
-      '-v', `${BUNDLE}/tkg:/home/imagebuilder/tkg:ro`,
-      '-v', ROLE_MOUNT,
-      '-v', `${BUNDLE}/goss/azure-ubuntu-v1.26.5+vmware.2-tkg_v2_3_0-goss-spec.yaml:/home/imagebuilder/goss/goss.yaml:ro`,
-      '-v', '/ws/dist/images/img/config/customizations.json:/home/imagebuilder/azure-sig.json:ro',
-      '--env', 'PACKER_VAR_FILES=tkg.json azure-sig.json',
-      '--env', 'AZURE_LOCATION=westeurope',
-      '--env', 'GALLERY_NAME=my_gallery',
-      '--env', 'RESOURCE_GROUP_NAME=rg-images',
-      '--env', 'AZURE_SUBSCRIPTION_ID',
-      '--env', 'AZURE_TENANT_ID',
-      '--env', 'AZURE_CLIENT_ID',
-      '--env', 'AZURE_CLIENT_SECRET',
+      'create',
+      '--name',
+      NAME,
+      '-v',
+      '/tmp/kiln-run-1/tkg.json:/home/imagebuilder/tkg.json:ro',
+      '-v',
+      `${BUNDLE}/tkg:/home/imagebuilder/tkg:ro`,
+      '-v',
+      ROLE_MOUNT,
+      '-v',
+      `${BUNDLE}/goss/azure-ubuntu-v1.26.5+vmware.2-tkg_v2_3_0-goss-spec.yaml:/home/imagebuilder/goss/goss.yaml:ro`,
+      '-v',
+      '/ws/dist/images/img/config/customizations.json:/home/imagebuilder/azure-sig.json:ro',
+      '--env',
+      'PACKER_VAR_FILES=tkg.json azure-sig.json',
+      '--env',
+      'AZURE_LOCATION=westeurope',
+      '--env',
+      'GALLERY_NAME=my_gallery',
+      '--env',
+      'RESOURCE_GROUP_NAME=rg-images',
+      '--env',
+      'AZURE_SUBSCRIPTION_ID',
+      '--env',
+      'AZURE_TENANT_ID',
+      '--env',
+      'AZURE_CLIENT_ID',
+      '--env',
+      'AZURE_CLIENT_SECRET',
       BUILDER,
       'build-azure-sig-ubuntu-2004',
     ]);
@@ -141,7 +192,7 @@ describe('dockerCreateArgs', () => {
     expect(args).toContain('/home/Jane Doe/kiln/libs/provenance/ansible/kiln-package-list:/home/imagebuilder/kiln-package-list:ro');
   });
 
-  it("mounts the package-list role from the Kiln installation ({kiln}), not from the workspace", () => {
+  it('mounts the package-list role from the Kiln installation ({kiln}), not from the workspace', () => {
     const args = argsOf(fixtureContext(awsSpec()), { ...TOKENS, kiln: '/usr/lib/node_modules/kiln' });
     expect(args).toContain('/usr/lib/node_modules/kiln/libs/provenance/ansible/kiln-package-list:/home/imagebuilder/kiln-package-list:ro');
     expect(mountsOf(args).filter((m) => m.startsWith('/ws/') && m.includes('kiln-package-list'))).toEqual([]);
@@ -180,7 +231,10 @@ describe('dockerBuildCommands', () => {
     const commands = dockerBuildCommands(plan, TOKENS, NAME, OUTPUT);
     expect(commands.copyIn).toBeUndefined();
     expect(commands.copyOut).toEqual(['cp', `${NAME}:/home/imagebuilder/output/.`, OUTPUT]);
-    expect([commands.start, commands.remove]).toEqual([['start', '--attach', NAME], ['rm', '--force', NAME]]);
+    expect([commands.start, commands.remove]).toEqual([
+      ['start', '--attach', NAME],
+      ['rm', '--force', NAME],
+    ]);
   });
 
   it('an output folder with spaces stays one argument of docker cp', () => {

@@ -39,8 +39,23 @@ describe('editTkrBom keeps every other byte', () => {
       `    version: ${CLASS_VERSION}`,
       '',
     ].join('\n');
-    const amiEast = ['    - id: ami-0f00000000000000a', '      osinfo:', '        name: ubuntu', '        version: "20.04"', '        arch: amd64', ''].join('\n');
-    const amiCanada = ['  ca-central-1:', '    - id: ami-0f00000000000000b', '      osinfo:', '        name: ubuntu', '        version: "20.04"', '        arch: amd64', ''].join('\n');
+    const amiEast = [
+      '    - id: ami-0f00000000000000a',
+      '      osinfo:',
+      '        name: ubuntu',
+      '        version: "20.04"',
+      '        arch: amd64',
+      '',
+    ].join('\n');
+    const amiCanada = [
+      '  ca-central-1:',
+      '    - id: ami-0f00000000000000b',
+      '      osinfo:',
+      '        name: ubuntu',
+      '        version: "20.04"',
+      '        arch: amd64',
+      '',
+    ].join('\n');
     const sig = [
       '  - resourceGroup: tkg-images',
       '    name: ubuntu-2004-fips',
@@ -65,8 +80,25 @@ describe('editTkrBom keeps every other byte', () => {
   it('indentless lists, no apiVersion, no ova: the ova block is created before the comment of ami: and nothing else moves', () => {
     const input = readBomFixture('tkr-bom-indentless-no-ova.yaml');
     const out = edit('tkr-bom-indentless-no-ova.yaml').text;
-    const ova = ['ova:', '- name: ubuntu-2004-vsphere-class', '  osinfo:', '    name: ubuntu', '    version: "20.04"', '    arch: amd64', `  version: ${CLASS_VERSION}`, ''].join('\n');
-    const amiEast = ['  us-east-1:', '  - id: ami-0f00000000000000a', '    osinfo:', '      name: ubuntu', '      version: "20.04"', '      arch: amd64', ''].join('\n');
+    const ova = [
+      'ova:',
+      '- name: ubuntu-2004-vsphere-class',
+      '  osinfo:',
+      '    name: ubuntu',
+      '    version: "20.04"',
+      '    arch: amd64',
+      `  version: ${CLASS_VERSION}`,
+      '',
+    ].join('\n');
+    const amiEast = [
+      '  us-east-1:',
+      '  - id: ami-0f00000000000000a',
+      '    osinfo:',
+      '      name: ubuntu',
+      '      version: "20.04"',
+      '      arch: amd64',
+      '',
+    ].join('\n');
     const amiCanada = amiEast.replace('us-east-1', 'ca-central-1').replace('ami-0f00000000000000a', 'ami-0f00000000000000b');
     const sig = [
       '- resourceGroup: tkg-images',
@@ -103,7 +135,14 @@ describe('editTkrBom keeps every other byte', () => {
       `        version: ${CLASS_VERSION}`,
       '',
     ].join('\n');
-    const amiEast = ['        -   id: ami-0f00000000000000a', '            osinfo:', '                name: ubuntu', '                version: "20.04"', '                arch: amd64', ''].join('\n');
+    const amiEast = [
+      '        -   id: ami-0f00000000000000a',
+      '            osinfo:',
+      '                name: ubuntu',
+      '                version: "20.04"',
+      '                arch: amd64',
+      '',
+    ].join('\n');
     const amiCanada = `    ca-central-1:\n${amiEast.replace('ami-0f00000000000000a', 'ami-0f00000000000000b')}`;
     const sig = [
       'azure:',
@@ -128,7 +167,7 @@ describe('editTkrBom keeps every other byte', () => {
 });
 
 describe('editTkrBom entries', () => {
-  it('puts the AMI first in an existing region and keeps that region\'s other AMIs in order after it', () => {
+  it("puts the AMI first in an existing region and keeps that region's other AMIs in order after it", () => {
     const before = parse(readBomFixture('tkr-bom-2space.yaml')).ami['us-east-1'];
     const after = parse(edit('tkr-bom-2space.yaml', [AMI]).text).ami['us-east-1'];
     expect(after).toEqual([{ id: 'ami-0f00000000000000a', osinfo: UBUNTU }, ...before]);
@@ -144,13 +183,20 @@ describe('editTkrBom entries', () => {
   it('adds a region sorting after every listed one at the end of ami:', () => {
     const late = { ...AMI, amis: { 'us-west-3': 'ami-0f00000000000000c' } };
     const out = edit('tkr-bom-2space.yaml', [late]).text;
-    expect(out).toContain('        arch: amd64\n  us-west-3:\n    - id: ami-0f00000000000000c\n      osinfo:\n        name: ubuntu\n        version: "20.04"\n        arch: amd64\nazure:\n');
+    expect(out).toContain(
+      '        arch: amd64\n  us-west-3:\n    - id: ami-0f00000000000000c\n      osinfo:\n        name: ubuntu\n        version: "20.04"\n        arch: amd64\nazure:\n',
+    );
   });
 
   it('writes osinfo.version as a quoted string for every OS ("20.04", "3", "8", "2")', () => {
     const photon = { ...OVA, image: 'photon-3-vsphere', name: 'photon-3-vsphere', osinfo: { name: 'photon', version: '3', arch: 'amd64' } };
     const rhel = { ...OVA, image: 'rhel-8-vsphere', name: 'rhel-8-vsphere', osinfo: { name: 'rhel', version: '8', arch: 'amd64' } };
-    const amazon = { ...AMI, image: 'amazon-2-aws', amis: { 'us-east-1': 'ami-0f00000000000000d' }, osinfo: { name: 'amazon', version: '2', arch: 'amd64' } };
+    const amazon = {
+      ...AMI,
+      image: 'amazon-2-aws',
+      amis: { 'us-east-1': 'ami-0f00000000000000d' },
+      osinfo: { name: 'amazon', version: '2', arch: 'amd64' },
+    };
     const out = edit('tkr-bom-indentless-no-ova.yaml', [OVA, photon, rhel, amazon]).text;
     const doc = parse(out);
     expect(doc.ova.map((e: { osinfo: { version: unknown } }) => e.osinfo.version)).toEqual(['20.04', '3', '8']);
@@ -158,7 +204,7 @@ describe('editTkrBom entries', () => {
     for (const v of ['"20.04"', '"3"', '"8"', '"2"']) expect(out).toContain(`    version: ${v}\n`);
   });
 
-  it('suffixes release.version, keeping the scalar\'s quotes and the spacing before it', () => {
+  it("suffixes release.version, keeping the scalar's quotes and the spacing before it", () => {
     expect(parse(edit('tkr-bom-2space.yaml').text).release.version).toBe('v1.26.5+vmware.2-tkg.1-myorg');
     expect(edit('tkr-bom-indentless-no-ova.yaml').text).toContain('\n  version: "v1.25.7+vmware.2-tkg.1-myorg"\n');
     expect(edit('tkr-bom-4space-no-azure.yaml').text).toContain('\n    version:  v1.24.10+vmware.1-tkg.1-myorg   # two spaces');
@@ -205,50 +251,82 @@ describe('editTkrBom edge shapes', () => {
 
   it('an empty "ova:" gets its first item on the next line', () => {
     const out = editTkrBom(mini('ova:\nami: {}\n'), 'b.yaml', 'x', [OVA]).text;
-    expect(out).toBe(mini(`ova:\n- name: ubuntu-2004-vsphere-class\n  osinfo:\n    name: ubuntu\n    version: "20.04"\n    arch: amd64\n  version: ${CLASS_VERSION}\nami: {}\n`).replace('tkg.1\n', 'tkg.1-x\n'));
+    expect(out).toBe(
+      mini(
+        `ova:\n- name: ubuntu-2004-vsphere-class\n  osinfo:\n    name: ubuntu\n    version: "20.04"\n    arch: amd64\n  version: ${CLASS_VERSION}\nami: {}\n`,
+      ).replace('tkg.1\n', 'tkg.1-x\n'),
+    );
   });
 
   it('"ami: []" becomes a block map of the image\'s regions', () => {
     const out = editTkrBom(mini('ami: []\n'), 'b.yaml', 'x', [{ ...AMI, amis: { 'us-east-1': 'ami-1' } }]).text;
-    expect(out).toBe(mini('ami:\n  us-east-1:\n  - id: ami-1\n    osinfo:\n      name: ubuntu\n      version: "20.04"\n      arch: amd64\n').replace('tkg.1\n', 'tkg.1-x\n'));
+    expect(out).toBe(
+      mini('ami:\n  us-east-1:\n  - id: ami-1\n    osinfo:\n      name: ubuntu\n      version: "20.04"\n      arch: amd64\n').replace(
+        'tkg.1\n',
+        'tkg.1-x\n',
+      ),
+    );
   });
 });
 
 describe('editTkrBom errors', () => {
   it('an image listed twice in one run is refused', () => {
     const e = kilnErrorOf(() => edit('tkr-bom-2space.yaml', [OVA, AMI, OVA]));
-    expect([e.code, e.message, e.file]).toEqual(['BOM_DUPLICATE_IMAGE', 'image ubuntu-2004-vsphere-class is listed twice: an image can be added to a BoM once', 'tkrs/t/tkr-bom-2space.yaml']);
+    expect([e.code, e.message, e.file]).toEqual([
+      'BOM_DUPLICATE_IMAGE',
+      'image ubuntu-2004-vsphere-class is listed twice: an image can be added to a BoM once',
+      'tkrs/t/tkr-bom-2space.yaml',
+    ]);
   });
 
   it('an image already in the base BoM (its generated output) is refused', () => {
     const once = edit('tkr-bom-2space.yaml').text;
     const e = kilnErrorOf(() => editTkrBom(once, 'tkrs/t/b.yaml', 'again', ALL));
-    expect([e.code, e.message, e.line]).toEqual(['BOM_IMAGE_PRESENT', 'ova[2] is already named ubuntu-2004-vsphere-class: image ubuntu-2004-vsphere-class is in the BoM already', 23]);
+    expect([e.code, e.message, e.line]).toEqual([
+      'BOM_IMAGE_PRESENT',
+      'ova[2] is already named ubuntu-2004-vsphere-class: image ubuntu-2004-vsphere-class is in the BoM already',
+      23,
+    ]);
   });
 
   it('an AMI id already in ami: is refused, naming where it is', () => {
     const e = kilnErrorOf(() => edit('tkr-bom-2space.yaml', [{ ...AMI, amis: { 'us-west-2': 'ami-0a000000000000010' } }]));
-    expect([e.code, e.message]).toEqual(['BOM_IMAGE_PRESENT', 'ami.us-east-1[0] already lists ami-0a000000000000010 (image ubuntu-2004-aws-cis, region us-west-2)']);
+    expect([e.code, e.message]).toEqual([
+      'BOM_IMAGE_PRESENT',
+      'ami.us-east-1[0] already lists ami-0a000000000000010 (image ubuntu-2004-aws-cis, region us-west-2)',
+    ]);
   });
 
   it('a plan-based OVA whose VERSION another ova entry has is refused', () => {
     const e = kilnErrorOf(() => edit('tkr-bom-2space.yaml', [{ ...OVA, uniqueVersion: true }]));
-    expect([e.code, e.message]).toEqual(['BOM_IMAGE_PRESENT', `ova[1] already has version ${CLASS_VERSION}: image ubuntu-2004-vsphere-class is plan-based, so its VERSION must be its own`]);
+    expect([e.code, e.message]).toEqual([
+      'BOM_IMAGE_PRESENT',
+      `ova[1] already has version ${CLASS_VERSION}: image ubuntu-2004-vsphere-class is plan-based, so its VERSION must be its own`,
+    ]);
   });
 
-  it('a class-based OVA may reuse the default OVA\'s VERSION (that is how class-based images are found)', () => {
+  it("a class-based OVA may reuse the default OVA's VERSION (that is how class-based images are found)", () => {
     const versions = parse(edit('tkr-bom-2space.yaml', [OVA]).text).ova.map((e: { version: string }) => e.version);
     expect(versions.filter((v: string) => v === CLASS_VERSION)).toHaveLength(2);
   });
 
   it('a gallery image version already in azure: is refused', () => {
-    const e = kilnErrorOf(() => edit('tkr-bom-2space.yaml', [{ ...SIG, gallery: 'tkg_shared_gallery', name: 'ubuntu-2004-base', version: '1.0.0' }]));
-    expect([e.code, e.message]).toEqual(['BOM_IMAGE_PRESENT', 'azure[1] already lists gallery image tkg_shared_gallery/ubuntu-2004-base version 1.0.0 (image ubuntu-2004-azure-fips)']);
+    const e = kilnErrorOf(() =>
+      edit('tkr-bom-2space.yaml', [{ ...SIG, gallery: 'tkg_shared_gallery', name: 'ubuntu-2004-base', version: '1.0.0' }]),
+    );
+    expect([e.code, e.message]).toEqual([
+      'BOM_IMAGE_PRESENT',
+      'azure[1] already lists gallery image tkg_shared_gallery/ubuntu-2004-base version 1.0.0 (image ubuntu-2004-azure-fips)',
+    ]);
   });
 
   it('a BoM without release.version is refused', () => {
     const e = kilnErrorOf(() => editTkrBom('release: {}\nova: []\n', 'b.yaml', 'x', [OVA]));
-    expect([e.code, e.message, e.line]).toEqual(['BOM_NO_RELEASE_VERSION', 'the BoM has no release.version string: is this a TKr BoM (tkr-bom-<version>.yaml)?', 1]);
+    expect([e.code, e.message, e.line]).toEqual([
+      'BOM_NO_RELEASE_VERSION',
+      'the BoM has no release.version string: is this a TKr BoM (tkr-bom-<version>.yaml)?',
+      1,
+    ]);
   });
 
   it('invalid YAML is refused with its position', () => {
@@ -258,6 +336,11 @@ describe('editTkrBom errors', () => {
 
   it('a non-empty flow list is refused rather than rewritten', () => {
     const e = kilnErrorOf(() => editTkrBom('release:\n  version: v1\nova: [{name: a}]\n', 'b.yaml', 'x', [OVA]));
-    expect([e.code, e.message, e.line, e.column]).toEqual(['BOM_SHAPE', 'ova: is not a block list (- item per line), so Kiln cannot add to it without rewriting it', 3, 1]);
+    expect([e.code, e.message, e.line, e.column]).toEqual([
+      'BOM_SHAPE',
+      'ova: is not a block list (- item per line), so Kiln cannot add to it without rewriting it',
+      3,
+      1,
+    ]);
   });
 });

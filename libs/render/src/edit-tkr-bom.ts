@@ -65,7 +65,10 @@ class BomTextEditor {
   readonly mapStep: number;
   private readonly lines = new LineCounter();
 
-  constructor(readonly text: string, readonly file: string) {
+  constructor(
+    readonly text: string,
+    readonly file: string,
+  ) {
     this.nl = newlineOf(text);
     const doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true });
     if (doc.errors.length > 0) {
@@ -77,7 +80,11 @@ class BomTextEditor {
       });
     }
     if (!isMap(doc.contents) || doc.contents.flow) {
-      throw new KilnError('BOM_INVALID', 'the top level of the BoM is not a block map of keys (release:, ova:, ami:, ...)', { file, line: 1, column: 1 });
+      throw new KilnError('BOM_INVALID', 'the top level of the BoM is not a block map of keys (release:, ova:, ami:, ...)', {
+        file,
+        line: 1,
+        column: 1,
+      });
     }
     this.top = doc.contents;
     const style = documentStyle(text, this.top);
@@ -103,7 +110,11 @@ class BomTextEditor {
 
   /** Line and column of a node, or of a pair's key. */
   positionOf(node: Node | Pair | undefined): { line?: number; column?: number } {
-    const range = !node ? undefined : isScalar(node) || isMap(node) || isSeq(node) ? node.range : ((node as Pair).key as Node | null)?.range;
+    const range = !node
+      ? undefined
+      : isScalar(node) || isMap(node) || isSeq(node)
+        ? node.range
+        : ((node as Pair).key as Node | null)?.range;
     if (!range) return {};
     const p = this.lines.linePos(range[0]);
     return { line: p.line, column: p.col };
@@ -148,19 +159,45 @@ class BomTextEditor {
   appendSpot(key: string): { spot: ListSpot; existing: unknown[] } {
     const pair = findPair(this.top, key);
     if (!pair) {
-      return { spot: { at: this.topInsertPoint(key), head: `${key}:${this.nl}`, dashColumn: this.seqStyle.dashOffset, style: this.seqStyle, mapStep: this.mapStep }, existing: [] };
+      return {
+        spot: {
+          at: this.topInsertPoint(key),
+          head: `${key}:${this.nl}`,
+          dashColumn: this.seqStyle.dashOffset,
+          style: this.seqStyle,
+          mapStep: this.mapStep,
+        },
+        existing: [],
+      };
     }
     const keyColumn = columnOf(this.text, (pair.key as Node).range![0]);
     if (this.isEmptyValue(pair.value)) {
-      return { spot: { at: this.afterEmptyValue(pair), head: '', dashColumn: keyColumn + this.seqStyle.dashOffset, style: this.seqStyle, mapStep: this.mapStep }, existing: [] };
+      return {
+        spot: {
+          at: this.afterEmptyValue(pair),
+          head: '',
+          dashColumn: keyColumn + this.seqStyle.dashOffset,
+          style: this.seqStyle,
+          mapStep: this.mapStep,
+        },
+        existing: [],
+      };
     }
     if (!isSeq(pair.value) || pair.value.flow) {
-      this.fail('BOM_SHAPE', `${key}: is not a block list (- item per line), so Kiln cannot add to it without rewriting it`, pair, `write ${key}: as a block list`);
+      this.fail(
+        'BOM_SHAPE',
+        `${key}: is not a block list (- item per line), so Kiln cannot add to it without rewriting it`,
+        pair,
+        `write ${key}: as a block list`,
+      );
     }
     const seq = pair.value;
     const { style, mapStep } = this.listStyle(seq, keyColumn);
     const last = seq.items[seq.items.length - 1] as Node;
-    return { spot: { at: afterNode(this.text, last), head: '', dashColumn: keyColumn + style.dashOffset, style, mapStep }, existing: seq.toJSON() as unknown[] };
+    return {
+      spot: { at: afterNode(this.text, last), head: '', dashColumn: keyColumn + style.dashOffset, style, mapStep },
+      existing: seq.toJSON() as unknown[],
+    };
   }
 
   renderItem(fields: BomField[], spot: Pick<ListSpot, 'dashColumn' | 'style' | 'mapStep'>): string {
@@ -174,7 +211,11 @@ class BomTextEditor {
         lines.push(`${lead}${k}: ${yamlScalarText(v)}`);
       } else {
         lines.push(`${lead}${k}:`);
-        for (const [sk, sv] of [['name', v.name], ['version', v.version], ['arch', v.arch]] as const) {
+        for (const [sk, sv] of [
+          ['name', v.name],
+          ['version', v.version],
+          ['arch', v.arch],
+        ] as const) {
           lines.push(`${pad(contentColumn + mapStep)}${sk}: ${sk === 'version' ? JSON.stringify(sv) : yamlScalarText(sv)}`);
         }
       }
@@ -192,12 +233,21 @@ function setVersion(ed: BomTextEditor, suffix: string): { baseVersion: string; v
   const version = isMap(release?.value) ? findPair(release.value, 'version') : undefined;
   const scalar = version?.value;
   if (!isScalar(scalar) || typeof scalar.value !== 'string' || scalar.value === '') {
-    ed.fail('BOM_NO_RELEASE_VERSION', 'the BoM has no release.version string: is this a TKr BoM (tkr-bom-<version>.yaml)?', release, 'use a BoM from ~/.config/tanzu/tkg/bom/ (npx kiln bom import)');
+    ed.fail(
+      'BOM_NO_RELEASE_VERSION',
+      'the BoM has no release.version string: is this a TKr BoM (tkr-bom-<version>.yaml)?',
+      release,
+      'use a BoM from ~/.config/tanzu/tkg/bom/ (npx kiln bom import)',
+    );
   }
   const baseVersion = scalar.value;
   const next = customTkrVersion(baseVersion, suffix, ed.file);
   const text =
-    scalar.type === Scalar.QUOTE_DOUBLE ? JSON.stringify(next) : scalar.type === Scalar.QUOTE_SINGLE ? `'${next.replace(/'/g, "''")}'` : yamlScalarText(next);
+    scalar.type === Scalar.QUOTE_DOUBLE
+      ? JSON.stringify(next)
+      : scalar.type === Scalar.QUOTE_SINGLE
+        ? `'${next.replace(/'/g, "''")}'`
+        : yamlScalarText(next);
   ed.replace(scalar.range![0], scalar.range![1], text);
   return { baseVersion, version: next };
 }
@@ -210,7 +260,12 @@ function addOva(ed: BomTextEditor, images: BomOvaImage[], changes: string[]): vo
   for (const img of images) {
     const named = [...listed, ...added].findIndex((e) => e.name === img.name);
     if (named >= 0) {
-      ed.fail('BOM_IMAGE_PRESENT', `ova[${named}] is already named ${img.name}: image ${img.image} is in the BoM already`, findPair(ed.top, 'ova'), 'each image can be added to a BoM once; use the BoM the TKG release ships as the base');
+      ed.fail(
+        'BOM_IMAGE_PRESENT',
+        `ova[${named}] is already named ${img.name}: image ${img.image} is in the BoM already`,
+        findPair(ed.top, 'ova'),
+        'each image can be added to a BoM once; use the BoM the TKG release ships as the base',
+      );
     }
     const sameVersion = [...listed, ...added].findIndex((e) => e.version === img.version);
     if (img.uniqueVersion && sameVersion >= 0) {
@@ -222,7 +277,9 @@ function addOva(ed: BomTextEditor, images: BomOvaImage[], changes: string[]): vo
       );
     }
     added.push(img);
-    changes.push(`+ ova[${listed.length + added.length - 1}] ${img.name}: ${osinfoText(img.osinfo)}, version ${img.version} (image ${img.image})`);
+    changes.push(
+      `+ ova[${listed.length + added.length - 1}] ${img.name}: ${osinfoText(img.osinfo)}, version ${img.version} (image ${img.image})`,
+    );
   }
   ed.insert(spot.at, spot.head + added.map((img) => ed.renderItem(ovaFields(img), spot)).join(''));
 }
@@ -235,10 +292,17 @@ function addAzure(ed: BomTextEditor, images: BomAzureImage[], changes: string[])
   for (const img of images) {
     const same = [...listed, ...added].findIndex((e) => e.gallery === img.gallery && e.name === img.name && e.version === img.version);
     if (same >= 0) {
-      ed.fail('BOM_IMAGE_PRESENT', `azure[${same}] already lists gallery image ${img.gallery}/${img.name} version ${img.version} (image ${img.image})`, findPair(ed.top, 'azure'), 'each image version can be added to a BoM once');
+      ed.fail(
+        'BOM_IMAGE_PRESENT',
+        `azure[${same}] already lists gallery image ${img.gallery}/${img.name} version ${img.version} (image ${img.image})`,
+        findPair(ed.top, 'azure'),
+        'each image version can be added to a BoM once',
+      );
     }
     added.push(img);
-    changes.push(`+ azure[${listed.length + added.length - 1}] shared gallery ${img.gallery}/${img.name} ${img.version}: ${osinfoText(img.osinfo)} (image ${img.image})`);
+    changes.push(
+      `+ azure[${listed.length + added.length - 1}] shared gallery ${img.gallery}/${img.name} ${img.version}: ${osinfoText(img.osinfo)} (image ${img.image})`,
+    );
   }
   ed.insert(spot.at, spot.head + added.map((img) => ed.renderItem(azureFields(img), spot)).join(''));
 }
@@ -260,17 +324,30 @@ function addAmi(ed: BomTextEditor, images: BomAmiImage[], changes: string[]): vo
   const seen = listedAmis(amiPair ? (amiPair.value as Node | null)?.toJSON() : undefined);
   for (const img of images) {
     for (const [region, id] of Object.entries(img.amis).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      if (seen.has(id)) ed.fail('BOM_IMAGE_PRESENT', `${seen.get(id)} already lists ${id} (image ${img.image}, region ${region})`, amiPair, 'each AMI can be added to a BoM once');
+      if (seen.has(id))
+        ed.fail(
+          'BOM_IMAGE_PRESENT',
+          `${seen.get(id)} already lists ${id} (image ${img.image}, region ${region})`,
+          amiPair,
+          'each AMI can be added to a BoM once',
+        );
       seen.set(id, `image ${img.image}`);
     }
   }
   const regions = [...new Set(images.flatMap((img) => Object.keys(img.amis)))].sort();
   const itemsFor = (region: string, spot: Pick<ListSpot, 'dashColumn' | 'style' | 'mapStep'>) =>
-    images.filter((img) => img.amis[region] !== undefined).map((img) => ed.renderItem(amiFields(img.amis[region]!, img), spot)).join('');
+    images
+      .filter((img) => img.amis[region] !== undefined)
+      .map((img) => ed.renderItem(amiFields(img.amis[region]!, img), spot))
+      .join('');
   const note = (region: string, created: boolean) => {
     images
       .filter((i) => i.amis[region] !== undefined)
-      .forEach((img, k) => changes.push(`+ ami.${region}[${k}] ${img.amis[region]}: ${osinfoText(img.osinfo)} (image ${img.image}${created ? ', new region' : ", before the region's existing AMIs"})`));
+      .forEach((img, k) =>
+        changes.push(
+          `+ ami.${region}[${k}] ${img.amis[region]}: ${osinfoText(img.osinfo)} (image ${img.image}${created ? ', new region' : ", before the region's existing AMIs"})`,
+        ),
+      );
   };
 
   if (!amiPair || ed.isEmptyValue(amiPair.value)) {
@@ -283,7 +360,12 @@ function addAmi(ed: BomTextEditor, images: BomAmiImage[], changes: string[]): vo
     return;
   }
   if (!isMap(amiPair.value) || amiPair.value.flow) {
-    ed.fail('BOM_SHAPE', 'ami: is not a block map of regions, so Kiln cannot add to it without rewriting it', amiPair, 'write ami: as region: followed by a block list');
+    ed.fail(
+      'BOM_SHAPE',
+      'ami: is not a block map of regions, so Kiln cannot add to it without rewriting it',
+      amiPair,
+      'write ami: as region: followed by a block list',
+    );
   }
   const regionMap = amiPair.value;
   const regionPairs = regionMap.items;
@@ -295,12 +377,20 @@ function addAmi(ed: BomTextEditor, images: BomAmiImage[], changes: string[]): vo
     const pair = findPair(regionMap, region);
     if (pair && !ed.isEmptyValue(pair.value)) {
       if (!isSeq(pair.value) || pair.value.flow) {
-        ed.fail('BOM_SHAPE', `ami.${region} is not a block list, so Kiln cannot add to it without rewriting it`, pair, 'write the region as a block list (- id: ...)');
+        ed.fail(
+          'BOM_SHAPE',
+          `ami.${region} is not a block list, so Kiln cannot add to it without rewriting it`,
+          pair,
+          'write the region as a block list (- id: ...)',
+        );
       }
       const keyColumn = columnOf(ed.text, (pair.key as Node).range![0]);
       const { style, mapStep } = ed.listStyle(pair.value, keyColumn);
       // Right under the region key: before the first item and any comment lines above it.
-      ed.insert(nextLineStart(ed.text, (pair.key as Node).range![0]), itemsFor(region, { dashColumn: keyColumn + style.dashOffset, style, mapStep }));
+      ed.insert(
+        nextLineStart(ed.text, (pair.key as Node).range![0]),
+        itemsFor(region, { dashColumn: keyColumn + style.dashOffset, style, mapStep }),
+      );
       note(region, false);
     } else if (pair) {
       const keyColumn = columnOf(ed.text, (pair.key as Node).range![0]);
@@ -309,7 +399,9 @@ function addAmi(ed: BomTextEditor, images: BomAmiImage[], changes: string[]): vo
     } else {
       const next = regionPairs.find((p) => (keyName(p) ?? '') > region);
       const last = regionPairs[regionPairs.length - 1]!;
-      const at = next ? startWithComments(ed.text, (next.key as Node).range![0]) : afterNode(ed.text, (last.value as Node | null) ?? (last.key as Node));
+      const at = next
+        ? startWithComments(ed.text, (next.key as Node).range![0])
+        : afterNode(ed.text, (last.value as Node | null) ?? (last.key as Node));
       const spot = { dashColumn: regionColumn + siblingStyle.style.dashOffset, ...siblingStyle };
       ed.insert(at, `${' '.repeat(regionColumn)}${region}:${ed.nl}${itemsFor(region, spot)}`);
       note(region, true);
@@ -322,13 +414,26 @@ export function editTkrBom(text: string, file: string, suffix: string, images: B
   const ed = new BomTextEditor(text, file);
   const names = new Set<string>();
   for (const img of images) {
-    if (names.has(img.image)) throw new KilnError('BOM_DUPLICATE_IMAGE', `image ${img.image} is listed twice: an image can be added to a BoM once`, { file });
+    if (names.has(img.image))
+      throw new KilnError('BOM_DUPLICATE_IMAGE', `image ${img.image} is listed twice: an image can be added to a BoM once`, { file });
     names.add(img.image);
   }
   const { baseVersion, version } = setVersion(ed, suffix);
   const changes = [`release.version ${baseVersion} → ${version}`];
-  addOva(ed, images.filter((i): i is BomOvaImage => i.infra === 'vsphere'), changes);
-  addAmi(ed, images.filter((i): i is BomAmiImage => i.infra === 'aws'), changes);
-  addAzure(ed, images.filter((i): i is BomAzureImage => i.infra === 'azure'), changes);
+  addOva(
+    ed,
+    images.filter((i): i is BomOvaImage => i.infra === 'vsphere'),
+    changes,
+  );
+  addAmi(
+    ed,
+    images.filter((i): i is BomAmiImage => i.infra === 'aws'),
+    changes,
+  );
+  addAzure(
+    ed,
+    images.filter((i): i is BomAzureImage => i.infra === 'azure'),
+    changes,
+  );
   return { text: ed.result(), baseVersion, version, changes };
 }

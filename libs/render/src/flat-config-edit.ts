@@ -28,7 +28,11 @@ export function parseFlatConfig(text: string, file: string): FlatConfig {
   const pairs = new Map<string, Pair>();
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return { text, file, values: {}, pairs };
   if (!isMap(doc.contents) || doc.contents.flow) {
-    throw new KilnError('CLUSTER_CONFIG_INVALID', 'a cluster configuration file is a flat list of KEY: value lines', { file, line: 1, column: 1 });
+    throw new KilnError('CLUSTER_CONFIG_INVALID', 'a cluster configuration file is a flat list of KEY: value lines', {
+      file,
+      line: 1,
+      column: 1,
+    });
   }
   for (const pair of doc.contents.items) {
     const key = keyName(pair);
@@ -81,7 +85,8 @@ export function editFlatConfig(config: FlatConfig, edit: FlatEdit): string {
       if (pair) {
         const value = pair.value as Node | null;
         const keyEnd = (pair.key as Node).range![1];
-        if (value?.range && value.range[1] > value.range[0]) edits.push({ at: value.range[0], end: value.range[1], text: valueText, seq: seq++ });
+        if (value?.range && value.range[1] > value.range[0])
+          edits.push({ at: value.range[0], end: value.range[1], text: valueText, seq: seq++ });
         else edits.push({ at: text.indexOf(':', keyEnd) + 1, end: text.indexOf(':', keyEnd) + 1, text: ` ${valueText}`, seq: seq++ });
         carried.push(...(s.comment ?? []));
       } else {

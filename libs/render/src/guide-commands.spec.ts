@@ -126,7 +126,8 @@ const PLACEHOLDERS: Array<[string, string]> = [
 ];
 
 function mapPlaceholder(path: string): string {
-  for (const [from, to] of PLACEHOLDERS) if (path === from || (from.endsWith('/') && path.startsWith(from))) return to + path.slice(from.length);
+  for (const [from, to] of PLACEHOLDERS)
+    if (path === from || (from.endsWith('/') && path.startsWith(from))) return to + path.slice(from.length);
   return path;
 }
 
@@ -203,7 +204,8 @@ function withBuildVmName(run: ParsedDockerRun): ParsedDockerRun {
 }
 
 const RHEL = { iso: 'isos/rhel-8.4-x86_64-dvd.iso', subscription: { userEnv: 'RHSM_USER', passwordEnv: 'RHSM_PASS' } };
-const vsphereCtx = () => fixtureContext(vsphereSpec({ vsphere: { clusterType: 'class', version: 'v1.26.5+vmware.1-tkg.1-765d418b72c247c2310384e640ee075e' } }));
+const vsphereCtx = () =>
+  fixtureContext(vsphereSpec({ vsphere: { clusterType: 'class', version: 'v1.26.5+vmware.1-tkg.1-765d418b72c247c2310384e640ee075e' } }));
 const gpuCtx = () => fixtureContext(vsphereSpec({ gpu: true }));
 const rhelCtx = () => fixtureContext(vsphereSpec({ os: 'rhel-8', rhel: RHEL }));
 const awsCtx = () => fixtureContext(awsSpec());
@@ -230,7 +232,9 @@ describe('docker command parser', () => {
   });
 
   it("rejects the guide's AWS example as printed: its CUSTOMIZATIONS mount has no colon", () => {
-    expect(() => parseDockerCommand(GUIDE_AWS_VERBATIM)).toThrow('malformed mount "/PATH/TO/CUSTOMIZATIONS.json": expected HOST:CONTAINER[:ro]');
+    expect(() => parseDockerCommand(GUIDE_AWS_VERBATIM)).toThrow(
+      'malformed mount "/PATH/TO/CUSTOMIZATIONS.json": expected HOST:CONTAINER[:ro]',
+    );
     expect(GUIDE_AWS).not.toBe(GUIDE_AWS_VERBATIM);
   });
 
@@ -351,12 +355,15 @@ describe('deliberate differences from the guide', () => {
   it("Kiln's kiln-package-list role is mounted from the Kiln installation and listed last in custom_role_names (the guide lists no package)", () => {
     for (const text of [GUIDE_VSPHERE, GUIDE_AWS, GUIDE_AZURE]) expect(guide(text).mounts[`${H}/kiln-package-list`]).toBeUndefined();
     for (const ctx of [vsphereCtx(), rhelCtx(), awsCtx(), azureCtx()]) {
-      expect(kiln(ctx).mounts[`${H}/kiln-package-list`]).toEqual({ host: '/opt/kiln/libs/provenance/ansible/kiln-package-list', readOnly: true });
+      expect(kiln(ctx).mounts[`${H}/kiln-package-list`]).toEqual({
+        host: '/opt/kiln/libs/provenance/ansible/kiln-package-list',
+        readOnly: true,
+      });
       expect(renderCustomizations(ctx).custom_role_names.split(' ').pop()).toBe(`${H}/kiln-package-list`);
     }
   });
 
-  it("Azure: no ~/.azure mount and no --env-file; the four AZURE_* go by name and the container logs in into its own config folder", () => {
+  it('Azure: no ~/.azure mount and no --env-file; the four AZURE_* go by name and the container logs in into its own config folder', () => {
     const g = guide(GUIDE_AZURE);
     expect(g.mounts[`${H}/.azure`]).toEqual({ host: `${HOME}/.azure`, readOnly: false });
     expect(g.envFiles).toEqual(['AZURE-CREDS']);
@@ -412,7 +419,12 @@ describe('deliberate differences from the guide', () => {
   it("the goss spec follows the 2.x bundle pattern, not the guide's 1.x example name", () => {
     const catalog = loadCatalog();
     const cases: Array<[string, ImageContext, string, string]> = [
-      [GUIDE_VSPHERE, vsphereCtx(), 'vsphere-ubuntu-1.26.5+vmware.1-goss-spec.yaml', 'vsphere-ubuntu-v1.26.5+vmware.2-tkg_v2_3_0-goss-spec.yaml'],
+      [
+        GUIDE_VSPHERE,
+        vsphereCtx(),
+        'vsphere-ubuntu-1.26.5+vmware.1-goss-spec.yaml',
+        'vsphere-ubuntu-v1.26.5+vmware.2-tkg_v2_3_0-goss-spec.yaml',
+      ],
       [GUIDE_AWS, awsCtx(), 'amazon-ubuntu-1.26.5+vmware.1-goss-spec.yaml', 'amazon-ubuntu-v1.26.5+vmware.2-tkg_v2_3_0-goss-spec.yaml'],
     ];
     for (const [text, ctx, guideName, kilnName] of cases) {
@@ -425,7 +437,10 @@ describe('deliberate differences from the guide', () => {
   it('metadata.json and customizations.json come from the rendered config folder, not the bundle folder', () => {
     const g = guide(GUIDE_VSPHERE_GPU);
     const k = kiln(gpuCtx());
-    expect([g.mounts[`${H}/metadata.json`].host, g.mounts[`${H}/customizations.json`].host]).toEqual([`${BUNDLE}/metadata.json`, `${BUNDLE}/customizations.json`]);
+    expect([g.mounts[`${H}/metadata.json`].host, g.mounts[`${H}/customizations.json`].host]).toEqual([
+      `${BUNDLE}/metadata.json`,
+      `${BUNDLE}/customizations.json`,
+    ]);
     expect([k.mounts[`${H}/metadata.json`].host, k.mounts[`${H}/customizations.json`].host]).toEqual([
       `${TOKENS.config}/metadata.json`,
       `${TOKENS.config}/customizations.json`,

@@ -39,7 +39,11 @@ describe('renderBuildPlan', () => {
 
   it('a non-empty customizations.json is mounted under the infra name and listed last in PACKER_VAR_FILES', () => {
     const vsphere = planOf(fixtureContext(vsphereSpec({ gpu: true })));
-    expect(vsphere.mounts).toContainEqual({ host: '{config}/customizations.json', container: '/home/imagebuilder/customizations.json', readOnly: true });
+    expect(vsphere.mounts).toContainEqual({
+      host: '{config}/customizations.json',
+      container: '/home/imagebuilder/customizations.json',
+      readOnly: true,
+    });
     expect(vsphere.env.find((e) => e.name === 'PACKER_VAR_FILES')?.value).toBe('tkg.json vsphere.json customizations.json');
     const aws = planOf(fixtureContext(awsSpec()));
     expect(aws.mounts).toContainEqual({ host: '{config}/customizations.json', container: '/home/imagebuilder/aws.json', readOnly: true });
@@ -59,7 +63,11 @@ describe('renderBuildPlan', () => {
     const rhel = { iso: 'isos/rhel-8.4-x86_64-dvd.iso', subscription: { userEnv: 'MY_RH_USER', passwordEnv: 'MY_RH_PASS' } };
     const plan = planOf(fixtureContext(vsphereSpec({ os: 'rhel-8', rhel })));
     expect(plan.network).toBe('host');
-    expect(plan.mounts).toContainEqual({ host: '{workspace}/isos/rhel-8.4-x86_64-dvd.iso', container: '/rhel-8.4-x86_64-dvd.iso', readOnly: true });
+    expect(plan.mounts).toContainEqual({
+      host: '{workspace}/isos/rhel-8.4-x86_64-dvd.iso',
+      container: '/rhel-8.4-x86_64-dvd.iso',
+      readOnly: true,
+    });
     expect(plan.envFromHost).toEqual([
       { name: 'RHSM_USER', from: 'MY_RH_USER' },
       { name: 'RHSM_PASS', from: 'MY_RH_PASS' },
@@ -96,31 +104,47 @@ describe('renderBuildPlan', () => {
   });
 
   it("every plan mounts Kiln's kiln-package-list role read-only from the Kiln installation, after the bundle's roles", () => {
-    const role = { host: '{kiln}/libs/provenance/ansible/kiln-package-list', container: '/home/imagebuilder/kiln-package-list', readOnly: true };
+    const role = {
+      host: '{kiln}/libs/provenance/ansible/kiln-package-list',
+      container: '/home/imagebuilder/kiln-package-list',
+      readOnly: true,
+    };
     for (const ctx of [fixtureContext(vsphereSpec()), fixtureContext(awsSpec({ hardening: { cis: {} } })), fixtureContext(azureSpec())]) {
       const containers = planOf(ctx).mounts.map((m) => m.container);
       expect(planOf(ctx).mounts).toContainEqual(role);
       expect(containers.indexOf(role.container)).toBeGreaterThan(containers.indexOf('/home/imagebuilder/tkg'));
     }
-    expect(planOf(fixtureContext(awsSpec({ hardening: { cis: {} } }))).mounts.map((m) => m.container).slice(1, 4)).toEqual([
-      '/home/imagebuilder/tkg',
-      '/home/imagebuilder/cis_ubuntu_2004',
-      '/home/imagebuilder/kiln-package-list',
-    ]);
+    expect(
+      planOf(fixtureContext(awsSpec({ hardening: { cis: {} } })))
+        .mounts.map((m) => m.container)
+        .slice(1, 4),
+    ).toEqual(['/home/imagebuilder/tkg', '/home/imagebuilder/cis_ubuntu_2004', '/home/imagebuilder/kiln-package-list']);
   });
 
   it('schemaVersion 2: every mount is read-only and host paths use only the {workspace}, {config}, {run} and {kiln} tokens', () => {
     const plans = [
       planOf(fixtureContext(vsphereSpec({ gpu: true }))),
-      planOf(fixtureContext(vsphereSpec({ os: 'rhel-8', rhel: { iso: 'isos/rhel-8.4-x86_64-dvd.iso', subscription: { userEnv: 'U', passwordEnv: 'P' } } }))),
+      planOf(
+        fixtureContext(
+          vsphereSpec({ os: 'rhel-8', rhel: { iso: 'isos/rhel-8.4-x86_64-dvd.iso', subscription: { userEnv: 'U', passwordEnv: 'P' } } }),
+        ),
+      ),
       planOf(fixtureContext(awsSpec({ hardening: { cis: {} } }))),
       planOf(fixtureContext(azureSpec())),
     ];
     for (const plan of plans) {
       expect(plan.schemaVersion).toBe(2);
       expect(plan.mounts.filter((m) => m.readOnly !== true)).toEqual([]);
-      expect(plan.mounts.flatMap((m) => m.host.match(/\{[a-z]+\}/g) ?? []).filter((t) => !['{workspace}', '{config}', '{run}', '{kiln}'].includes(t))).toEqual([]);
-      expect(plan.mounts.filter((m) => m.container.endsWith('/output') || m.container.endsWith('/vsphere.json') || m.container.endsWith('/.aws'))).toEqual([]);
+      expect(
+        plan.mounts
+          .flatMap((m) => m.host.match(/\{[a-z]+\}/g) ?? [])
+          .filter((t) => !['{workspace}', '{config}', '{run}', '{kiln}'].includes(t)),
+      ).toEqual([]);
+      expect(
+        plan.mounts.filter(
+          (m) => m.container.endsWith('/output') || m.container.endsWith('/vsphere.json') || m.container.endsWith('/.aws'),
+        ),
+      ).toEqual([]);
     }
   });
 
@@ -141,7 +165,10 @@ describe('renderBuildPlan', () => {
   it('IB_OVFTOOL=1 and PACKER_FLAGS=-force (rebuilds replace the leftover build VM) only on vSphere', () => {
     const names = (plan: ReturnType<typeof planOf>) => plan.env.map((e) => e.name);
     expect(planOf(fixtureContext(vsphereSpec())).env).toEqual(
-      expect.arrayContaining([{ name: 'IB_OVFTOOL', value: '1' }, { name: 'PACKER_FLAGS', value: '-force' }]),
+      expect.arrayContaining([
+        { name: 'IB_OVFTOOL', value: '1' },
+        { name: 'PACKER_FLAGS', value: '-force' },
+      ]),
     );
     for (const plan of [planOf(fixtureContext(awsSpec())), planOf(fixtureContext(azureSpec()))]) {
       expect(names(plan).filter((n) => n === 'IB_OVFTOOL' || n === 'PACKER_FLAGS')).toEqual([]);

@@ -99,7 +99,10 @@ export function renderBuildPlan(ctx: ImageContext, customizations: Record<string
   if (spec.rhel) {
     const iso = spec.rhel.iso.split('/').pop()!;
     ro(`{workspace}/${spec.rhel.iso}`, `/${iso}`);
-    envFromHost.push({ name: 'RHSM_USER', from: spec.rhel.subscription.userEnv }, { name: 'RHSM_PASS', from: spec.rhel.subscription.passwordEnv });
+    envFromHost.push(
+      { name: 'RHSM_USER', from: spec.rhel.subscription.userEnv },
+      { name: 'RHSM_PASS', from: spec.rhel.subscription.passwordEnv },
+    );
   }
 
   env.push({ name: 'PACKER_VAR_FILES', value: packerVarFiles.join(' ') });

@@ -9,19 +9,45 @@ import { renderClusterConfig, resolveOsImageValue, type ClusterConfigInput, type
 import { UBUNTU, fixturesDir } from '../test/tkr-bom-test-images';
 
 const TKR_NAME = 'v1.26.5---vmware.2-tkg.1-myorg';
-const VSPHERE_CLASS: ClusterImage = { image: 'ubuntu-2004-vsphere-class', infra: 'vsphere', osinfo: UBUNTU, clusterType: 'class', templateName: 'ubuntu-2004-kube-v1.26.5-class' };
-const VSPHERE_PLAN: ClusterImage = { image: 'ubuntu-2004-vsphere-plan', infra: 'vsphere', osinfo: UBUNTU, clusterType: 'plan', templateName: 'ubuntu-2004-kube-v1.26.5-myorg.0' };
-const AWS: ClusterImage = { image: 'ubuntu-2004-aws-cis', infra: 'aws', osinfo: UBUNTU, amis: { 'us-east-1': 'ami-0f00000000000000a', 'us-west-2': 'ami-0f00000000000000b' } };
+const VSPHERE_CLASS: ClusterImage = {
+  image: 'ubuntu-2004-vsphere-class',
+  infra: 'vsphere',
+  osinfo: UBUNTU,
+  clusterType: 'class',
+  templateName: 'ubuntu-2004-kube-v1.26.5-class',
+};
+const VSPHERE_PLAN: ClusterImage = {
+  image: 'ubuntu-2004-vsphere-plan',
+  infra: 'vsphere',
+  osinfo: UBUNTU,
+  clusterType: 'plan',
+  templateName: 'ubuntu-2004-kube-v1.26.5-myorg.0',
+};
+const AWS: ClusterImage = {
+  image: 'ubuntu-2004-aws-cis',
+  infra: 'aws',
+  osinfo: UBUNTU,
+  amis: { 'us-east-1': 'ami-0f00000000000000a', 'us-west-2': 'ami-0f00000000000000b' },
+};
 const AZURE: ClusterImage = {
   image: 'ubuntu-2004-azure-fips',
   infra: 'azure',
   osinfo: UBUNTU,
-  azure: { subscriptionId: '00000000-0000-4000-8000-000000000001', resourceGroup: 'tkg-images', gallery: 'tkg_gallery', imageName: 'ubuntu-2004-fips', version: '0.0.3' },
+  azure: {
+    subscriptionId: '00000000-0000-4000-8000-000000000001',
+    resourceGroup: 'tkg-images',
+    gallery: 'tkg_gallery',
+    imageName: 'ubuntu-2004-fips',
+    version: '0.0.3',
+  },
 };
 const TKR = {
   project: 'custom-v1-26-5',
   tkrName: TKR_NAME,
-  images: [{ image: VSPHERE_CLASS.image, infra: VSPHERE_CLASS.infra, osinfo: UBUNTU, clusterType: 'class' as const }, { image: AWS.image, infra: AWS.infra, osinfo: UBUNTU }],
+  images: [
+    { image: VSPHERE_CLASS.image, infra: VSPHERE_CLASS.infra, osinfo: UBUNTU, clusterType: 'class' as const },
+    { image: AWS.image, infra: AWS.infra, osinfo: UBUNTU },
+  ],
 };
 
 const base = (infra: 'vsphere' | 'aws' | 'azure') => readFileSync(join(fixturesDir, 'cluster-configs', `${infra}-mgmt.yaml`), 'utf8');
@@ -92,23 +118,48 @@ describe('renderClusterConfig rules', () => {
 
   it('with a TKr, runs tanzu cluster create <name> --tkr <TKr name>', () => {
     const out = renderClusterConfig(CASES['tkr-vsphere']!);
-    expect(out.argv).toEqual(['tanzu', 'cluster', 'create', 'workload-1', '--file', 'dist/clusters/c/cluster-config.yaml', '--tkr', TKR_NAME]);
-    expect(out.files['create.sh']!.split('\n').at(-2)).toBe(`exec tanzu cluster create workload-1 --file "$(dirname "$0")/cluster-config.yaml" --tkr ${TKR_NAME}`);
+    expect(out.argv).toEqual([
+      'tanzu',
+      'cluster',
+      'create',
+      'workload-1',
+      '--file',
+      'dist/clusters/c/cluster-config.yaml',
+      '--tkr',
+      TKR_NAME,
+    ]);
+    expect(out.files['create.sh']!.split('\n').at(-2)).toBe(
+      `exec tanzu cluster create workload-1 --file "$(dirname "$0")/cluster-config.yaml" --tkr ${TKR_NAME}`,
+    );
   });
 
   it('without a TKr, runs tanzu cluster create <name> with the config file only', () => {
-    expect(renderClusterConfig(CASES['template-vsphere-class']!).argv).toEqual(['tanzu', 'cluster', 'create', 'workload-1', '--file', 'dist/clusters/c/cluster-config.yaml']);
+    expect(renderClusterConfig(CASES['template-vsphere-class']!).argv).toEqual([
+      'tanzu',
+      'cluster',
+      'create',
+      'workload-1',
+      '--file',
+      'dist/clusters/c/cluster-config.yaml',
+    ]);
   });
 
   it('a management cluster sets CLUSTER_NAME in place and runs tanzu management-cluster create --file', () => {
     const out = renderClusterConfig(CASES['management-vsphere']!);
     expect(out.argv).toEqual(['tanzu', 'management-cluster', 'create', '--file', 'dist/clusters/c/cluster-config.yaml']);
-    expect(out.files['cluster-config.yaml']!.split('\n').slice(1, 3)).toEqual(['# Management cluster configuration (vSphere), flat KEY: value; written for Kiln\'s tests.', 'CLUSTER_NAME: mgmt-custom']);
+    expect(out.files['cluster-config.yaml']!.split('\n').slice(1, 3)).toEqual([
+      "# Management cluster configuration (vSphere), flat KEY: value; written for Kiln's tests.",
+      'CLUSTER_NAME: mgmt-custom',
+    ]);
   });
 
   it('a management cluster cannot take a TKr', () => {
     const e = kilnErrorOf(() => renderClusterConfig(input({ kind: 'management', tkr: TKR })));
-    expect([e.code, e.message, e.file]).toEqual(['CLUSTER_MANAGEMENT_TKR', 'a management cluster cannot use tkr: (tanzu management-cluster create has no --tkr)', 'clusters/c/cluster.yaml']);
+    expect([e.code, e.message, e.file]).toEqual([
+      'CLUSTER_MANAGEMENT_TKR',
+      'a management cluster cannot use tkr: (tanzu management-cluster create has no --tkr)',
+      'clusters/c/cluster.yaml',
+    ]);
   });
 
   it.each([
@@ -120,12 +171,16 @@ describe('renderClusterConfig rules', () => {
   });
 
   it('a class-based cluster gets annotations.yaml with the exact annotation; a plan-based one does not', () => {
-    expect(renderClusterConfig(CASES['template-azure']!).files['annotations.yaml']!.split('\n').at(-2)).toBe('run.tanzu.vmware.com/resolve-os-image: "os-name=ubuntu,os-version=2004"');
+    expect(renderClusterConfig(CASES['template-azure']!).files['annotations.yaml']!.split('\n').at(-2)).toBe(
+      'run.tanzu.vmware.com/resolve-os-image: "os-name=ubuntu,os-version=2004"',
+    );
     expect(Object.keys(renderClusterConfig(CASES['template-vsphere-plan']!).files).sort()).toEqual(['cluster-config.yaml', 'create.sh']);
   });
 
   it('a plan-based AWS cluster gets AWS_AMI_ID of AWS_REGION; a class-based one gets no AMI variable', () => {
-    expect(renderClusterConfig(CASES['template-aws-plan']!).files['cluster-config.yaml']).toContain('\nAWS_AMI_ID: ami-0f00000000000000b\n');
+    expect(renderClusterConfig(CASES['template-aws-plan']!).files['cluster-config.yaml']).toContain(
+      '\nAWS_AMI_ID: ami-0f00000000000000b\n',
+    );
     expect(renderClusterConfig(CASES['template-aws-class']!).files['cluster-config.yaml']).not.toContain('AWS_AMI_ID');
   });
 
@@ -138,7 +193,9 @@ describe('renderClusterConfig rules', () => {
   });
 
   it('an Azure image sets the five shared-gallery variables', () => {
-    const lines = renderClusterConfig(CASES['template-azure']!).files['cluster-config.yaml']!.split('\n').filter((l) => l.startsWith('AZURE_IMAGE_'));
+    const lines = renderClusterConfig(CASES['template-azure']!)
+      .files['cluster-config.yaml']!.split('\n')
+      .filter((l) => l.startsWith('AZURE_IMAGE_'));
     expect(lines).toEqual([
       'AZURE_IMAGE_SUBSCRIPTION_ID: 00000000-0000-4000-8000-000000000001',
       'AZURE_IMAGE_RESOURCE_GROUP: tkg-images',
@@ -150,23 +207,36 @@ describe('renderClusterConfig rules', () => {
 
   it('a key the base file has is replaced in place; a new one is appended under the overrides header', () => {
     const text = renderClusterConfig(CASES['tkr-vsphere']!).files['cluster-config.yaml']!;
-    expect(text).toContain('VSPHERE_CONTROL_PLANE_ENDPOINT: 10.0.0.10\nWORKER_MACHINE_COUNT: 3\n# overrides from clusters/c/cluster.yaml\nCONTROL_PLANE_MACHINE_COUNT: 3\n');
-    expect(renderClusterConfig(CASES['template-azure']!).files['cluster-config.yaml']).toContain('AZURE_RESOURCE_GROUP: tkg-mgmt\nOS_NAME: ubuntu\n# image selection');
+    expect(text).toContain(
+      'VSPHERE_CONTROL_PLANE_ENDPOINT: 10.0.0.10\nWORKER_MACHINE_COUNT: 3\n# overrides from clusters/c/cluster.yaml\nCONTROL_PLANE_MACHINE_COUNT: 3\n',
+    );
+    expect(renderClusterConfig(CASES['template-azure']!).files['cluster-config.yaml']).toContain(
+      'AZURE_RESOURCE_GROUP: tkg-mgmt\nOS_NAME: ubuntu\n# image selection',
+    );
   });
 
   it('an override of a variable Kiln sets is refused', () => {
     const e = kilnErrorOf(() => renderClusterConfig(input({ image: VSPHERE_CLASS, overrides: { VSPHERE_TEMPLATE: 'other' } })));
-    expect([e.code, e.message]).toEqual(['CLUSTER_OVERRIDE_CONFLICT', 'overrides/VSPHERE_TEMPLATE is set by Kiln (image selection); remove it from overrides']);
+    expect([e.code, e.message]).toEqual([
+      'CLUSTER_OVERRIDE_CONFLICT',
+      'overrides/VSPHERE_TEMPLATE is set by Kiln (image selection); remove it from overrides',
+    ]);
   });
 
   it('an image of another infrastructure than the base config is refused', () => {
     const e = kilnErrorOf(() => renderClusterConfig(input({ image: AWS })));
-    expect([e.code, e.message]).toEqual(['CLUSTER_INFRA_MISMATCH', 'INFRASTRUCTURE_PROVIDER is vsphere in clusters/c/vsphere-mgmt.yaml, but image ubuntu-2004-aws-cis is a aws image']);
+    expect([e.code, e.message]).toEqual([
+      'CLUSTER_INFRA_MISMATCH',
+      'INFRASTRUCTURE_PROVIDER is vsphere in clusters/c/vsphere-mgmt.yaml, but image ubuntu-2004-aws-cis is a aws image',
+    ]);
   });
 
   it('an AWS image needs AWS_REGION', () => {
     const e = kilnErrorOf(() => renderClusterConfig(input({ infra: 'aws', base: 'INFRASTRUCTURE_PROVIDER: aws\n', image: AWS })));
-    expect([e.code, e.message]).toEqual(['CLUSTER_AWS_REGION', 'AWS_REGION is set neither in clusters/c/aws-mgmt.yaml nor in overrides: it selects which AMI of ubuntu-2004-aws-cis to use']);
+    expect([e.code, e.message]).toEqual([
+      'CLUSTER_AWS_REGION',
+      'AWS_REGION is set neither in clusters/c/aws-mgmt.yaml nor in overrides: it selects which AMI of ubuntu-2004-aws-cis to use',
+    ]);
   });
 
   it('an AWS image needs an AMI in AWS_REGION', () => {
@@ -178,7 +248,7 @@ describe('renderClusterConfig rules', () => {
     ]);
   });
 
-  it('a TKr without an image for the config\'s infrastructure leaves OS_* alone and says so', () => {
+  it("a TKr without an image for the config's infrastructure leaves OS_* alone and says so", () => {
     const out = renderClusterConfig(input({ infra: 'azure', tkr: TKR }));
     expect(out.warnings).toEqual([`TKr ${TKR_NAME} adds no azure image, so OS_NAME/OS_VERSION/OS_ARCH are left as they are`]);
     expect(out.files['cluster-config.yaml']).not.toContain('OS_VERSION');
@@ -187,11 +257,19 @@ describe('renderClusterConfig rules', () => {
   it('writes base-config values into create.sh comments as one line of data: newline, quotes, $(...) and backticks never run', () => {
     const dir = tempDir('kiln-create-sh-');
     const marker = join(dir, 'ran');
-    for (const evil of [`vsphere\ntouch ${marker}`, `vsphere\rtouch ${marker}`, `x"; touch ${marker}; "`, `$(touch ${marker})`, `\`touch ${marker}\``]) {
+    for (const evil of [
+      `vsphere\ntouch ${marker}`,
+      `vsphere\rtouch ${marker}`,
+      `x"; touch ${marker}; "`,
+      `$(touch ${marker})`,
+      `\`touch ${marker}\``,
+    ]) {
       const out = renderClusterConfig(input({ infra: 'azure', tkr: TKR, base: `INFRASTRUCTURE_PROVIDER: ${JSON.stringify(evil)}\n` }));
       const script = out.files['create.sh']!;
       const warnings = script.split('\n').filter((l) => l.includes('adds no'));
-      expect(warnings, evil).toEqual([`# warning: TKr ${TKR_NAME} adds no ${evil.replace(/[\r\n]/g, ' ')} image, so OS_NAME/OS_VERSION/OS_ARCH are left as they are`]);
+      expect(warnings, evil).toEqual([
+        `# warning: TKr ${TKR_NAME} adds no ${evil.replace(/[\r\n]/g, ' ')} image, so OS_NAME/OS_VERSION/OS_ARCH are left as they are`,
+      ]);
       // Run the script up to its exec line with a stub `tanzu`: the comments must not execute anything.
       writeFileSync(join(dir, 'create.sh'), script.replace(/^exec .*$/m, 'exit 0'));
       const r = spawnSync('sh', [join(dir, 'create.sh')], { encoding: 'utf8' });

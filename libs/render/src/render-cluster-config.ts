@@ -98,21 +98,50 @@ export function resolveOsImageValue(infra: ClusterImage['infra'], osinfo: BomOsI
   return `os-name=${osinfo.name},os-version=${osinfo.version.replace(/\./g, '')}`;
 }
 
-function imageSettings(input: ClusterConfigInput, img: ClusterImage, classBased: boolean, awsRegion: string | undefined, warnings: string[]): FlatSetting[] {
+function imageSettings(
+  input: ClusterConfigInput,
+  img: ClusterImage,
+  classBased: boolean,
+  awsRegion: string | undefined,
+  warnings: string[],
+): FlatSetting[] {
   if (img.infra === 'vsphere') {
     const settings: FlatSetting[] = [
-      { key: 'VSPHERE_TEMPLATE', value: img.templateName!, comment: [`the vSphere template upload published for ${img.image} (TKG: clusters without a custom TKr)`] },
+      {
+        key: 'VSPHERE_TEMPLATE',
+        value: img.templateName!,
+        comment: [`the vSphere template upload published for ${img.image} (TKG: clusters without a custom TKr)`],
+      },
     ];
     if (!classBased && input.kind === 'workload') {
-      settings.push({ key: 'ALLOW_LEGACY_CLUSTER', value: true, comment: [`${img.image} is plan-based: TKG 2.x creates class-based workload clusters unless this is true`] });
+      settings.push({
+        key: 'ALLOW_LEGACY_CLUSTER',
+        value: true,
+        comment: [`${img.image} is plan-based: TKG 2.x creates class-based workload clusters unless this is true`],
+      });
     }
     return settings;
   }
   if (img.infra === 'aws') {
-    if (!awsRegion) fail(input, 'CLUSTER_AWS_REGION', `AWS_REGION is set neither in ${input.baseFile} nor in overrides: it selects which AMI of ${img.image} to use`, 'add AWS_REGION to overrides');
+    if (!awsRegion)
+      fail(
+        input,
+        'CLUSTER_AWS_REGION',
+        `AWS_REGION is set neither in ${input.baseFile} nor in overrides: it selects which AMI of ${img.image} to use`,
+        'add AWS_REGION to overrides',
+      );
     const ami = img.amis?.[awsRegion];
     if (!ami) {
-      fail(input, 'CLUSTER_AMI_REGION', `image ${img.image} has no AMI in AWS_REGION ${awsRegion} (it has: ${Object.keys(img.amis ?? {}).sort().join(', ') || 'none'})`, `add ${awsRegion} to upload.aws.copyToRegions of ${img.image}, or use another region`);
+      fail(
+        input,
+        'CLUSTER_AMI_REGION',
+        `image ${img.image} has no AMI in AWS_REGION ${awsRegion} (it has: ${
+          Object.keys(img.amis ?? {})
+            .sort()
+            .join(', ') || 'none'
+        })`,
+        `add ${awsRegion} to upload.aws.copyToRegions of ${img.image}, or use another region`,
+      );
     }
     warnings.push(
       `the tanzu CLI v2 takes the AMI from the TKr BoM by OS_NAME/OS_VERSION/OS_ARCH and AWS_REGION (it calls AWS_AMI_ID obsolete); to be sure ${ami} is used, create the cluster from a custom TKr that lists ${img.image} (cluster.yaml tkr:)`,
@@ -122,7 +151,11 @@ function imageSettings(input: ClusterConfigInput, img: ClusterImage, classBased:
   }
   const a = img.azure!;
   return [
-    { key: 'AZURE_IMAGE_SUBSCRIPTION_ID', value: a.subscriptionId, comment: [`the shared image gallery version upload published for ${img.image}`] },
+    {
+      key: 'AZURE_IMAGE_SUBSCRIPTION_ID',
+      value: a.subscriptionId,
+      comment: [`the shared image gallery version upload published for ${img.image}`],
+    },
     { key: 'AZURE_IMAGE_RESOURCE_GROUP', value: a.resourceGroup },
     { key: 'AZURE_IMAGE_GALLERY', value: a.gallery },
     { key: 'AZURE_IMAGE_NAME', value: a.imageName },
@@ -132,7 +165,12 @@ function imageSettings(input: ClusterConfigInput, img: ClusterImage, classBased:
 
 export function renderClusterConfig(input: ClusterConfigInput): ClusterConfigOutput {
   if (input.kind === 'management' && input.tkr) {
-    fail(input, 'CLUSTER_MANAGEMENT_TKR', 'a management cluster cannot use tkr: (tanzu management-cluster create has no --tkr)', 'set image: to the image project whose template/AMI/gallery image the management cluster nodes use');
+    fail(
+      input,
+      'CLUSTER_MANAGEMENT_TKR',
+      'a management cluster cannot use tkr: (tanzu management-cluster create has no --tkr)',
+      'set image: to the image project whose template/AMI/gallery image the management cluster nodes use',
+    );
   }
   const config = parseFlatConfig(input.base, input.baseFile);
   const merged: Record<string, unknown> = { ...config.values, ...input.overrides };
@@ -141,27 +179,44 @@ export function renderClusterConfig(input: ClusterConfigInput): ClusterConfigOut
   const warnings: string[] = [];
   const img = input.image;
   if (img && infra && infra !== img.infra) {
-    fail(input, 'CLUSTER_INFRA_MISMATCH', `INFRASTRUCTURE_PROVIDER is ${infra} in ${input.baseFile}, but image ${img.image} is a ${img.infra} image`, 'use an image of the same infrastructure as the management cluster');
+    fail(
+      input,
+      'CLUSTER_INFRA_MISMATCH',
+      `INFRASTRUCTURE_PROVIDER is ${infra} in ${input.baseFile}, but image ${img.image} is a ${img.infra} image`,
+      'use an image of the same infrastructure as the management cluster',
+    );
   }
   const selected = img ?? (infra ? input.tkr!.images.find((i) => i.infra === infra) : undefined);
   if (input.tkr && !selected) {
-    warnings.push(`TKr ${input.tkr.tkrName} adds no ${infra ?? '(INFRASTRUCTURE_PROVIDER unset)'} image, so OS_NAME/OS_VERSION/OS_ARCH are left as they are`);
+    warnings.push(
+      `TKr ${input.tkr.tkrName} adds no ${infra ?? '(INFRASTRUCTURE_PROVIDER unset)'} image, so OS_NAME/OS_VERSION/OS_ARCH are left as they are`,
+    );
   }
-  const classBased = input.kind === 'management' || (img?.infra === 'vsphere' ? img.clusterType === 'class' : String(merged.ALLOW_LEGACY_CLUSTER) !== 'true');
+  const classBased =
+    input.kind === 'management' ||
+    (img?.infra === 'vsphere' ? img.clusterType === 'class' : String(merged.ALLOW_LEGACY_CLUSTER) !== 'true');
   const annotation = selected && classBased ? resolveOsImageValue(selected.infra, selected.osinfo, awsRegion) : undefined;
 
   const kiln: FlatSetting[] = img ? imageSettings(input, img, classBased, awsRegion, warnings) : [];
   if (selected) {
     const why = input.tkr ? `the TKr's ${selected.infra} image ${selected.image}` : `image ${selected.image}`;
     kiln.push(
-      { key: 'OS_NAME', value: selected.osinfo.name, comment: [`OS of ${why}: tanzu selects the image with this osinfo`, ...(annotation ? [`class-based: the cluster gets ${RESOLVE_OS_IMAGE}: ${annotation} (annotations.yaml)`] : [])] },
+      {
+        key: 'OS_NAME',
+        value: selected.osinfo.name,
+        comment: [
+          `OS of ${why}: tanzu selects the image with this osinfo`,
+          ...(annotation ? [`class-based: the cluster gets ${RESOLVE_OS_IMAGE}: ${annotation} (annotations.yaml)`] : []),
+        ],
+      },
       { key: 'OS_VERSION', value: selected.osinfo.version },
       { key: 'OS_ARCH', value: selected.osinfo.arch },
     );
   }
   if (input.kind === 'management') kiln.push({ key: 'CLUSTER_NAME', value: input.name, comment: ['name of the management cluster'] });
   for (const s of kiln) {
-    if (s.key in input.overrides) fail(input, 'CLUSTER_OVERRIDE_CONFLICT', `overrides/${s.key} is set by Kiln (image selection); remove it from overrides`);
+    if (s.key in input.overrides)
+      fail(input, 'CLUSTER_OVERRIDE_CONFLICT', `overrides/${s.key} is set by Kiln (image selection); remove it from overrides`);
   }
   const overrides = Object.entries(input.overrides).map(([key, value]) => ({ key, value }));
   const text = editFlatConfig(config, {
@@ -202,7 +257,9 @@ export function renderClusterConfig(input: ClusterConfigInput): ClusterConfigOut
   }
   const summary = [
     `${input.kind} cluster ${input.name} (${classBased ? 'class-based' : 'plan-based'})${input.tkr ? ` on TKr ${input.tkr.tkrName}` : ''}${img ? ` from image ${img.image}` : ''}`,
-    ...(input.kind === 'workload' && config.pairs.has('CLUSTER_NAME') ? ['  CLUSTER_NAME removed (it names the management cluster; the new name is an argument)'] : []),
+    ...(input.kind === 'workload' && config.pairs.has('CLUSTER_NAME')
+      ? ['  CLUSTER_NAME removed (it names the management cluster; the new name is an argument)']
+      : []),
     ...[...overrides, ...kiln].map((s) => `  ${s.key}: ${yamlScalarText(s.value)}`),
     ...(annotation ? [`  ${RESOLVE_OS_IMAGE}: ${annotation}`] : []),
     `$ ${shellQuote(argv)}`,

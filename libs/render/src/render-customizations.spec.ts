@@ -25,7 +25,9 @@ describe('renderCustomizations', () => {
   it('CIS: the four vars as one space-separated string, and custom_role_names gains cis_ubuntu_2004 after tkg', () => {
     const ctx = fixtureContext(awsSpec({ hardening: { cis: { aide: true, systemdTimesyncd: true } } }));
     const out = renderCustomizations(ctx);
-    expect(out.ansible_user_vars).toBe(`install_aide=true install_clamav=false install_systemd_timesyncd=true install_protect_kernel_defaults=false ${DEST}`);
+    expect(out.ansible_user_vars).toBe(
+      `install_aide=true install_clamav=false install_systemd_timesyncd=true install_protect_kernel_defaults=false ${DEST}`,
+    );
     // custom_role does nothing for these targets: custom_role_names alone selects the roles.
     expect('custom_role' in out).toBe(false);
     expect(out.custom_role_names).toBe('/home/imagebuilder/tkg /home/imagebuilder/cis_ubuntu_2004 /home/imagebuilder/kiln-package-list');
@@ -34,7 +36,9 @@ describe('renderCustomizations', () => {
   it('STIG: the four vars as one space-separated string, and custom_role_names gains stig_ubuntu_2004 after tkg', () => {
     const ctx = fixtureContext(awsSpec({ hardening: { stig: { sshdLoginBanner: true, audispdPlugins: true } } }));
     const out = renderCustomizations(ctx);
-    expect(out.ansible_user_vars).toBe(`install_aide=false install_sshd_login_banner=true remove_existing_ca_certs=false install_audispd_plugins=true ${DEST}`);
+    expect(out.ansible_user_vars).toBe(
+      `install_aide=false install_sshd_login_banner=true remove_existing_ca_certs=false install_audispd_plugins=true ${DEST}`,
+    );
     // custom_role does nothing for these targets: custom_role_names alone selects the roles.
     expect('custom_role' in out).toBe(false);
     expect(out.custom_role_names).toBe('/home/imagebuilder/tkg /home/imagebuilder/stig_ubuntu_2004 /home/imagebuilder/kiln-package-list');
@@ -66,7 +70,11 @@ describe('renderCustomizations', () => {
   });
 
   it('proxy: http_proxy, https_proxy and a comma-joined no_proxy', () => {
-    const proxy = { http: 'http://proxy.acme.com:80', https: 'http://proxy.acme.com:443', noProxy: ['localhost', '127.0.0.1', 'acme.com', '10.0.0.0/8'] };
+    const proxy = {
+      http: 'http://proxy.acme.com:80',
+      https: 'http://proxy.acme.com:443',
+      noProxy: ['localhost', '127.0.0.1', 'acme.com', '10.0.0.0/8'],
+    };
     expect(renderCustomizations(fixtureContext(vsphereSpec({ proxy })))).toEqual({
       ...ROLE_VARS,
       build_version: 'kiln-img',
@@ -77,14 +85,22 @@ describe('renderCustomizations', () => {
   });
 
   it('GPU: vmx_version "17" (and only the build VM name and the roles for a plain vSphere image)', () => {
-    expect(renderCustomizations(fixtureContext(vsphereSpec({ gpu: true })))).toEqual({ ...ROLE_VARS, build_version: 'kiln-img', vmx_version: '17' });
+    expect(renderCustomizations(fixtureContext(vsphereSpec({ gpu: true })))).toEqual({
+      ...ROLE_VARS,
+      build_version: 'kiln-img',
+      vmx_version: '17',
+    });
     expect(renderCustomizations(fixtureContext(vsphereSpec()))).toEqual({ ...ROLE_VARS, build_version: 'kiln-img' });
   });
 
   it('vSphere: build_version is kiln-<image>, so each image has its own build VM name (and -force replaces only that VM)', () => {
     expect(buildVmName('ubuntu-2004-vsphere-class')).toBe('kiln-ubuntu-2004-vsphere-class');
-    expect(renderCustomizations(fixtureContext(vsphereSpec(), { name: 'ubuntu-2004-vsphere-class' })).build_version).toBe('kiln-ubuntu-2004-vsphere-class');
-    expect(renderCustomizations(fixtureContext(vsphereSpec({ os: 'photon-3' }), { name: 'photon-3-vsphere' })).build_version).toBe('kiln-photon-3-vsphere');
+    expect(renderCustomizations(fixtureContext(vsphereSpec(), { name: 'ubuntu-2004-vsphere-class' })).build_version).toBe(
+      'kiln-ubuntu-2004-vsphere-class',
+    );
+    expect(renderCustomizations(fixtureContext(vsphereSpec({ os: 'photon-3' }), { name: 'photon-3-vsphere' })).build_version).toBe(
+      'kiln-photon-3-vsphere',
+    );
     // Not on AWS or Azure: there the VM name is not left behind.
     expect('build_version' in renderCustomizations(fixtureContext(awsSpec()))).toBe(false);
     expect('build_version' in renderCustomizations(fixtureContext(azureSpec()))).toBe(false);
@@ -147,8 +163,18 @@ describe('renderCustomizations', () => {
   });
 
   it('packerVars are merged last and win over every option', () => {
-    const spec = vsphereSpec({ gpu: true, proxy: { http: 'http://p:80' }, packerVars: { vmx_version: '19', http_proxy: 'http://q:81', disk_size: '40960' } });
-    expect(renderCustomizations(fixtureContext(spec))).toEqual({ ...ROLE_VARS, build_version: 'kiln-img', disk_size: '40960', http_proxy: 'http://q:81', vmx_version: '19' });
+    const spec = vsphereSpec({
+      gpu: true,
+      proxy: { http: 'http://p:80' },
+      packerVars: { vmx_version: '19', http_proxy: 'http://q:81', disk_size: '40960' },
+    });
+    expect(renderCustomizations(fixtureContext(spec))).toEqual({
+      ...ROLE_VARS,
+      build_version: 'kiln-img',
+      disk_size: '40960',
+      http_proxy: 'http://q:81',
+      vmx_version: '19',
+    });
   });
 
   it("lists Kiln's kiln-package-list role last in custom_role_names on every infra, with and without hardening", () => {
@@ -159,7 +185,8 @@ describe('renderCustomizations', () => {
       fixtureContext(awsSpec({ hardening: { stig: {} } })),
       fixtureContext(azureSpec()),
     ];
-    for (const ctx of contexts) expect(renderCustomizations(ctx).custom_role_names.split(' ').pop()).toBe('/home/imagebuilder/kiln-package-list');
+    for (const ctx of contexts)
+      expect(renderCustomizations(ctx).custom_role_names.split(' ').pop()).toBe('/home/imagebuilder/kiln-package-list');
   });
 
   it("keeps every role the bundle's tkg.json lists, in its order, before the hardening role and the package-list role", () => {
@@ -170,7 +197,7 @@ describe('renderCustomizations', () => {
     );
   });
 
-  it("points kiln_package_list_dest (ansible_user_vars, last) at packages.tsv in the output folder Kiln copies out", () => {
+  it('points kiln_package_list_dest (ansible_user_vars, last) at packages.tsv in the output folder Kiln copies out', () => {
     expect(PACKAGE_LIST_ROLE.dest).toBe(`${IMAGEBUILDER_OUTPUT}/packages.tsv`);
     const ctx = fixtureContext(vsphereSpec(), { tkgJson: { ...FIXTURE_TKG_JSON, ansible_user_vars: 'install_fips=no' } });
     expect(renderCustomizations(ctx).ansible_user_vars).toBe(`install_fips=no kiln_package_list_dest=${IMAGEBUILDER_OUTPUT}/packages.tsv`);

@@ -14,9 +14,22 @@ function keyOrders(value: unknown, out: string[][] = []): string[][] {
 
 describe('renderImageConfig', () => {
   it('writes tkg.json, customizations.json, build-plan.json, plus metadata.json on vSphere only', () => {
-    expect(Object.keys(renderImageConfig(fixtureContext(vsphereSpec()))).sort()).toEqual(['build-plan.json', 'customizations.json', 'metadata.json', 'tkg.json']);
-    expect(Object.keys(renderImageConfig(fixtureContext(awsSpec()))).sort()).toEqual(['build-plan.json', 'customizations.json', 'tkg.json']);
-    expect(Object.keys(renderImageConfig(fixtureContext(azureSpec()))).sort()).toEqual(['build-plan.json', 'customizations.json', 'tkg.json']);
+    expect(Object.keys(renderImageConfig(fixtureContext(vsphereSpec()))).sort()).toEqual([
+      'build-plan.json',
+      'customizations.json',
+      'metadata.json',
+      'tkg.json',
+    ]);
+    expect(Object.keys(renderImageConfig(fixtureContext(awsSpec()))).sort()).toEqual([
+      'build-plan.json',
+      'customizations.json',
+      'tkg.json',
+    ]);
+    expect(Object.keys(renderImageConfig(fixtureContext(azureSpec()))).sort()).toEqual([
+      'build-plan.json',
+      'customizations.json',
+      'tkg.json',
+    ]);
   });
 
   it('metadata.json is exactly {"VERSION": <vsphere.version>}', () => {
@@ -24,13 +37,19 @@ describe('renderImageConfig', () => {
   });
 
   it('FIPS + hardening: install_fips=no appears in no rendered file', () => {
-    const ctx = fixtureContext(awsSpec({ fips: true, hardening: { cis: { aide: true } } }), { tkgJson: { ...FIXTURE_TKG_JSON, ansible_user_vars: 'install_fips=no' } });
+    const ctx = fixtureContext(awsSpec({ fips: true, hardening: { cis: { aide: true } } }), {
+      tkgJson: { ...FIXTURE_TKG_JSON, ansible_user_vars: 'install_fips=no' },
+    });
     const files = renderImageConfig(ctx);
     expect(Object.entries(files).filter(([, text]) => text.includes('install_fips'))).toEqual([]);
   });
 
   it('identical inputs give byte-identical output', () => {
-    const spec = awsSpec({ hardening: { cis: { aide: true } }, proxy: { http: 'http://p:80', noProxy: ['a', 'b'] }, extraPackages: ['jq'] });
+    const spec = awsSpec({
+      hardening: { cis: { aide: true } },
+      proxy: { http: 'http://p:80', noProxy: ['a', 'b'] },
+      extraPackages: ['jq'],
+    });
     const first = renderImageConfig(fixtureContext(spec));
     const second = renderImageConfig(fixtureContext(structuredClone(spec)));
     expect(second).toEqual(first);
@@ -39,7 +58,11 @@ describe('renderImageConfig', () => {
   it('every file has sorted keys at every depth, LF line endings and exactly one final newline', () => {
     const files = renderImageConfig(fixtureContext(vsphereSpec({ gpu: true, packerVars: { zz: '1', aa: '2' } })));
     for (const [name, text] of Object.entries(files)) {
-      expect({ name, crlf: text.includes('\r'), final: text.endsWith('}\n') && !text.endsWith('\n\n') }).toEqual({ name, crlf: false, final: true });
+      expect({ name, crlf: text.includes('\r'), final: text.endsWith('}\n') && !text.endsWith('\n\n') }).toEqual({
+        name,
+        crlf: false,
+        final: true,
+      });
       for (const keys of keyOrders(JSON.parse(text))) expect(keys).toEqual([...keys].sort());
     }
     expect(Object.keys(JSON.parse(files['customizations.json']))).toEqual([

@@ -4,7 +4,9 @@ import { FIXTURE_TKG_JSON, awsSpec, fixtureContext, vsphereSpec } from '../test/
 
 describe('renderTkgJson', () => {
   it('FIPS removes install_fips=no from ansible_user_vars and keeps the other tokens', () => {
-    const ctx = fixtureContext(awsSpec({ fips: true }), { tkgJson: { ...FIXTURE_TKG_JSON, ansible_user_vars: 'install_fips=no keep_me=1' } });
+    const ctx = fixtureContext(awsSpec({ fips: true }), {
+      tkgJson: { ...FIXTURE_TKG_JSON, ansible_user_vars: 'install_fips=no keep_me=1' },
+    });
     expect(renderTkgJson(ctx).ansible_user_vars).toBe('keep_me=1');
   });
 

@@ -19,7 +19,12 @@ const input = (): TkrBomInput => ({
 
 describe('renderTkrBom', () => {
   it('writes tkr-bom-<TKr name>.yaml, configmap-<TKr name>.yaml, changes.diff and tkr.json', () => {
-    expect(Object.keys(renderTkrBom(input()).files).sort()).toEqual(['changes.diff', `configmap-${NAME}.yaml`, `tkr-bom-${NAME}.yaml`, 'tkr.json']);
+    expect(Object.keys(renderTkrBom(input()).files).sort()).toEqual([
+      'changes.diff',
+      `configmap-${NAME}.yaml`,
+      `tkr-bom-${NAME}.yaml`,
+      'tkr.json',
+    ]);
   });
 
   it('writes the ConfigMap the TKr controller reads: name and label = TKr name, namespace, BoM in binaryData', () => {

@@ -4,12 +4,14 @@ import { shellQuote } from './shell-quote';
 
 describe('shellQuote', () => {
   it('leaves plain words unquoted and single-quotes spaces, quotes, $ and empty strings', () => {
-    expect(shellQuote(['docker', 'run', '-v', '/a/b.json:/c/d.json:ro', 'PACKER_VAR_FILES=tkg.json vsphere.json', "it's", '$HOME', '', 'a"b'])).toBe(
-      `docker run -v /a/b.json:/c/d.json:ro 'PACKER_VAR_FILES=tkg.json vsphere.json' 'it'\\''s' '$HOME' '' 'a"b'`,
-    );
+    expect(
+      shellQuote(['docker', 'run', '-v', '/a/b.json:/c/d.json:ro', 'PACKER_VAR_FILES=tkg.json vsphere.json', "it's", '$HOME', '', 'a"b']),
+    ).toBe(`docker run -v /a/b.json:/c/d.json:ro 'PACKER_VAR_FILES=tkg.json vsphere.json' 'it'\\''s' '$HOME' '' 'a"b'`);
   });
 
   it('quotes a path with spaces as one word', () => {
-    expect(shellQuote(['-v', '/home/Jane Doe/.aws:/home/imagebuilder/.aws:ro'])).toBe(`-v '/home/Jane Doe/.aws:/home/imagebuilder/.aws:ro'`);
+    expect(shellQuote(['-v', '/home/Jane Doe/.aws:/home/imagebuilder/.aws:ro'])).toBe(
+      `-v '/home/Jane Doe/.aws:/home/imagebuilder/.aws:ro'`,
+    );
   });
 });

@@ -51,11 +51,18 @@ export function osinfoText(o: BomOsInfo): string {
 }
 
 export function ovaFields(img: BomOvaImage): BomField[] {
-  return [['name', img.name], ['osinfo', img.osinfo], ['version', img.version]];
+  return [
+    ['name', img.name],
+    ['osinfo', img.osinfo],
+    ['version', img.version],
+  ];
 }
 
 export function amiFields(id: string, img: BomAmiImage): BomField[] {
-  return [['id', id], ['osinfo', img.osinfo]];
+  return [
+    ['id', id],
+    ['osinfo', img.osinfo],
+  ];
 }
 
 export function azureFields(img: BomAzureImage): BomField[] {

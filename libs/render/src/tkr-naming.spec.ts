@@ -24,7 +24,11 @@ describe('custom TKr naming', () => {
 
   it('refuses a suffix that makes the TKr name longer than a label value allows (63)', () => {
     const e = kilnErrorOf(() => customTkrVersion('v1.26.5+vmware.2-tkg.1', 'a'.repeat(39)));
-    expect([e.code, e.message, e.hint]).toEqual(['TKR_NAME_LENGTH', `TKr name v1.26.5---vmware.2-tkg.1-${'a'.repeat(39)} is 64 characters long; a Kubernetes label value allows at most 63`, 'shorten the suffix by 1 characters']);
+    expect([e.code, e.message, e.hint]).toEqual([
+      'TKR_NAME_LENGTH',
+      `TKr name v1.26.5---vmware.2-tkg.1-${'a'.repeat(39)} is 64 characters long; a Kubernetes label value allows at most 63`,
+      'shorten the suffix by 1 characters',
+    ]);
   });
 
   it('accepts a suffix that makes the TKr name exactly 63 characters long', () => {
@@ -33,7 +37,10 @@ describe('custom TKr naming', () => {
 
   it('refuses a base version that already ends with the suffix (an already customized BoM)', () => {
     const e = kilnErrorOf(() => customTkrVersion('v1.26.5+vmware.2-tkg.1-myorg', 'myorg'));
-    expect([e.code, e.message]).toEqual(['TKR_SUFFIX_PRESENT', 'release.version v1.26.5+vmware.2-tkg.1-myorg already ends with -myorg: the base BoM looks already customized']);
+    expect([e.code, e.message]).toEqual([
+      'TKR_SUFFIX_PRESENT',
+      'release.version v1.26.5+vmware.2-tkg.1-myorg already ends with -myorg: the base BoM looks already customized',
+    ]);
   });
 
   it('reads release.version from a BoM and refuses a file without one', () => {

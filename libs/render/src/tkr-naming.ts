@@ -21,18 +21,26 @@ export function customTkrVersion(baseVersion: string, suffix: string, file?: str
     });
   }
   if (baseVersion.endsWith(`-${suffix}`)) {
-    throw new KilnError('TKR_SUFFIX_PRESENT', `release.version ${baseVersion} already ends with -${suffix}: the base BoM looks already customized`, {
-      file,
-      hint: 'point bom: at the BoM the TKG release ships (npx kiln bom import), not at a generated one',
-    });
+    throw new KilnError(
+      'TKR_SUFFIX_PRESENT',
+      `release.version ${baseVersion} already ends with -${suffix}: the base BoM looks already customized`,
+      {
+        file,
+        hint: 'point bom: at the BoM the TKG release ships (npx kiln bom import), not at a generated one',
+      },
+    );
   }
   const version = `${baseVersion}-${suffix}`;
   const name = tkrNameOf(version);
   if (name.length > MAX_TKR_NAME) {
-    throw new KilnError('TKR_NAME_LENGTH', `TKr name ${name} is ${name.length} characters long; a Kubernetes label value allows at most ${MAX_TKR_NAME}`, {
-      file,
-      hint: `shorten the suffix by ${name.length - MAX_TKR_NAME} characters`,
-    });
+    throw new KilnError(
+      'TKR_NAME_LENGTH',
+      `TKr name ${name} is ${name.length} characters long; a Kubernetes label value allows at most ${MAX_TKR_NAME}`,
+      {
+        file,
+        hint: `shorten the suffix by ${name.length - MAX_TKR_NAME} characters`,
+      },
+    );
   }
   return version;
 }
@@ -42,7 +50,11 @@ export function bomReleaseVersion(text: string, file: string): string {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    throw new KilnError('BOM_INVALID', `invalid YAML: ${e.message.split('\n')[0]}`, { file, line: e.linePos?.[0].line, column: e.linePos?.[0].col });
+    throw new KilnError('BOM_INVALID', `invalid YAML: ${e.message.split('\n')[0]}`, {
+      file,
+      line: e.linePos?.[0].line,
+      column: e.linePos?.[0].col,
+    });
   }
   const release = isMap(doc.contents) ? doc.contents.get('release', true) : undefined;
   const version = isMap(release) ? release.get('version', true) : undefined;

@@ -69,7 +69,8 @@ function parseMount(spec: string): [string, ParsedMount] {
 
 /** Parses `docker run …` / `docker create …` words (the first two must be docker and run or create). */
 export function parseDockerRun(words: string[]): ParsedDockerRun {
-  if (words[0] !== 'docker' || (words[1] !== 'run' && words[1] !== 'create')) throw new Error(`not a docker run or create command: ${words.slice(0, 2).join(' ')}`);
+  if (words[0] !== 'docker' || (words[1] !== 'run' && words[1] !== 'create'))
+    throw new Error(`not a docker run or create command: ${words.slice(0, 2).join(' ')}`);
   const out: ParsedDockerRun = { command: words[1], flags: [], mounts: {}, env: {}, envFiles: [], image: '', args: [] };
   let i = 2;
   for (; i < words.length && words[i].startsWith('-'); i++) {

@@ -16,12 +16,26 @@ export const FIXTURE_TKG_JSON: Readonly<Record<string, string>> = {
 };
 
 const VSPHERE_UPLOAD: KilnImage['upload'] = {
-  vsphere: { datacenter: '/dc0', folder: '/dc0/vm/t', datastore: 'ds0', resourcePool: '/dc0/host/c0/Resources', cluster: 'c0', templateName: 't0' },
+  vsphere: {
+    datacenter: '/dc0',
+    folder: '/dc0/vm/t',
+    datastore: 'ds0',
+    resourcePool: '/dc0/host/c0/Resources',
+    cluster: 'c0',
+    templateName: 't0',
+  },
 };
 
 /** A vSphere Ubuntu 20.04 image (plan-based VERSION), with `extra` fields laid over it. */
 export function vsphereSpec(extra: Partial<KilnImage> = {}): KilnImage {
-  return { infra: 'vsphere', os: 'ubuntu-2004', release: 'v2.3.0', vsphere: { clusterType: 'plan', version: 'v1.26.5+vmware.1-myorg.0' }, upload: VSPHERE_UPLOAD, ...extra };
+  return {
+    infra: 'vsphere',
+    os: 'ubuntu-2004',
+    release: 'v2.3.0',
+    vsphere: { clusterType: 'plan', version: 'v1.26.5+vmware.1-myorg.0' },
+    upload: VSPHERE_UPLOAD,
+    ...extra,
+  };
 }
 
 /** An AWS Ubuntu 20.04 image built in us-east-1, with `extra` fields laid over it. */
@@ -35,7 +49,14 @@ export function azureSpec(extra: Partial<KilnImage> = {}): KilnImage {
     infra: 'azure',
     os: 'ubuntu-2004',
     release: 'v2.3.0',
-    upload: { azure: { subscriptionId: '00000000-0000-4000-8000-000000000009', resourceGroup: 'rg-images', gallery: 'my_gallery', location: 'westeurope' } },
+    upload: {
+      azure: {
+        subscriptionId: '00000000-0000-4000-8000-000000000009',
+        resourceGroup: 'rg-images',
+        gallery: 'my_gallery',
+        location: 'westeurope',
+      },
+    },
     ...extra,
   };
 }

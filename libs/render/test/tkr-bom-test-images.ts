@@ -6,7 +6,14 @@ import type { BomAmiImage, BomAzureImage, BomOsInfo, BomOvaImage } from '../src/
 export const UBUNTU: BomOsInfo = { name: 'ubuntu', version: '20.04', arch: 'amd64' };
 export const CLASS_VERSION = 'v1.26.5+vmware.1-tkg.1-765d418b72c247c2310384e640ee075e';
 
-export const OVA: BomOvaImage = { image: 'ubuntu-2004-vsphere-class', infra: 'vsphere', name: 'ubuntu-2004-vsphere-class', version: CLASS_VERSION, osinfo: UBUNTU, uniqueVersion: false };
+export const OVA: BomOvaImage = {
+  image: 'ubuntu-2004-vsphere-class',
+  infra: 'vsphere',
+  name: 'ubuntu-2004-vsphere-class',
+  version: CLASS_VERSION,
+  osinfo: UBUNTU,
+  uniqueVersion: false,
+};
 export const AMI: BomAmiImage = {
   image: 'ubuntu-2004-aws-cis',
   infra: 'aws',

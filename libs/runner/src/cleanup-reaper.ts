@@ -24,7 +24,13 @@ const SCRIPT = join(__dirname, '..', 'bin', 'cleanup-reaper.js');
 export function armReaper(job: ReaperJob): Reaper {
   const lease = join(job.leaseDir, '.kiln-reaper-lease');
   writeFileSync(lease, String(process.pid), { mode: 0o600 });
-  const payload = JSON.stringify({ ownerPid: process.pid, lease, containers: job.containers, paths: job.paths, maxLifetimeMs: job.maxLifetimeMs });
+  const payload = JSON.stringify({
+    ownerPid: process.pid,
+    lease,
+    containers: job.containers,
+    paths: job.paths,
+    maxLifetimeMs: job.maxLifetimeMs,
+  });
   spawn(process.execPath, [SCRIPT, '--stage1', payload], { detached: true, stdio: 'ignore' }).unref();
   return { disarm: () => rmSync(lease, { force: true }) };
 }

@@ -12,7 +12,13 @@ export interface ContainerState {
 }
 
 async function imagePresent(ref: string, signal?: AbortSignal): Promise<boolean> {
-  const r = await runCommand({ file: 'docker', args: ['image', 'inspect', '--format', '{{.Id}}', ref], allowFailure: true, timeoutMs: 60_000, signal });
+  const r = await runCommand({
+    file: 'docker',
+    args: ['image', 'inspect', '--format', '{{.Id}}', ref],
+    allowFailure: true,
+    timeoutMs: 60_000,
+    signal,
+  });
   return r.exitCode === 0;
 }
 
@@ -47,7 +53,13 @@ export async function ensureImage(
 }
 
 export async function containerState(name: string, signal?: AbortSignal): Promise<ContainerState | undefined> {
-  const r = await runCommand({ file: 'docker', args: ['container', 'inspect', '--format', '{{json .}}', name], allowFailure: true, timeoutMs: 60_000, signal });
+  const r = await runCommand({
+    file: 'docker',
+    args: ['container', 'inspect', '--format', '{{json .}}', name],
+    allowFailure: true,
+    timeoutMs: 60_000,
+    signal,
+  });
   if (r.exitCode !== 0) return undefined;
   const info = JSON.parse(r.stdout) as {
     Config?: { Image?: string };
@@ -64,7 +76,11 @@ export async function removeContainer(name: string): Promise<void> {
 
 /** Names of containers carrying `label` (e.g. kiln.bundle=true). */
 export async function containersWithLabel(label: string): Promise<string[]> {
-  const r = await runCommand({ file: 'docker', args: ['ps', '-a', '--filter', `label=${label}`, '--format', '{{.Names}}'], timeoutMs: 60_000 });
+  const r = await runCommand({
+    file: 'docker',
+    args: ['ps', '-a', '--filter', `label=${label}`, '--format', '{{.Names}}'],
+    timeoutMs: 60_000,
+  });
   return r.stdout.split('\n').filter(Boolean).sort();
 }
 
@@ -82,7 +98,13 @@ export interface ImageDigests {
 }
 
 export async function imageDigests(ref: string, signal?: AbortSignal): Promise<ImageDigests> {
-  const r = await runCommand({ file: 'docker', args: ['image', 'inspect', '--format', '{{json .}}', ref], allowFailure: true, timeoutMs: 60_000, signal });
+  const r = await runCommand({
+    file: 'docker',
+    args: ['image', 'inspect', '--format', '{{json .}}', ref],
+    allowFailure: true,
+    timeoutMs: 60_000,
+    signal,
+  });
   if (r.exitCode !== 0) {
     throw new KilnError('IMAGE_UNAVAILABLE', `image ${ref} is not present: docker image inspect failed`, {
       hint: 'the build ran it a moment ago; was it removed meanwhile (docker image prune)?',

@@ -47,19 +47,29 @@ export function isNotFound(result: RunResult): boolean {
 
 /** Failures that waiting will not fix: no such context, no permission, not logged in. */
 export function isAccessProblem(result: RunResult): boolean {
-  return result.exitCode !== 0 && (MISSING_CONTEXT.test(result.stderr) || FORBIDDEN.test(result.stderr) || UNAUTHORIZED.test(result.stderr));
+  return (
+    result.exitCode !== 0 && (MISSING_CONTEXT.test(result.stderr) || FORBIDDEN.test(result.stderr) || UNAUTHORIZED.test(result.stderr))
+  );
 }
 
 /** The last error lines kubectl printed. */
 function kubectlSays(result: RunResult): string {
-  return errorLines(result.stderr.split('\n').filter((l) => l.trim() !== ''), 5).join('\n');
+  return errorLines(
+    result.stderr.split('\n').filter((l) => l.trim() !== ''),
+    5,
+  ).join('\n');
 }
 
 /**
  * The Kiln error for a failed kubectl call. `doing` completes "could not …" (e.g. "apply ConfigMap x in
  * namespace tkr-system"); `canI` is the `auth can-i` verb and resource to check on a 403 (e.g. "patch configmaps").
  */
-export function kubectlError(context: string, result: KubectlResult, doing: string, canI: { verb: string; resource: string; namespace?: string }): KilnError {
+export function kubectlError(
+  context: string,
+  result: KubectlResult,
+  doing: string,
+  canI: { verb: string; resource: string; namespace?: string },
+): KilnError {
   const facts = { command: result.command, exitCode: result.exitCode, kubectl: kubectlSays(result) };
   if (MISSING_CONTEXT.test(result.stderr)) {
     return new KilnError('KUBE_CONTEXT_MISSING', `kubeconfig context "${context}" does not exist`, {
@@ -85,6 +95,8 @@ export function parseKubectlJson<T>(result: KubectlResult): T {
   try {
     return JSON.parse(result.stdout) as T;
   } catch {
-    throw new KilnError('KUBECTL_OUTPUT', `kubectl printed something that is not JSON`, { context: { command: result.command, stdout: result.stdout.slice(0, 500) } });
+    throw new KilnError('KUBECTL_OUTPUT', `kubectl printed something that is not JSON`, {
+      context: { command: result.command, stdout: result.stdout.slice(0, 500) },
+    });
   }
 }

@@ -30,7 +30,13 @@ export function requireTool(tool: string): string {
 /** Fails clearly when docker is missing or its daemon does not answer. */
 export async function requireDocker(signal?: AbortSignal): Promise<void> {
   requireTool('docker');
-  const r = await runCommand({ file: 'docker', args: ['version', '--format', '{{.Server.Version}}'], timeoutMs: 20_000, signal, allowFailure: true });
+  const r = await runCommand({
+    file: 'docker',
+    args: ['version', '--format', '{{.Server.Version}}'],
+    timeoutMs: 20_000,
+    signal,
+    allowFailure: true,
+  });
   if (r.exitCode !== 0) {
     throw new KilnError('DOCKER_DAEMON', 'the Docker daemon does not answer', {
       hint: 'start it (systemctl start docker, or dockerd &) or point DOCKER_HOST at a running daemon',

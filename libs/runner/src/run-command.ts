@@ -128,7 +128,10 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
   await new Promise<void>((resolve) => (log ? log.end(resolve) : resolve()));
 
   const context = { command, exitCode: result.exitCode ?? null, ...(options.logFile ? { log: options.logFile } : {}) };
-  if ((result as { code?: string }).code === 'ENOENT' || /ENOENT/.test(String((result as { originalMessage?: string }).originalMessage ?? ''))) {
+  if (
+    (result as { code?: string }).code === 'ENOENT' ||
+    /ENOENT/.test(String((result as { originalMessage?: string }).originalMessage ?? ''))
+  ) {
     throw new KilnError('TOOL_MISSING', `${options.file} not found on PATH`, { hint: installHint(options.file), context: { command } });
   }
   if (result.isCanceled) {

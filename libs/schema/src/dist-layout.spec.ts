@@ -42,7 +42,11 @@ describe('the dist/ layout', () => {
   });
 
   it("names every project's verify folder dist/verify/<kind>/<name>", () => {
-    expect([verifyDist('images', 'u'), verifyDist('tkrs', 't'), verifyDist('clusters', 'c')]).toEqual(['dist/verify/images/u', 'dist/verify/tkrs/t', 'dist/verify/clusters/c']);
+    expect([verifyDist('images', 'u'), verifyDist('tkrs', 't'), verifyDist('clusters', 'c')]).toEqual([
+      'dist/verify/images/u',
+      'dist/verify/tkrs/t',
+      'dist/verify/clusters/c',
+    ]);
   });
 
   it("puts verify's plan under dist/plan/<kind>/<project>/verify, for every kind of project", () => {
@@ -54,6 +58,11 @@ describe('the dist/ layout', () => {
   });
 
   it('names the roots, the bundle endpoints folder and the review folders', () => {
-    expect([DIST_ROOT, PLAN_ROOT, BUNDLES_DIST, REVIEW_DIST]).toEqual(['dist', 'dist/plan', 'dist/bundles', { report: 'dist/review', renders: 'dist/plan/kiln-review' }]);
+    expect([DIST_ROOT, PLAN_ROOT, BUNDLES_DIST, REVIEW_DIST]).toEqual([
+      'dist',
+      'dist/plan',
+      'dist/bundles',
+      { report: 'dist/review', renders: 'dist/plan/kiln-review' },
+    ]);
   });
 });

@@ -92,7 +92,11 @@ describe('bad spec corpus', () => {
       const located = locatedLines(text);
       expect(errors.map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message }))).toEqual(located);
       expect(located.every((l) => l.file === workspaceFile(fixture))).toBe(true);
-      expect({ file: error.file, line: error.line, column: error.column }).toEqual({ file: located[0].file, line: located[0].line, column: located[0].column });
+      expect({ file: error.file, line: error.line, column: error.column }).toEqual({
+        file: located[0].file,
+        line: located[0].line,
+        column: located[0].column,
+      });
       for (const e of errors) expect(e.hint, `${e.message} has no hint`).toBeTruthy();
 
       if (fixture.includes('/multi-error')) {

@@ -13,12 +13,14 @@ type Rule = (image: KilnImage, catalog: Catalog) => Problem[];
 
 const releaseKnown: Rule = (image, catalog) => {
   if (getRelease(catalog, image.release)) return [];
-  return [{
-    code: 'RELEASE_UNKNOWN',
-    path: '/release',
-    message: `/release ${image.release} is not in the release catalog (known: ${releaseIds(catalog).join(', ')})`,
-    hint: 'use a known release or add it to libs/catalog/data/releases.yaml',
-  }];
+  return [
+    {
+      code: 'RELEASE_UNKNOWN',
+      path: '/release',
+      message: `/release ${image.release} is not in the release catalog (known: ${releaseIds(catalog).join(', ')})`,
+      hint: 'use a known release or add it to libs/catalog/data/releases.yaml',
+    },
+  ];
 };
 
 const osOnInfra: Rule = (image, catalog) => {
@@ -26,46 +28,68 @@ const osOnInfra: Rule = (image, catalog) => {
   if (!release) return [];
   const oses = osesFor(release, image.infra);
   if (oses.includes(image.os)) return [];
-  return [{
-    code: 'OS_NOT_AVAILABLE',
-    path: '/os',
-    message: `/os ${image.os} is not available on ${image.infra} for release ${image.release} (available: ${oses.join(', ') || 'none'})`,
-    hint: `pick one of ${oses.join(', ')} or another release`,
-  }];
+  return [
+    {
+      code: 'OS_NOT_AVAILABLE',
+      path: '/os',
+      message: `/os ${image.os} is not available on ${image.infra} for release ${image.release} (available: ${oses.join(', ') || 'none'})`,
+      hint: `pick one of ${oses.join(', ')} or another release`,
+    },
+  ];
 };
 
 const hardeningUbuntu2004Only: Rule = (image) => {
   if (!image.hardening || image.os === 'ubuntu-2004') return [];
   const photon = image.os === 'photon-3' ? ' (the TKG guide: hardening Photon images through ansible_user_vars is not supported)' : '';
-  return [{
-    code: 'HARDENING_OS',
-    path: '/hardening',
-    message: `/hardening is only supported on ubuntu-2004 (os is ${image.os})${photon}`,
-    hint: 'remove /hardening or build an ubuntu-2004 image',
-  }];
+  return [
+    {
+      code: 'HARDENING_OS',
+      path: '/hardening',
+      message: `/hardening is only supported on ubuntu-2004 (os is ${image.os})${photon}`,
+      hint: 'remove /hardening or build an ubuntu-2004 image',
+    },
+  ];
 };
 
 const oneHardeningKind: Rule = (image) => {
   if (!(image.hardening?.cis && image.hardening?.stig)) return [];
-  return [{ code: 'HARDENING_BOTH', path: '/hardening/stig', message: '/hardening sets both cis and stig; choose one', hint: 'keep either /hardening/cis or /hardening/stig' }];
+  return [
+    {
+      code: 'HARDENING_BOTH',
+      path: '/hardening/stig',
+      message: '/hardening sets both cis and stig; choose one',
+      hint: 'keep either /hardening/cis or /hardening/stig',
+    },
+  ];
 };
 
 const gpuOnVsphere: Rule = (image) => {
   if (!image.gpu || image.infra === 'vsphere') return [];
-  return [{ code: 'GPU_INFRA', path: '/gpu', message: `/gpu is only supported on vsphere (infra is ${image.infra})`, hint: 'remove gpu: true or build a vsphere image' }];
+  return [
+    {
+      code: 'GPU_INFRA',
+      path: '/gpu',
+      message: `/gpu is only supported on vsphere (infra is ${image.infra})`,
+      hint: 'remove gpu: true or build a vsphere image',
+    },
+  ];
 };
 
 const rhelInputs: Rule = (image) => {
   if (image.os === 'rhel-8' && !image.rhel) {
-    return [{
-      code: 'RHEL_INPUTS',
-      path: '',
-      message: 'top level is missing required key "rhel" (os is rhel-8)',
-      hint: 'add rhel: { iso: isos/rhel-8.4-x86_64-dvd.iso, subscription: { userEnv: RHSM_USER, passwordEnv: RHSM_PASS } }',
-    }];
+    return [
+      {
+        code: 'RHEL_INPUTS',
+        path: '',
+        message: 'top level is missing required key "rhel" (os is rhel-8)',
+        hint: 'add rhel: { iso: isos/rhel-8.4-x86_64-dvd.iso, subscription: { userEnv: RHSM_USER, passwordEnv: RHSM_PASS } }',
+      },
+    ];
   }
   if (image.os !== 'rhel-8' && image.rhel) {
-    return [{ code: 'RHEL_INPUTS', path: '/rhel', message: `/rhel is only used by rhel-8 images (os is ${image.os})`, hint: 'remove /rhel' }];
+    return [
+      { code: 'RHEL_INPUTS', path: '/rhel', message: `/rhel is only used by rhel-8 images (os is ${image.os})`, hint: 'remove /rhel' },
+    ];
   }
   return [];
 };
@@ -73,11 +97,25 @@ const rhelInputs: Rule = (image) => {
 const vsphereBlock: Rule = (image, catalog) => {
   if (image.infra !== 'vsphere') {
     return image.vsphere
-      ? [{ code: 'INFRA_BLOCK', path: '/vsphere', message: `/vsphere is only used by vsphere images (infra is ${image.infra})`, hint: 'remove /vsphere' }]
+      ? [
+          {
+            code: 'INFRA_BLOCK',
+            path: '/vsphere',
+            message: `/vsphere is only used by vsphere images (infra is ${image.infra})`,
+            hint: 'remove /vsphere',
+          },
+        ]
       : [];
   }
   if (!image.vsphere) {
-    return [{ code: 'VSPHERE_BLOCK', path: '', message: 'top level is missing required key "vsphere" (infra is vsphere)', hint: 'add vsphere: { clusterType: class, version: <OS image version> }' }];
+    return [
+      {
+        code: 'VSPHERE_BLOCK',
+        path: '',
+        message: 'top level is missing required key "vsphere" (infra is vsphere)',
+        hint: 'add vsphere: { clusterType: class, version: <OS image version> }',
+      },
+    ];
   }
   const problems: Problem[] = [];
   if (image.vsphere.version === undefined) {
@@ -89,7 +127,7 @@ const vsphereBlock: Rule = (image, catalog) => {
             path: '/vsphere',
             message: '/vsphere/version is required when /vsphere/clusterType is class',
             hint:
-              'set it to the default Ubuntu OVA\'s OS image version' +
+              "set it to the default Ubuntu OVA's OS image version" +
               (release ? ` (${image.release}: ${release.defaultOvaVersion})` : '') +
               ', or run npx kiln os-image-version --from-cluster ... --write images/<name>',
           }
@@ -117,11 +155,21 @@ const uploadMatchesInfra: Rule = (image) => {
   const problems: Problem[] = [];
   for (const infra of declared) {
     if (infra !== image.infra) {
-      problems.push({ code: 'UPLOAD_INFRA', path: `/upload/${infra}`, message: `/upload/${infra} does not match infra ${image.infra}`, hint: `declare /upload/${image.infra} instead` });
+      problems.push({
+        code: 'UPLOAD_INFRA',
+        path: `/upload/${infra}`,
+        message: `/upload/${infra} does not match infra ${image.infra}`,
+        hint: `declare /upload/${image.infra} instead`,
+      });
     }
   }
   if (!declared.includes(image.infra)) {
-    problems.push({ code: 'UPLOAD_INFRA', path: '/upload', message: `/upload is missing required key "${image.infra}" (infra is ${image.infra})`, hint: `add /upload/${image.infra} with the publish destination` });
+    problems.push({
+      code: 'UPLOAD_INFRA',
+      path: '/upload',
+      message: `/upload is missing required key "${image.infra}" (infra is ${image.infra})`,
+      hint: `add /upload/${image.infra} with the publish destination`,
+    });
   }
   return problems;
 };
@@ -159,7 +207,14 @@ const noReservedPackerVars: Rule = (image) =>
 
 const noProxyNeedsProxy: Rule = (image) => {
   if (!image.proxy?.noProxy || image.proxy.http || image.proxy.https) return [];
-  return [{ code: 'PROXY_INCOMPLETE', path: '/proxy', message: '/proxy/noProxy is set without /proxy/http or /proxy/https', hint: 'add the proxy URL(s) or remove /proxy' }];
+  return [
+    {
+      code: 'PROXY_INCOMPLETE',
+      path: '/proxy',
+      message: '/proxy/noProxy is set without /proxy/http or /proxy/https',
+      hint: 'add the proxy URL(s) or remove /proxy',
+    },
+  ];
 };
 
 /** The ISO upstream packer/ova/rhel-8.json pins by name and sha256. */
@@ -167,33 +222,39 @@ const UPSTREAM_RHEL_ISO = 'rhel-8.4-x86_64-dvd.iso';
 
 const rhelIsoChecksum: Rule = (image) => {
   if (!image.rhel || image.rhel.isoSha256 || image.rhel.iso.split('/').pop() === UPSTREAM_RHEL_ISO) return [];
-  return [{
-    code: 'RHEL_ISO_CHECKSUM',
-    path: '/rhel',
-    message: `/rhel/isoSha256 is required for ${image.rhel.iso}: image-builder's rhel-8 template pins ${UPSTREAM_RHEL_ISO} and its checksum, so another ISO needs its own`,
-    hint: 'add isoSha256: <the output of sha256sum on the ISO> (Kiln then sets iso_url and iso_checksum)',
-  }];
+  return [
+    {
+      code: 'RHEL_ISO_CHECKSUM',
+      path: '/rhel',
+      message: `/rhel/isoSha256 is required for ${image.rhel.iso}: image-builder's rhel-8 template pins ${UPSTREAM_RHEL_ISO} and its checksum, so another ISO needs its own`,
+      hint: 'add isoSha256: <the output of sha256sum on the ISO> (Kiln then sets iso_url and iso_checksum)',
+    },
+  ];
 };
 
 const azureImageNameUnsupported: Rule = (image) => {
   if (!image.upload.azure?.imageName) return [];
-  return [{
-    code: 'AZURE_IMAGE_NAME',
-    path: '/upload/azure',
-    key: 'imageName',
-    message: `/upload/azure/imageName is not supported: image-builder's init-sig.sh creates the gallery image definition capi-${image.os} and packer builds into it; a definition named ${image.upload.azure.imageName} would not exist`,
-    hint: 'remove imageName (the image version is published under capi-' + image.os + ')',
-  }];
+  return [
+    {
+      code: 'AZURE_IMAGE_NAME',
+      path: '/upload/azure',
+      key: 'imageName',
+      message: `/upload/azure/imageName is not supported: image-builder's init-sig.sh creates the gallery image definition capi-${image.os} and packer builds into it; a definition named ${image.upload.azure.imageName} would not exist`,
+      hint: 'remove imageName (the image version is published under capi-' + image.os + ')',
+    },
+  ];
 };
 
 const revokedAtIsADate: Rule = (image) => {
   if (!image.revoked || revocationTime(image.revoked.at) !== undefined) return [];
-  return [{
-    code: 'REVOKED_AT_INVALID',
-    path: '/revoked/at',
-    message: `/revoked/at ${image.revoked.at} is not a real date or time`,
-    hint: 'write a calendar date such as 2026-03-01 or an RFC 3339 time such as 2026-03-01T12:00:00Z (hours 00-23)',
-  }];
+  return [
+    {
+      code: 'REVOKED_AT_INVALID',
+      path: '/revoked/at',
+      message: `/revoked/at ${image.revoked.at} is not a real date or time`,
+      hint: 'write a calendar date such as 2026-03-01 or an RFC 3339 time such as 2026-03-01T12:00:00Z (hours 00-23)',
+    },
+  ];
 };
 
 const rules: Rule[] = [

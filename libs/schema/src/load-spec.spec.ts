@@ -23,7 +23,9 @@ describe('loadImageSpec', () => {
       '  aws: { region: us-east-1 }',
       '',
     ].join('\n');
-    expect(errorOf(text)).toBe('images/x/image.yaml:6:13: /hardening/cis/clamav must be boolean (got "yes")\n  hint: write true or false, without quotes');
+    expect(errorOf(text)).toBe(
+      'images/x/image.yaml:6:13: /hardening/cis/clamav must be boolean (got "yes")\n  hint: write true or false, without quotes',
+    );
   });
 
   describe('RHEL ISO checksum (RHEL_ISO_CHECKSUM)', () => {
@@ -43,12 +45,19 @@ describe('loadImageSpec', () => {
 
     it('accepts the upstream rhel-8.4-x86_64-dvd.iso without isoSha256 (image-builder pins its checksum)', () => {
       const loaded = loadImageSpec('images/x/image.yaml', rhelImage(['  iso: isos/rhel-8.4-x86_64-dvd.iso']), loadCatalog());
-      expect(loaded.spec.rhel).toEqual({ iso: 'isos/rhel-8.4-x86_64-dvd.iso', subscription: { userEnv: 'RHSM_USER', passwordEnv: 'RHSM_PASS' } });
+      expect(loaded.spec.rhel).toEqual({
+        iso: 'isos/rhel-8.4-x86_64-dvd.iso',
+        subscription: { userEnv: 'RHSM_USER', passwordEnv: 'RHSM_PASS' },
+      });
     });
 
     it('accepts another ISO when isoSha256 is declared', () => {
       const sha = '0123456789abcdef'.repeat(4);
-      const loaded = loadImageSpec('images/x/image.yaml', rhelImage(['  iso: isos/rhel-8.6-x86_64-dvd.iso', `  isoSha256: ${sha}`]), loadCatalog());
+      const loaded = loadImageSpec(
+        'images/x/image.yaml',
+        rhelImage(['  iso: isos/rhel-8.6-x86_64-dvd.iso', `  isoSha256: ${sha}`]),
+        loadCatalog(),
+      );
       expect(loaded.spec.rhel?.isoSha256).toBe(sha);
     });
 

@@ -45,7 +45,10 @@ export function loadClusterSpec(file: string, text: string): Loaded<KilnCluster>
 export function readWorkspaceFile(workspaceRoot: string, relPath: string, hint?: string): string {
   const abs = join(workspaceRoot, relPath);
   if (!existsSync(abs)) {
-    throw new KilnError('FILE_MISSING', `file not found: ${relPath}`, { file: relPath, hint: hint ?? 'create it or fix the path that refers to it' });
+    throw new KilnError('FILE_MISSING', `file not found: ${relPath}`, {
+      file: relPath,
+      hint: hint ?? 'create it or fix the path that refers to it',
+    });
   }
   return readFileSync(abs, 'utf8');
 }

@@ -8,7 +8,13 @@ describe('projectNameClashes', () => {
   });
 
   it('reports each clashing name once, naming every file, in a stable order', () => {
-    const errors = projectNameClashes(['images/x/image.yaml', 'clusters/x/cluster.yaml', 'tkrs/y/tkr.yaml', 'images/y/image.yaml', 'tkrs/x/tkr.yaml']);
+    const errors = projectNameClashes([
+      'images/x/image.yaml',
+      'clusters/x/cluster.yaml',
+      'tkrs/y/tkr.yaml',
+      'images/y/image.yaml',
+      'tkrs/x/tkr.yaml',
+    ]);
     expect(errors.map(formatError)).toEqual([
       'images/x/image.yaml: project name "x" is used by clusters/x/cluster.yaml and images/x/image.yaml and tkrs/x/tkr.yaml; names must be unique across images/, tkrs/ and clusters/\n' +
         '  hint: rename one of the folders (e.g. images/x-image) and update the tkr.yaml/cluster.yaml files that refer to it',

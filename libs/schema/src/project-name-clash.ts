@@ -29,10 +29,14 @@ export function projectNameClashes(specFiles: readonly string[]): KilnError[] {
     const files = byName.get(name)!.sort();
     if (files.length < 2) continue;
     errors.push(
-      new KilnError('PROJECT_NAME_CLASH', `project name "${name}" is used by ${files.join(' and ')}; names must be unique across images/, tkrs/ and clusters/`, {
-        file: files[1],
-        hint: `rename one of the folders (e.g. ${files[1]!.split('/')[0]}/${name}-${files[1]!.split('/')[0]!.replace(/s$/, '')}) and update the tkr.yaml/cluster.yaml files that refer to it`,
-      }),
+      new KilnError(
+        'PROJECT_NAME_CLASH',
+        `project name "${name}" is used by ${files.join(' and ')}; names must be unique across images/, tkrs/ and clusters/`,
+        {
+          file: files[1],
+          hint: `rename one of the folders (e.g. ${files[1]!.split('/')[0]}/${name}-${files[1]!.split('/')[0]!.replace(/s$/, '')}) and update the tkr.yaml/cluster.yaml files that refer to it`,
+        },
+      ),
     );
   }
   return errors;

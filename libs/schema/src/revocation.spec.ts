@@ -24,9 +24,9 @@ describe('revocationTime', () => {
   });
 
   it('refuses hours, minutes or offsets out of range, and text that is no date', () => {
-    expect(['2026-03-01T24:00:00Z', '2026-03-01T10:60:00Z', '2026-03-01T10:00:00+24:00', '2026-13-01', 'next week'].map(revocationTime)).toEqual(
-      Array(5).fill(undefined),
-    );
+    expect(
+      ['2026-03-01T24:00:00Z', '2026-03-01T10:60:00Z', '2026-03-01T10:00:00+24:00', '2026-13-01', 'next week'].map(revocationTime),
+    ).toEqual(Array(5).fill(undefined));
   });
 });
 

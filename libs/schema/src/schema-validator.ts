@@ -84,7 +84,8 @@ function describeError(e: ErrorObject): Problem | undefined {
         path,
         key,
         message: `${path}/${key} is not a known key`,
-        hint: (guess ? `did you mean ${guess}? ` : '') + (known.length ? `keys allowed here: ${known.join(', ')}` : 'no keys are allowed here'),
+        hint:
+          (guess ? `did you mean ${guess}? ` : '') + (known.length ? `keys allowed here: ${known.join(', ')}` : 'no keys are allowed here'),
       };
     }
     case 'required': {
@@ -98,13 +99,33 @@ function describeError(e: ErrorObject): Problem | undefined {
       };
     }
     case 'pattern':
-      return { code: 'SCHEMA_PATTERN', path, message: `${showPath(path)} has an invalid value ${got(e.data)}`, hint: hint ?? `it must match ${e.params.pattern}` };
+      return {
+        code: 'SCHEMA_PATTERN',
+        path,
+        message: `${showPath(path)} has an invalid value ${got(e.data)}`,
+        hint: hint ?? `it must match ${e.params.pattern}`,
+      };
     case 'minLength':
-      return { code: 'SCHEMA_EMPTY', path, message: `${showPath(path)} must not be empty`, hint: hint ?? 'give it a value or remove the key' };
+      return {
+        code: 'SCHEMA_EMPTY',
+        path,
+        message: `${showPath(path)} must not be empty`,
+        hint: hint ?? 'give it a value or remove the key',
+      };
     case 'minItems':
-      return { code: 'SCHEMA_MIN_ITEMS', path, message: `${showPath(path)} must list at least ${e.params.limit} item(s)`, hint: hint ?? 'add an item or remove the key' };
+      return {
+        code: 'SCHEMA_MIN_ITEMS',
+        path,
+        message: `${showPath(path)} must list at least ${e.params.limit} item(s)`,
+        hint: hint ?? 'add an item or remove the key',
+      };
     case 'minimum':
-      return { code: 'SCHEMA_MINIMUM', path, message: `${showPath(path)} must be at least ${e.params.limit} (got ${got(e.data)})`, hint: hint ?? `use ${e.params.limit} or more` };
+      return {
+        code: 'SCHEMA_MINIMUM',
+        path,
+        message: `${showPath(path)} must be at least ${e.params.limit} (got ${got(e.data)})`,
+        hint: hint ?? `use ${e.params.limit} or more`,
+      };
     case 'propertyNames':
       return {
         code: 'SCHEMA_KEY_NAME',

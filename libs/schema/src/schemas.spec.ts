@@ -49,7 +49,9 @@ const SWITCHES: Record<SpecKind, string[]> = {
     '#/properties/fips',
     '#/properties/gpu',
     ...['aide', 'clamav', 'systemdTimesyncd', 'protectKernelDefaults'].map((k) => `#/properties/hardening/properties/cis/properties/${k}`),
-    ...['aide', 'sshdLoginBanner', 'removeExistingCaCerts', 'audispdPlugins'].map((k) => `#/properties/hardening/properties/stig/properties/${k}`),
+    ...['aide', 'sshdLoginBanner', 'removeExistingCaCerts', 'audispdPlugins'].map(
+      (k) => `#/properties/hardening/properties/stig/properties/${k}`,
+    ),
   ],
   tkr: ['#/properties/managementCluster/properties/restartController'],
   cluster: [],
@@ -77,7 +79,9 @@ for (const kind of ['image', 'tkr', 'cluster'] as SpecKind[]) {
     });
 
     it('refers to the name lists of names.schema.json instead of repeating them', () => {
-      const lists = Object.values((JSON.parse(readFileSync(NAMES_FILE, 'utf8')) as Schema).definitions).map((d) => JSON.stringify([...(d as Schema).enum].sort()));
+      const lists = Object.values((JSON.parse(readFileSync(NAMES_FILE, 'utf8')) as Schema).definitions).map((d) =>
+        JSON.stringify([...(d as Schema).enum].sort()),
+      );
       const copies = [...allSchemas(kind), ...Object.entries((schemaFor(kind).definitions ?? {}) as Record<string, Schema>)]
         .filter(([, s]) => Array.isArray(s.enum) && lists.includes(JSON.stringify([...s.enum].sort())))
         .map(([p]) => p);
@@ -93,7 +97,10 @@ for (const kind of ['image', 'tkr', 'cluster'] as SpecKind[]) {
 
     it('declares no switch as an enum of true/false or yes/no words', () => {
       const fakeBooleans = allSchemas(kind)
-        .filter(([, s]) => Array.isArray(s.enum) && s.enum.some((v: unknown) => typeof v === 'boolean' || BOOLEAN_WORDS.has(String(v).toLowerCase())))
+        .filter(
+          ([, s]) =>
+            Array.isArray(s.enum) && s.enum.some((v: unknown) => typeof v === 'boolean' || BOOLEAN_WORDS.has(String(v).toLowerCase())),
+        )
         .map(([p]) => p);
       expect(fakeBooleans).toEqual([]);
     });
@@ -111,7 +118,11 @@ describe('hardening switches', () => {
   });
 
   it('name the ansible variable of every switch (x-ansible-var)', () => {
-    const unnamed = kinds.flatMap(([k, s]) => Object.entries(s.properties as Record<string, Schema>).filter(([, p]) => typeof p['x-ansible-var'] !== 'string').map(([key]) => `${k}.${key}`));
+    const unnamed = kinds.flatMap(([k, s]) =>
+      Object.entries(s.properties as Record<string, Schema>)
+        .filter(([, p]) => typeof p['x-ansible-var'] !== 'string')
+        .map(([key]) => `${k}.${key}`),
+    );
     expect(unnamed).toEqual([]);
   });
 });

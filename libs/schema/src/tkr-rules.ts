@@ -18,7 +18,12 @@ export function tkrProblems(tkr: KilnTkr): Problem[] {
     }
   });
   if (tkr.suffix.length > 40) {
-    problems.push({ code: 'TKR_SUFFIX_LENGTH', path: '/suffix', message: `/suffix is ${tkr.suffix.length} characters long; at most 40 keep the TKr name within 63`, hint: 'shorten the suffix' });
+    problems.push({
+      code: 'TKR_SUFFIX_LENGTH',
+      path: '/suffix',
+      message: `/suffix is ${tkr.suffix.length} characters long; at most 40 keep the TKr name within 63`,
+      hint: 'shorten the suffix',
+    });
   }
   return problems;
 }

@@ -38,7 +38,11 @@ function unclosedQuote(doc: Document.Parsed, offset: number): Worded | undefined
       const quoted = scalar.type === 'QUOTE_DOUBLE' || scalar.type === 'QUOTE_SINGLE';
       if (!quoted || !scalar.range || scalar.range[0] > offset || scalar.range[1] < offset) return;
       const quote = scalar.type === 'QUOTE_DOUBLE' ? '"' : "'";
-      found = { offset: scalar.range[0], message: `the ${quote} opened here is never closed`, hint: `add the closing ${quote} at the end of the value` };
+      found = {
+        offset: scalar.range[0],
+        message: `the ${quote} opened here is never closed`,
+        hint: `add the closing ${quote} at the end of the value`,
+      };
       return visit.BREAK;
     },
   });

@@ -37,7 +37,8 @@ export const PUBLISHED: Record<string, PublishedRecord> = {
     os: 'ubuntu-2004',
     contentKey: 'sha256:04',
     azure: {
-      sigImageVersionId: '/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/tkg-images/providers/Microsoft.Compute/galleries/tkg_gallery/images/ubuntu-2004-fips/versions/0.0.7',
+      sigImageVersionId:
+        '/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/tkg-images/providers/Microsoft.Compute/galleries/tkg_gallery/images/ubuntu-2004-fips/versions/0.0.7',
       subscriptionId: '00000000-0000-4000-8000-000000000001',
       resourceGroup: 'tkg-images',
       gallery: 'tkg_gallery',
@@ -52,13 +53,20 @@ export class TestWorkspace {
   readonly root = tempDir('kiln-tkr-cluster-');
 
   constructor() {
-    for (const image of Object.keys(PUBLISHED)) cpSync(join(repoRoot, 'images', image, 'image.yaml'), join(this.root, 'images', image, 'image.yaml'));
-    this.write(`tkrs/custom/${BASE_BOM}`, readFileSync(join(repoRoot, 'libs', 'render', 'fixtures', 'boms', 'tkr-bom-2space.yaml'), 'utf8'));
+    for (const image of Object.keys(PUBLISHED))
+      cpSync(join(repoRoot, 'images', image, 'image.yaml'), join(this.root, 'images', image, 'image.yaml'));
+    this.write(
+      `tkrs/custom/${BASE_BOM}`,
+      readFileSync(join(repoRoot, 'libs', 'render', 'fixtures', 'boms', 'tkr-bom-2space.yaml'), 'utf8'),
+    );
     this.write(
       'tkrs/custom/tkr.yaml',
       `bom: ${BASE_BOM}\nsuffix: myorg\nimages:\n  - ubuntu-2004-vsphere-class\n  - ubuntu-2004-aws-cis\n  - ubuntu-2004-azure-fips\nmanagementCluster:\n  context: mgmt-admin@mgmt\n  namespace: tkg-custom\n`,
     );
-    this.write('clusters/shared/vsphere-mgmt.yaml', readFileSync(join(repoRoot, 'libs', 'render', 'fixtures', 'cluster-configs', 'vsphere-mgmt.yaml'), 'utf8'));
+    this.write(
+      'clusters/shared/vsphere-mgmt.yaml',
+      readFileSync(join(repoRoot, 'libs', 'render', 'fixtures', 'cluster-configs', 'vsphere-mgmt.yaml'), 'utf8'),
+    );
   }
 
   write(rel: string, text: string): void {

@@ -7,11 +7,19 @@ const boom = new KilnError('BOOM', 'it broke');
 
 describe('kilnErrorOf', () => {
   it('returns the KilnError the call throws', () => {
-    expect(kilnErrorOf(() => { throw boom; })).toBe(boom);
+    expect(
+      kilnErrorOf(() => {
+        throw boom;
+      }),
+    ).toBe(boom);
   });
 
   it('rethrows any other error', () => {
-    expect(() => kilnErrorOf(() => { throw new TypeError('not kiln'); })).toThrow(TypeError);
+    expect(() =>
+      kilnErrorOf(() => {
+        throw new TypeError('not kiln');
+      }),
+    ).toThrow(TypeError);
   });
 
   it('fails when nothing is thrown', () => {
@@ -22,7 +30,11 @@ describe('kilnErrorOf', () => {
 describe('kilnRejectionOf', () => {
   it('returns the KilnError a promise, or a function returning one, rejects with', async () => {
     expect(await kilnRejectionOf(Promise.reject(boom))).toBe(boom);
-    expect(await kilnRejectionOf(async () => { throw boom; })).toBe(boom);
+    expect(
+      await kilnRejectionOf(async () => {
+        throw boom;
+      }),
+    ).toBe(boom);
   });
 
   it('rethrows any other rejection', async () => {

@@ -12,7 +12,11 @@ describe('tempDir', () => {
   it('makes a new empty folder under the OS temp dir, named with the prefix', () => {
     madeInTest = tempDir('kiln-testing-spec-');
     writeFileSync(join(madeInTest, 'x'), 'x');
-    expect([dirname(madeInTest), basename(madeInTest).startsWith('kiln-testing-spec-'), statSync(madeInTest).isDirectory()]).toEqual([tmpdir(), true, true]);
+    expect([dirname(madeInTest), basename(madeInTest).startsWith('kiln-testing-spec-'), statSync(madeInTest).isDirectory()]).toEqual([
+      tmpdir(),
+      true,
+      true,
+    ]);
     expect(tempDir()).not.toBe(madeInTest);
   });
 

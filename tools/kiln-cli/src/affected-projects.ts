@@ -48,7 +48,14 @@ function sharedReasons(head: Snapshot, base: Snapshot, p: ProjectSnapshot, chang
 }
 
 export function affectedProjects(base: Snapshot, head: Snapshot, changed: string[]): Affected {
-  const result: Affected = { images: [], tkrs: [], clusters: [], unchanged: { image: [], tkr: [], cluster: [] }, changedNotRebuilt: [], removed: [] };
+  const result: Affected = {
+    images: [],
+    tkrs: [],
+    clusters: [],
+    unchanged: { image: [], tkr: [], cluster: [] },
+    changedNotRebuilt: [],
+    removed: [],
+  };
   const rebuilt = new Set<string>();
   const order: ProjectKind[] = ['image', 'tkr', 'cluster'];
   for (const kind of order) {
@@ -69,7 +76,8 @@ export function affectedProjects(base: Snapshot, head: Snapshot, changed: string
       const affected = !prior || renderedChanged || (kind !== 'image' && (folder.length > 0 || uses.length > 0));
       if (!affected) {
         result.unchanged[kind].push(p.name);
-        if (folder.length > 0 || reasons.length > 0) result.changedNotRebuilt.push(`${p.name}: ${reasons.join('; ')}; rendered output unchanged`);
+        if (folder.length > 0 || reasons.length > 0)
+          result.changedNotRebuilt.push(`${p.name}: ${reasons.join('; ')}; rendered output unchanged`);
         continue;
       }
       if (reasons.length === 0) reasons.push('rendered output changed (Kiln source changed)');

@@ -42,7 +42,11 @@ describe('kiln bom import', () => {
     ]);
     // The starter asks for images: validation names the one thing left to fill in.
     const e = kilnErrorOf(() => loadTkrSpec('tkrs/custom/tkr.yaml', text));
-    expect([e.message, e.line, e.hint]).toEqual(['/images must list at least 1 item(s)', 7, 'list at least one image project (a folder name under images/)']);
+    expect([e.message, e.line, e.hint]).toEqual([
+      '/images must list at least 1 item(s)',
+      7,
+      'list at least one image project (a folder name under images/)',
+    ]);
   });
 
   it('leaves an existing tkr.yaml alone and says when its bom: names another file', async () => {
@@ -71,7 +75,9 @@ describe('kiln bom import', () => {
   it('a missing --from file is an error printed without a stack', async () => {
     const r = await kiln('bom', 'import', 'custom', '--from', join(dir, 'nope.yaml'), '--root', root);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`kiln bom: file not found: ${join(dir, 'nope.yaml')}\n  hint: pass the path of a TKr BoM file (tkr-bom-<version>.yaml)\n`);
+    expect(r.stderr).toBe(
+      `kiln bom: file not found: ${join(dir, 'nope.yaml')}\n  hint: pass the path of a TKr BoM file (tkr-bom-<version>.yaml)\n`,
+    );
   });
 
   it('a file that is not a BoM is refused and nothing is copied', () => {
@@ -86,7 +92,10 @@ describe('kiln bom import', () => {
     bomImport({ root, tkr: 'custom', version: V, home });
     writeFileSync(join(tanzuBomDir(home), `tkr-bom-${V}.yaml`), BOM + '\n# changed\n');
     const e = kilnErrorOf(() => bomImport({ root, tkr: 'custom', version: V, home }));
-    expect([e.code, e.message]).toEqual(['BOM_EXISTS', `tkrs/custom/tkr-bom-${V}.yaml exists and differs from ${join(tanzuBomDir(home), `tkr-bom-${V}.yaml`)}`]);
+    expect([e.code, e.message]).toEqual([
+      'BOM_EXISTS',
+      `tkrs/custom/tkr-bom-${V}.yaml exists and differs from ${join(tanzuBomDir(home), `tkr-bom-${V}.yaml`)}`,
+    ]);
     bomImport({ root, tkr: 'custom', version: V, home, force: true });
     expect(readFileSync(join(root, `tkrs/custom/tkr-bom-${V}.yaml`), 'utf8')).toBe(BOM + '\n# changed\n');
   });

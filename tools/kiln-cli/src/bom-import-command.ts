@@ -50,19 +50,33 @@ export function tanzuBomDir(home: string): string {
 
 /** The starter is the tkr generator's tkr.yaml with no images yet (validation then names the one thing left to fill in). */
 function starterTkrYaml(bomFile: string, version: string): string {
-  return tkrYaml({ bom: bomFile, version, suffix: 'custom', images: [], context: 'CHANGE-ME', writtenBy: 'starter written by kiln bom import' });
+  return tkrYaml({
+    bom: bomFile,
+    version,
+    suffix: 'custom',
+    images: [],
+    context: 'CHANGE-ME',
+    writtenBy: 'starter written by kiln bom import',
+  });
 }
 
 function sourceOf(o: BomImportOptions): string {
   if (o.from !== undefined) {
     const file = resolve(o.from);
-    if (!existsSync(file)) throw new KilnError('BOM_NOT_FOUND', `file not found: ${o.from}`, { hint: 'pass the path of a TKr BoM file (tkr-bom-<version>.yaml)' });
+    if (!existsSync(file))
+      throw new KilnError('BOM_NOT_FOUND', `file not found: ${o.from}`, {
+        hint: 'pass the path of a TKr BoM file (tkr-bom-<version>.yaml)',
+      });
     return file;
   }
   const dir = tanzuBomDir(o.home);
   const file = join(dir, `tkr-bom-${o.version}.yaml`);
   if (!existsSync(file)) {
-    const known = existsSync(dir) ? readdirSync(dir).filter((f) => /^tkr-bom-.+\.yaml$/.test(f)).sort() : [];
+    const known = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => /^tkr-bom-.+\.yaml$/.test(f))
+          .sort()
+      : [];
     throw new KilnError('BOM_NOT_FOUND', `no BoM for ${o.version}: ${file} does not exist`, {
       hint: known.length
         ? `BoMs there: ${known.map((f) => f.slice('tkr-bom-'.length, -'.yaml'.length)).join(', ')}`
@@ -74,7 +88,9 @@ function sourceOf(o: BomImportOptions): string {
 
 export function bomImport(o: BomImportOptions): BomImportResult {
   if (!NAME.test(o.tkr)) {
-    throw new KilnError('BOM_IMPORT_NAME', `tkr name ${JSON.stringify(o.tkr)} is not a valid project name`, { hint: "use lowercase letters, digits and '-' (it becomes the folder tkrs/<name>/)" });
+    throw new KilnError('BOM_IMPORT_NAME', `tkr name ${JSON.stringify(o.tkr)} is not a valid project name`, {
+      hint: "use lowercase letters, digits and '-' (it becomes the folder tkrs/<name>/)",
+    });
   }
   // Same rule as nx g @kiln/nx:tkr: a tkr may not take the name of an image or cluster project.
   checkNameFreeAcrossKinds(diskView(o.root), 'tkr', o.tkr);
@@ -88,7 +104,10 @@ export function bomImport(o: BomImportOptions): BomImportResult {
   if (existsSync(target)) {
     unchanged = readFileSync(target).equals(bytes);
     if (!unchanged && !o.force) {
-      throw new KilnError('BOM_EXISTS', `${bomFile} exists and differs from ${source}`, { file: bomFile, hint: 'pass --force to replace it' });
+      throw new KilnError('BOM_EXISTS', `${bomFile} exists and differs from ${source}`, {
+        file: bomFile,
+        hint: 'pass --force to replace it',
+      });
     }
   }
   if (!unchanged) writeFileAtomic(target, bytes);
@@ -118,10 +137,26 @@ export const bomImportCommand = defineCommand({
   },
 });
 
-function importBom(tkr: string, values: { from?: string; version?: string; force?: boolean; root?: string }, out: NodeJS.WritableStream): number {
-  const r = bomImport({ root: workspaceRoot(values.root), tkr, from: values.from, version: values.version, home: homedir(), force: values.force });
-  out.write(r.unchanged ? `${r.bomFile} is already a copy of ${r.source} (release.version ${r.version})\n` : `copied ${r.source} to ${r.bomFile} (release.version ${r.version})\n`);
+function importBom(
+  tkr: string,
+  values: { from?: string; version?: string; force?: boolean; root?: string },
+  out: NodeJS.WritableStream,
+): number {
+  const r = bomImport({
+    root: workspaceRoot(values.root),
+    tkr,
+    from: values.from,
+    version: values.version,
+    home: homedir(),
+    force: values.force,
+  });
+  out.write(
+    r.unchanged
+      ? `${r.bomFile} is already a copy of ${r.source} (release.version ${r.version})\n`
+      : `copied ${r.source} to ${r.bomFile} (release.version ${r.version})\n`,
+  );
   if (r.starter) out.write(`wrote ${r.starter}: list its images, set suffix and managementCluster.context, then run npx kiln validate\n`);
-  if (r.otherBom) out.write(`note: tkrs/${tkr}/tkr.yaml has bom: ${r.otherBom}; set it to ${basename(r.bomFile)} to use the imported BoM\n`);
+  if (r.otherBom)
+    out.write(`note: tkrs/${tkr}/tkr.yaml has bom: ${r.otherBom}; set it to ${basename(r.bomFile)} to use the imported BoM\n`);
   return 0;
 }

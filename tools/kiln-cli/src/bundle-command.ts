@@ -14,7 +14,8 @@ export const bundleCommand = defineCommand({
   options: { root: { type: 'string' } },
   maxPositionals: 1,
   run: async ({ values, positionals }, out) => {
-    if (positionals[0] !== 'stop') throw new UsageError(positionals.length ? `unknown subcommand ${JSON.stringify(positionals[0])}` : 'give the subcommand stop');
+    if (positionals[0] !== 'stop')
+      throw new UsageError(positionals.length ? `unknown subcommand ${JSON.stringify(positionals[0])}` : 'give the subcommand stop');
     const stopped = await stopBundles(workspaceRoot(values.root));
     out.write(stopped.length ? `stopped ${stopped.join(', ')}\n` : 'no bundle containers were running\n');
     return 0;

@@ -41,7 +41,8 @@ function describeRefusal(args: string[], options: OptionSpecs, error: Error): st
     const spec = Object.prototype.hasOwnProperty.call(options, t.name) ? options[t.name] : undefined;
     if (!spec) return `unknown option ${t.rawName}`;
     if (spec.type === 'boolean' && t.value !== undefined) return `${t.rawName} takes no value`;
-    if (spec.type === 'string' && (t.value === undefined || (!t.inlineValue && t.value.startsWith('-')))) return `${t.rawName} needs a value`;
+    if (spec.type === 'string' && (t.value === undefined || (!t.inlineValue && t.value.startsWith('-'))))
+      return `${t.rawName} needs a value`;
   }
   return error.message.split('\n')[0];
 }
@@ -59,7 +60,8 @@ function parseCommandArgs<const O extends OptionSpecs>(args: string[], options: 
   if (help) return { values: values as OptionValues<O>, positionals: parsed.positionals, help: true };
   const empty = Object.keys(options).find((name) => values[name] === '');
   if (empty) throw new UsageError(`--${empty} needs a value`);
-  if (parsed.positionals.length > maxPositionals) throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[maxPositionals])}`);
+  if (parsed.positionals.length > maxPositionals)
+    throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[maxPositionals])}`);
   return { values: values as OptionValues<O>, positionals: parsed.positionals, help: false };
 }
 

@@ -52,8 +52,18 @@ function expected(command: string, message: string) {
 const CASES: Record<string, { prefix: string[]; stringOption: string; switchOption: string; extra: string[]; extraMessage?: string }> = {
   validate: { prefix: [], stringOption: '--root', switchOption: '--help', extra: ['extra'] },
   bundle: { prefix: ['stop'], stringOption: '--root', switchOption: '--help', extra: ['stop', 'extra'] },
-  bom: { prefix: ['import', 'custom'], stringOption: '--from', switchOption: '--force', extra: ['import', 'custom', 'extra', '--from', 'bom.yaml'] },
-  'os-image-version': { prefix: ['--govc-json', 'vm.json'], stringOption: '--write', switchOption: '--from-cluster', extra: ['--govc-json', 'vm.json', 'extra'] },
+  bom: {
+    prefix: ['import', 'custom'],
+    stringOption: '--from',
+    switchOption: '--force',
+    extra: ['import', 'custom', 'extra', '--from', 'bom.yaml'],
+  },
+  'os-image-version': {
+    prefix: ['--govc-json', 'vm.json'],
+    stringOption: '--write',
+    switchOption: '--from-cluster',
+    extra: ['--govc-json', 'vm.json', 'extra'],
+  },
   review: { prefix: ['--base', 'HEAD'], stringOption: '--head', switchOption: '--help', extra: ['--base', 'HEAD', 'extra'] },
   'ci-matrix': { prefix: ['--base', 'HEAD'], stringOption: '--head', switchOption: '--help', extra: ['--base', 'HEAD', 'extra'] },
   'cache-check': { prefix: [], stringOption: '--expect', switchOption: '--json', extra: ['extra'] },
@@ -93,19 +103,27 @@ for (const [command, c] of Object.entries(CASES)) {
     });
 
     it('a string option without its value', async () => {
-      expect(usageError(await runMain([command, ...c.prefix, c.stringOption]), command)).toEqual(expected(command, `${c.stringOption} needs a value`));
+      expect(usageError(await runMain([command, ...c.prefix, c.stringOption]), command)).toEqual(
+        expected(command, `${c.stringOption} needs a value`),
+      );
     });
 
     it('a string option followed by another option instead of its value', async () => {
-      expect(usageError(await runMain([command, ...c.prefix, c.stringOption, '--help']), command)).toEqual(expected(command, `${c.stringOption} needs a value`));
+      expect(usageError(await runMain([command, ...c.prefix, c.stringOption, '--help']), command)).toEqual(
+        expected(command, `${c.stringOption} needs a value`),
+      );
     });
 
     it('a value for a switch', async () => {
-      expect(usageError(await runMain([command, ...c.prefix, `${c.switchOption}=yes`]), command)).toEqual(expected(command, `${c.switchOption} takes no value`));
+      expect(usageError(await runMain([command, ...c.prefix, `${c.switchOption}=yes`]), command)).toEqual(
+        expected(command, `${c.switchOption} takes no value`),
+      );
     });
 
     it('an argument it does not take', async () => {
-      expect(usageError(await runMain([command, ...c.extra]), command)).toEqual(expected(command, c.extraMessage ?? 'unexpected argument "extra"'));
+      expect(usageError(await runMain([command, ...c.extra]), command)).toEqual(
+        expected(command, c.extraMessage ?? 'unexpected argument "extra"'),
+      );
     });
 
     it('--help prints the usage on stdout and exits 0', async () => {

@@ -16,9 +16,13 @@ async function git(root: string, args: string[]): Promise<string> {
 }
 
 async function resolveCommit(root: string, ref: string): Promise<string> {
-  return (await git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).catch(() => {
-    throw new KilnError('GIT_REF_UNKNOWN', `${ref} is not a commit of this repository`, { hint: 'pass a branch, tag or SHA the clone has (git fetch it first)' });
-  })).trim();
+  return (
+    await git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).catch(() => {
+      throw new KilnError('GIT_REF_UNKNOWN', `${ref} is not a commit of this repository`, {
+        hint: 'pass a branch, tag or SHA the clone has (git fetch it first)',
+      });
+    })
+  ).trim();
 }
 
 export interface Sides {

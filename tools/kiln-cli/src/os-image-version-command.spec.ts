@@ -13,10 +13,19 @@ const dir = tempDir('kiln-os-image-version-spec-');
 const kiln = (...argv: string[]) => runCli(main, argv);
 
 /** Test vSphere credentials (--from-vsphere needs them like upload does); the fake govc ignores them. */
-const GOVC_CREDENTIALS = { GOVC_URL: 'vcenter.example.com', GOVC_USERNAME: 'administrator@vsphere.local', GOVC_PASSWORD: 'S3cret-vsphere-pw' };
+const GOVC_CREDENTIALS = {
+  GOVC_URL: 'vcenter.example.com',
+  GOVC_USERNAME: 'administrator@vsphere.local',
+  GOVC_PASSWORD: 'S3cret-vsphere-pw',
+};
 
 /** Runs `fn` with `binDir` first on PATH (or alone on it) and `env` set, restoring both afterwards. */
-async function withPath<T>(binDir: string, fn: () => Promise<T>, alone = false, env: Record<string, string | undefined> = GOVC_CREDENTIALS): Promise<T> {
+async function withPath<T>(
+  binDir: string,
+  fn: () => Promise<T>,
+  alone = false,
+  env: Record<string, string | undefined> = GOVC_CREDENTIALS,
+): Promise<T> {
   const names = ['PATH', ...Object.keys(env)];
   const saved = Object.fromEntries(names.map((k) => [k, process.env[k]]));
   process.env.PATH = alone ? binDir : `${binDir}${delimiter}${saved.PATH ?? ''}`;
@@ -82,22 +91,38 @@ describe('kiln os-image-version: sources', () => {
   });
 
   it('--govc-json reads saved PascalCase output (govc <= v0.30)', async () => {
-    expect(await kiln('os-image-version', '--govc-json', join(GOVC_FIXTURES, 'vm-info-govc-0.30-pascal.json'))).toEqual({ code: 0, stdout: `${V}\n`, stderr: '' });
+    expect(await kiln('os-image-version', '--govc-json', join(GOVC_FIXTURES, 'vm-info-govc-0.30-pascal.json'))).toEqual({
+      code: 0,
+      stdout: `${V}\n`,
+      stderr: '',
+    });
   });
 
   it('--govc-json reads saved camelCase output (govc >= v0.31)', async () => {
-    expect(await kiln('os-image-version', '--govc-json', join(GOVC_FIXTURES, 'vm-info-govc-0.33-camel.json'))).toEqual({ code: 0, stdout: `${V}\n`, stderr: '' });
+    expect(await kiln('os-image-version', '--govc-json', join(GOVC_FIXTURES, 'vm-info-govc-0.33-camel.json'))).toEqual({
+      code: 0,
+      stdout: `${V}\n`,
+      stderr: '',
+    });
   });
 
   it('--from-vsphere runs exactly `govc vm.info -json <path>` and reads its PascalCase output', async () => {
     const govc = fakeGovc('vm-info-govc-0.30-pascal.json');
-    expect(await withPath(govc.bin, () => kiln('os-image-version', '--from-vsphere', VM))).toEqual({ code: 0, stdout: `${V}\n`, stderr: '' });
+    expect(await withPath(govc.bin, () => kiln('os-image-version', '--from-vsphere', VM))).toEqual({
+      code: 0,
+      stdout: `${V}\n`,
+      stderr: '',
+    });
     expect(govc.args()).toEqual(['vm.info', '-json', VM]);
   });
 
   it('--from-vsphere reads camelCase output of a newer govc', async () => {
     const govc = fakeGovc('vm-info-govc-0.33-camel.json');
-    expect(await withPath(govc.bin, () => kiln('os-image-version', '--from-vsphere', VM))).toEqual({ code: 0, stdout: `${V}\n`, stderr: '' });
+    expect(await withPath(govc.bin, () => kiln('os-image-version', '--from-vsphere', VM))).toEqual({
+      code: 0,
+      stdout: `${V}\n`,
+      stderr: '',
+    });
     expect(govc.args()).toEqual(['vm.info', '-json', VM]);
   });
 
@@ -106,7 +131,8 @@ describe('kiln os-image-version: sources', () => {
     expect(r).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'kiln os-image-version: govc not found on PATH\n  hint: install govc from the vmware/govmomi releases and put it on PATH (set GOVC_URL, GOVC_USERNAME, GOVC_PASSWORD)\n',
+      stderr:
+        'kiln os-image-version: govc not found on PATH\n  hint: install govc from the vmware/govmomi releases and put it on PATH (set GOVC_URL, GOVC_USERNAME, GOVC_PASSWORD)\n',
     });
   });
 
@@ -126,16 +152,32 @@ describe('kiln os-image-version: sources', () => {
 
   it('--from-vsphere stops before govc when no vSphere credentials are set (GOVC_* or VSPHERE_*, as for upload)', async () => {
     const govc = fakeGovc('vm-info-govc-0.30-pascal.json');
-    const none = Object.fromEntries(['GOVC_URL', 'GOVC_USERNAME', 'GOVC_PASSWORD', 'VSPHERE_SERVER', 'VSPHERE_USERNAME', 'VSPHERE_PASSWORD', 'KILN_VSPHERE_CREDENTIALS_FILE'].map((k) => [k, undefined]));
+    const none = Object.fromEntries(
+      [
+        'GOVC_URL',
+        'GOVC_USERNAME',
+        'GOVC_PASSWORD',
+        'VSPHERE_SERVER',
+        'VSPHERE_USERNAME',
+        'VSPHERE_PASSWORD',
+        'KILN_VSPHERE_CREDENTIALS_FILE',
+      ].map((k) => [k, undefined]),
+    );
     const r = await withPath(govc.bin, () => kiln('os-image-version', '--from-vsphere', VM), false, none);
     expect(r.code).toBe(1);
-    expect(r.stderr.split('\n')[0]).toBe('kiln os-image-version: vSphere credentials are missing: set GOVC_URL, GOVC_USERNAME and GOVC_PASSWORD (or VSPHERE_SERVER, VSPHERE_USERNAME, VSPHERE_PASSWORD)');
+    expect(r.stderr.split('\n')[0]).toBe(
+      'kiln os-image-version: vSphere credentials are missing: set GOVC_URL, GOVC_USERNAME and GOVC_PASSWORD (or VSPHERE_SERVER, VSPHERE_USERNAME, VSPHERE_PASSWORD)',
+    );
     expect(existsSync(join(govc.bin, 'args'))).toBe(false);
   });
 
   it('reports a source error on stderr with exit code 1 and nothing on stdout', async () => {
     const r = await kiln('os-image-version', '--govc-json', join(dir, 'missing.json'));
-    expect(r).toEqual({ code: 1, stdout: '', stderr: `kiln os-image-version: file not found: ${join(dir, 'missing.json')}\n  hint: save it with: govc vm.info -json VM_PATH > FILE\n` });
+    expect(r).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `kiln os-image-version: file not found: ${join(dir, 'missing.json')}\n  hint: save it with: govc vm.info -json VM_PATH > FILE\n`,
+    });
   });
 });
 
@@ -148,7 +190,11 @@ function osImage(name: string, os: { name: string; version: string }, version: s
     apiVersion: 'run.tanzu.vmware.com/v1alpha3',
     kind: 'OSImage',
     metadata: { name, labels: { 'image-type': 'ova', 'os-name': os.name } },
-    spec: { image: { ref: { version }, type: 'ova' }, kubernetesVersion: 'v1.26.5+vmware.2', os: { arch: 'amd64', name: os.name, type: 'linux', version: os.version } },
+    spec: {
+      image: { ref: { version }, type: 'ova' },
+      kubernetesVersion: 'v1.26.5+vmware.2',
+      os: { arch: 'amd64', name: os.name, type: 'linux', version: os.version },
+    },
   };
 }
 
@@ -173,7 +219,11 @@ function fakeKubectl(objects: Record<string, object>): { bin: string; calls: () 
     ].join('\n'),
   );
   chmodSync(join(bin, 'kubectl'), 0o755);
-  const read = () => readFileSync(calls, 'utf8').split('\n').filter(Boolean).map((line) => line.split('\0').slice(0, -1));
+  const read = () =>
+    readFileSync(calls, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split('\0').slice(0, -1));
   return { bin, calls: read };
 }
 
@@ -206,21 +256,35 @@ describe('kiln os-image-version --from-cluster', () => {
 
   it('passes --os on', async () => {
     const kubectl = fakeKubectl(CLUSTER_OBJECTS);
-    const r = await withPath(kubectl.bin, () => kiln('os-image-version', '--from-cluster', '--context', CONTEXT, '--tkr', TKR, '--os', 'photon'));
+    const r = await withPath(kubectl.bin, () =>
+      kiln('os-image-version', '--from-cluster', '--context', CONTEXT, '--tkr', TKR, '--os', 'photon'),
+    );
     expect(r).toEqual({ code: 0, stdout: `${PHOTON}\n`, stderr: '' });
   });
 
   it('reports a missing TKr', async () => {
     const kubectl = fakeKubectl(CLUSTER_OBJECTS);
-    const r = await withPath(kubectl.bin, () => kiln('os-image-version', '--from-cluster', '--context', CONTEXT, '--tkr', 'v1.26.5---vmware.2-tkg.9'));
-    expect([r.code, r.stdout, r.stderr.split('\n')[0]]).toEqual([1, '', `kiln os-image-version: TKr v1.26.5---vmware.2-tkg.9 does not exist on context ${CONTEXT}`]);
+    const r = await withPath(kubectl.bin, () =>
+      kiln('os-image-version', '--from-cluster', '--context', CONTEXT, '--tkr', 'v1.26.5---vmware.2-tkg.9'),
+    );
+    expect([r.code, r.stdout, r.stderr.split('\n')[0]]).toEqual([
+      1,
+      '',
+      `kiln os-image-version: TKr v1.26.5---vmware.2-tkg.9 does not exist on context ${CONTEXT}`,
+    ]);
   });
 
-  it('records the cluster\'s version with --write', async () => {
+  it("records the cluster's version with --write", async () => {
     const kubectl = fakeKubectl(CLUSTER_OBJECTS);
     const image = imageCopy('ubuntu-2004-vsphere-class', (t) => t.replace(`version: ${V}`, 'version: v1.26.5+vmware.1-tkg.1-0000'));
-    const r = await withPath(kubectl.bin, () => kiln('os-image-version', '--from-cluster', '--context', CONTEXT, '--tkr', TKR, '--write', image.folder));
-    expect(r).toEqual({ code: 0, stdout: `${V}\n`, stderr: `${image.file}: vsphere.version set to ${V} (was v1.26.5+vmware.1-tkg.1-0000)\n` });
+    const r = await withPath(kubectl.bin, () =>
+      kiln('os-image-version', '--from-cluster', '--context', CONTEXT, '--tkr', TKR, '--write', image.folder),
+    );
+    expect(r).toEqual({
+      code: 0,
+      stdout: `${V}\n`,
+      stderr: `${image.file}: vsphere.version set to ${V} (was v1.26.5+vmware.1-tkg.1-0000)\n`,
+    });
     expect(readFileSync(image.file, 'utf8')).toBe(image.text.replace('version: v1.26.5+vmware.1-tkg.1-0000', `version: ${V}`));
   });
 });
@@ -229,7 +293,11 @@ describe('kiln os-image-version --write', () => {
   it('records the version and leaves every other line of image.yaml unchanged', async () => {
     const image = imageCopy('ubuntu-2004-vsphere-class', (t) => t.replace(`version: ${V}`, 'version: "v1.26.5+vmware.1-tkg.1-0000"'));
     const r = await kiln('os-image-version', '--govc-json', join(GOVC_FIXTURES, 'vm-info-govc-0.33-camel.json'), '--write', image.folder);
-    expect(r).toEqual({ code: 0, stdout: `${V}\n`, stderr: `${image.file}: vsphere.version set to ${V} (was v1.26.5+vmware.1-tkg.1-0000)\n` });
+    expect(r).toEqual({
+      code: 0,
+      stdout: `${V}\n`,
+      stderr: `${image.file}: vsphere.version set to ${V} (was v1.26.5+vmware.1-tkg.1-0000)\n`,
+    });
     const before = image.text.split('\n');
     const after = readFileSync(image.file, 'utf8').split('\n');
     const changed = before.map((line, i) => (line === after[i] ? -1 : i)).filter((i) => i >= 0);
@@ -256,7 +324,11 @@ describe('kiln os-image-version --write', () => {
   it('refuses a non-vSphere image, prints no version and leaves the file alone', async () => {
     const image = imageCopy('amazon-2-aws');
     const r = await kiln('os-image-version', '--from-ova', ova(), '--write', image.folder);
-    expect([r.code, r.stdout, r.stderr.split('\n')[0]]).toEqual([1, '', `kiln os-image-version: ${image.file}:3:8: not a vSphere image (infra: aws); the OVA VERSION only applies to vsphere images`]);
+    expect([r.code, r.stdout, r.stderr.split('\n')[0]]).toEqual([
+      1,
+      '',
+      `kiln os-image-version: ${image.file}:3:8: not a vSphere image (infra: aws); the OVA VERSION only applies to vsphere images`,
+    ]);
     expect(readFileSync(image.file, 'utf8')).toBe(image.text);
   });
 
@@ -284,7 +356,10 @@ describe('kiln os-image-version --write', () => {
     expect([r.code, r.stdout, r.stderr.split('\n').slice(0, 2)]).toEqual([
       1,
       '',
-      [`kiln os-image-version: ${image.file}: not written: with vsphere.version ${V} the file would be invalid`, `${image.file}:6:10: /release v9.9.9 is not in the release catalog (known: v2.2.0, v2.3.0)`],
+      [
+        `kiln os-image-version: ${image.file}: not written: with vsphere.version ${V} the file would be invalid`,
+        `${image.file}:6:10: /release v9.9.9 is not in the release catalog (known: v2.2.0, v2.3.0)`,
+      ],
     ]);
     expect(readFileSync(image.file, 'utf8')).toBe(image.text);
   });
@@ -297,19 +372,39 @@ describe('kiln os-image-version: usage', () => {
   };
 
   it('needs a source', async () => {
-    expect(await usage()).toEqual([2, '', 'kiln os-image-version: give one source: --from-cluster, --from-ova, --from-vsphere or --govc-json', true]);
+    expect(await usage()).toEqual([
+      2,
+      '',
+      'kiln os-image-version: give one source: --from-cluster, --from-ova, --from-vsphere or --govc-json',
+      true,
+    ]);
   });
 
   it('takes only one source', async () => {
-    expect(await usage('--from-ova', 'a.ova', '--from-vsphere', VM)).toEqual([2, '', 'kiln os-image-version: give only one source (got --from-ova, --from-vsphere)', true]);
+    expect(await usage('--from-ova', 'a.ova', '--from-vsphere', VM)).toEqual([
+      2,
+      '',
+      'kiln os-image-version: give only one source (got --from-ova, --from-vsphere)',
+      true,
+    ]);
   });
 
   it('needs --context and --tkr with --from-cluster', async () => {
-    expect(await usage('--from-cluster', '--context', 'mgmt-admin@mgmt')).toEqual([2, '', 'kiln os-image-version: --from-cluster needs --tkr', true]);
+    expect(await usage('--from-cluster', '--context', 'mgmt-admin@mgmt')).toEqual([
+      2,
+      '',
+      'kiln os-image-version: --from-cluster needs --tkr',
+      true,
+    ]);
   });
 
   it('refuses cluster options without --from-cluster', async () => {
-    expect(await usage('--from-ova', 'a.ova', '--tkr', 'v1.26.5---vmware.2-tkg.1')).toEqual([2, '', 'kiln os-image-version: --tkr is only used with --from-cluster', true]);
+    expect(await usage('--from-ova', 'a.ova', '--tkr', 'v1.26.5---vmware.2-tkg.1')).toEqual([
+      2,
+      '',
+      'kiln os-image-version: --tkr is only used with --from-cluster',
+      true,
+    ]);
   });
 
   it('refuses unknown options', async () => {
@@ -329,7 +424,12 @@ describe('kiln os-image-version: usage', () => {
   });
 
   it('refuses a value for --from-cluster', async () => {
-    expect(await usage('--from-cluster=yes', '--context', 'c', '--tkr', 't')).toEqual([2, '', 'kiln os-image-version: --from-cluster takes no value', true]);
+    expect(await usage('--from-cluster=yes', '--context', 'c', '--tkr', 't')).toEqual([
+      2,
+      '',
+      'kiln os-image-version: --from-cluster takes no value',
+      true,
+    ]);
   });
 
   it('refuses stray arguments', async () => {
@@ -342,6 +442,8 @@ describe('kiln os-image-version: usage', () => {
   });
 
   it('is listed in kiln --help', async () => {
-    expect((await kiln('--help')).stdout).toContain("  os-image-version SOURCE [--write images/NAME]   print (and record) the default OVA's OS image VERSION\n");
+    expect((await kiln('--help')).stdout).toContain(
+      "  os-image-version SOURCE [--write images/NAME]   print (and record) the default OVA's OS image VERSION\n",
+    );
   });
 });

@@ -44,7 +44,11 @@ const CLUSTER_ONLY = ['context', 'tkr', 'os', 'os-version'] as const;
 function checkSource(values: Values): void {
   const given = SOURCES.filter((s) => values[s] !== undefined && values[s] !== false);
   if (given.length !== 1) {
-    throw new UsageError(given.length === 0 ? 'give one source: --from-cluster, --from-ova, --from-vsphere or --govc-json' : `give only one source (got --${given.join(', --')})`);
+    throw new UsageError(
+      given.length === 0
+        ? 'give one source: --from-cluster, --from-ova, --from-vsphere or --govc-json'
+        : `give only one source (got --${given.join(', --')})`,
+    );
   }
   if (values['from-cluster']) {
     const missing = (['context', 'tkr'] as const).filter((o) => values[o] === undefined);
@@ -57,7 +61,12 @@ function checkSource(values: Values): void {
 
 async function readVersion(values: Values): Promise<string> {
   if (values['from-cluster']) {
-    return osImageVersionFromCluster({ context: values.context!, tkr: values.tkr!, ...(values.os ? { os: values.os } : {}), ...(values['os-version'] ? { osVersion: values['os-version'] } : {}) });
+    return osImageVersionFromCluster({
+      context: values.context!,
+      tkr: values.tkr!,
+      ...(values.os ? { os: values.os } : {}),
+      ...(values['os-version'] ? { osVersion: values['os-version'] } : {}),
+    });
   }
   if (values['from-ova']) return ovaVersion(resolve(values['from-ova']), values['from-ova']);
   if (values['govc-json']) {
@@ -67,9 +76,13 @@ async function readVersion(values: Values): Promise<string> {
       json = readFileSync(resolve(file), 'utf8');
     } catch (e) {
       const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-      throw new KilnError(missing ? 'FILE_MISSING' : 'FILE_UNREADABLE', missing ? `file not found: ${file}` : `cannot read ${file}: ${(e as Error).message}`, {
-        hint: 'save it with: govc vm.info -json VM_PATH > FILE',
-      });
+      throw new KilnError(
+        missing ? 'FILE_MISSING' : 'FILE_UNREADABLE',
+        missing ? `file not found: ${file}` : `cannot read ${file}: ${(e as Error).message}`,
+        {
+          hint: 'save it with: govc vm.info -json VM_PATH > FILE',
+        },
+      );
     }
     return govcVmVersion(json, file);
   }
@@ -80,7 +93,14 @@ async function readVersion(values: Values): Promise<string> {
   const session = openGovcSession();
   let result;
   try {
-    result = await runCommand({ file: 'govc', args: ['vm.info', '-json', vm], env: { ...govc.env, ...session.env }, redactor: new Redactor(govc.secrets), timeoutMs: 120_000, allowFailure: true });
+    result = await runCommand({
+      file: 'govc',
+      args: ['vm.info', '-json', vm],
+      env: { ...govc.env, ...session.env },
+      redactor: new Redactor(govc.secrets),
+      timeoutMs: 120_000,
+      allowFailure: true,
+    });
   } finally {
     session.dispose();
   }

@@ -44,7 +44,15 @@ function renderedDiff(p: AffectedProject): string {
   const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
   const dir = OUT_DIR[p.kind](p.name);
   return names
-    .map((n) => lineDiff(before[n] ?? '', after[n] ?? '', before[n] === undefined ? '/dev/null' : `a/${dir}/${n}`, after[n] === undefined ? '/dev/null' : `b/${dir}/${n}`).text)
+    .map(
+      (n) =>
+        lineDiff(
+          before[n] ?? '',
+          after[n] ?? '',
+          before[n] === undefined ? '/dev/null' : `a/${dir}/${n}`,
+          after[n] === undefined ? '/dev/null' : `b/${dir}/${n}`,
+        ).text,
+    )
     .filter(Boolean)
     .map((t) => t.replace(/\n+$/, ''))
     .join('\n');
@@ -54,7 +62,14 @@ function entry(p: AffectedProject): ReviewEntry {
   const plan = p.head.plan;
   const e: ReviewEntry = { name: p.name, status: p.status, reasons: p.reasons, diff: renderedDiff(p) };
   if (plan && plan.makeTarget) {
-    e.build = { makeTarget: plan.makeTarget, builderImage: plan.builderImage, bundleImage: plan.bundleImage, infra: plan.infra, os: plan.os, release: plan.release };
+    e.build = {
+      makeTarget: plan.makeTarget,
+      builderImage: plan.builderImage,
+      bundleImage: plan.bundleImage,
+      infra: plan.infra,
+      os: plan.os,
+      release: plan.release,
+    };
     if (plan.version !== undefined) e.build.version = plan.version;
   }
   if (p.head.error) e.error = p.head.error;
@@ -82,7 +97,11 @@ function section(title: string, entries: ReviewEntry[], diffTitle: string): stri
     for (const r of e.reasons) lines.push(`- why: ${r}`);
     if (e.build) {
       const b = e.build;
-      lines.push(`- build: \`make ${b.makeTarget}\` (${b.infra} ${b.os}, TKG ${b.release})`, `- builder image: \`${b.builderImage}\``, `- bundle image: \`${b.bundleImage}\``);
+      lines.push(
+        `- build: \`make ${b.makeTarget}\` (${b.infra} ${b.os}, TKG ${b.release})`,
+        `- builder image: \`${b.builderImage}\``,
+        `- bundle image: \`${b.bundleImage}\``,
+      );
       if (b.version !== undefined) lines.push(`- VERSION: \`${b.version}\``);
     }
     if (e.error) lines.push('- invalid on this side, fix before merging:', '', '```text', e.error, '```');
@@ -112,6 +131,9 @@ export function reviewMarkdown(j: ReviewJson): string {
   if (j.changedNotRebuilt.length > 0) lines.push('## Changed, nothing to rebuild', '', ...j.changedNotRebuilt.map((l) => `- ${l}`), '');
   if (j.removed.length > 0) lines.push('## Removed', '', ...j.removed.map((l) => `- \`${l}\` (nothing is deleted from the clouds)`), '');
   if (j.images.length + j.tkrs.length + j.clusters.length === 0) lines.push('Nothing to build.', '');
-  lines.push('_Builds older than an image\'s refresh window (default 30d) are also rebuilt on main; that depends on the cache, not on this change._', '');
+  lines.push(
+    "_Builds older than an image's refresh window (default 30d) are also rebuilt on main; that depends on the cache, not on this change._",
+    '',
+  );
   return lines.join('\n');
 }

@@ -11,7 +11,8 @@ let root: string;
 beforeEach(() => {
   root = tempDir('kiln-verify-command-');
   writeFileSync(join(root, 'nx.json'), '{}\n');
-  for (const image of ['ubuntu-2004-aws-stig', 'ubuntu-2004-vsphere-plan']) cpSync(repoPath('images', image), join(root, 'images', image), { recursive: true });
+  for (const image of ['ubuntu-2004-aws-stig', 'ubuntu-2004-vsphere-plan'])
+    cpSync(repoPath('images', image), join(root, 'images', image), { recursive: true });
   cpSync(repoPath('clusters', 'workload-vsphere-template'), join(root, 'clusters', 'workload-vsphere-template'), { recursive: true });
   vi.stubEnv('PATH', '/nonexistent');
   vi.stubEnv('KILN_NOW', '2026-03-01T00:00:00Z');
@@ -33,14 +34,23 @@ describe('kiln verify', () => {
       ],
       'kiln verify: 3 findings in 3 projects (3 projects checked)\n',
     ]);
-    expect(JSON.parse(readFileSync(join(root, 'dist/verify/clusters/workload-vsphere-template/findings.json'), 'utf8')).findings).toHaveLength(1);
+    expect(
+      JSON.parse(readFileSync(join(root, 'dist/verify/clusters/workload-vsphere-template/findings.json'), 'utf8')).findings,
+    ).toHaveLength(1);
   });
 
   it('--json prints the reports of the named projects only', async () => {
     const r = await runCli(main, ['verify', 'ubuntu-2004-aws-stig', '--json', '--root', root]);
     expect([r.code, JSON.parse(r.stdout)]).toEqual([
       1,
-      [{ checked: [], findings: [{ kind: 'not-published', message: never('ubuntu-2004-aws-stig') }], project: 'ubuntu-2004-aws-stig', projectKind: 'image' }],
+      [
+        {
+          checked: [],
+          findings: [{ kind: 'not-published', message: never('ubuntu-2004-aws-stig') }],
+          project: 'ubuntu-2004-aws-stig',
+          projectKind: 'image',
+        },
+      ],
     ]);
   });
 

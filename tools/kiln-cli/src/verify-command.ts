@@ -46,7 +46,10 @@ function allProjects(root: string): Array<{ project: string; kind: ProjectKind }
 function namedProjects(root: string, names: string[]): Array<{ project: string; kind: ProjectKind }> {
   return [...new Set(names)].map((project) => {
     const kind = findProjectKind(root, project);
-    if (!kind) throw new UsageError(`unknown project "${project}" (no images/${project}/image.yaml, tkrs/${project}/tkr.yaml or clusters/${project}/cluster.yaml)`);
+    if (!kind)
+      throw new UsageError(
+        `unknown project "${project}" (no images/${project}/image.yaml, tkrs/${project}/tkr.yaml or clusters/${project}/cluster.yaml)`,
+      );
     return { project, kind };
   });
 }
@@ -60,13 +63,17 @@ export const verifyCommand = defineCommand({
     const root = workspaceRoot(values.root);
     const projects = positionals.length > 0 ? namedProjects(root, positionals) : allProjects(root);
     const catalog = loadCatalog();
-    const results = await inPool(projects, PARALLEL, async ({ project, kind }): Promise<VerifyReport | { project: string; error: unknown }> => {
-      try {
-        return (await verifyStep({ workspaceRoot: root, project, projectKind: kind, catalog })).report;
-      } catch (error) {
-        return { project, error };
-      }
-    });
+    const results = await inPool(
+      projects,
+      PARALLEL,
+      async ({ project, kind }): Promise<VerifyReport | { project: string; error: unknown }> => {
+        try {
+          return (await verifyStep({ workspaceRoot: root, project, projectKind: kind, catalog })).report;
+        } catch (error) {
+          return { project, error };
+        }
+      },
+    );
     const reports: VerifyReport[] = [];
     let failed = 0;
     for (const result of results) {
@@ -82,7 +89,9 @@ export const verifyCommand = defineCommand({
     const findings = reports.reduce((n, r) => n + r.findings.length, 0);
     const drifted = reports.filter((r) => r.findings.length > 0).length;
     const checked = `${reports.length} project${reports.length === 1 ? '' : 's'} checked${failed ? `, ${failed} could not be` : ''}`;
-    err.write(`kiln verify: ${findings ? `${findings} finding${findings === 1 ? '' : 's'} in ${drifted} project${drifted === 1 ? '' : 's'}` : 'no drift'} (${checked})\n`);
+    err.write(
+      `kiln verify: ${findings ? `${findings} finding${findings === 1 ? '' : 's'} in ${drifted} project${drifted === 1 ? '' : 's'}` : 'no drift'} (${checked})\n`,
+    );
     return findings > 0 || failed > 0 ? 1 : 0;
   },
 });

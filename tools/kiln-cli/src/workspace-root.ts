@@ -8,7 +8,10 @@ export function workspaceRoot(explicit?: string): string {
   for (;;) {
     if (existsSync(join(dir, 'nx.json'))) return dir;
     const parent = dirname(dir);
-    if (parent === dir) throw new KilnError('NO_WORKSPACE', `no nx.json found in ${explicit ?? process.cwd()} or above`, { hint: 'run kiln inside a Kiln workspace or pass --root' });
+    if (parent === dir)
+      throw new KilnError('NO_WORKSPACE', `no nx.json found in ${explicit ?? process.cwd()} or above`, {
+        hint: 'run kiln inside a Kiln workspace or pass --root',
+      });
     dir = parent;
   }
 }

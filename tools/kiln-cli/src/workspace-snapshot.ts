@@ -110,7 +110,8 @@ export function takeSnapshot(root: string): Snapshot {
   }
   rmSync(join(root, RENDER_DIR), { recursive: true, force: true });
   // dist/plan/ itself only when this review created it (it is empty then).
-  if (existsSync(join(root, PLAN_ROOT)) && readdirSync(join(root, PLAN_ROOT)).length === 0) rmSync(join(root, PLAN_ROOT), { recursive: true });
+  if (existsSync(join(root, PLAN_ROOT)) && readdirSync(join(root, PLAN_ROOT)).length === 0)
+    rmSync(join(root, PLAN_ROOT), { recursive: true });
   return { catalog, settings, projects };
 }
 

@@ -73,7 +73,7 @@ describe('spliceImageVersion', () => {
   it('keeps the comments on and around the version line', () => {
     const before = image([
       'vsphere:',
-      '  # class-based: VERSION is the default Ubuntu OVA\'s OS image version',
+      "  # class-based: VERSION is the default Ubuntu OVA's OS image version",
       '  clusterType: class   # not plan',
       '  version: v1.26.5+vmware.1-tkg.1-old    # from kiln os-image-version',
       '  # end of the vsphere block',
@@ -126,13 +126,19 @@ describe('spliceImageVersion', () => {
 
   it('refuses a non-vSphere image, pointing at infra', () => {
     const e = kilnErrorOf(() => spliceImageVersion(image([], 'aws'), V, FILE));
-    expect(formatError(e).split('\n')[0]).toBe(`${FILE}:3:8: not a vSphere image (infra: aws); the OVA VERSION only applies to vsphere images`);
+    expect(formatError(e).split('\n')[0]).toBe(
+      `${FILE}:3:8: not a vSphere image (infra: aws); the OVA VERSION only applies to vsphere images`,
+    );
   });
 
   it('refuses a plan-based image, pointing at clusterType', () => {
-    const e = kilnErrorOf(() => spliceImageVersion(image(['vsphere:', '  clusterType: plan', '  version: v1.26.5+vmware.1-myorg.0']), V, FILE));
+    const e = kilnErrorOf(() =>
+      spliceImageVersion(image(['vsphere:', '  clusterType: plan', '  version: v1.26.5+vmware.1-myorg.0']), V, FILE),
+    );
     expect(e.code).toBe('IMAGE_PLAN_BASED');
-    expect(formatError(e).split('\n')[0]).toBe(`${FILE}:7:16: plan-based image (vsphere.clusterType: plan): its VERSION is a unique string of yours, not the default OVA's OS image version`);
+    expect(formatError(e).split('\n')[0]).toBe(
+      `${FILE}:7:16: plan-based image (vsphere.clusterType: plan): its VERSION is a unique string of yours, not the default OVA's OS image version`,
+    );
   });
 
   it('refuses an image without a vsphere block', () => {
@@ -147,7 +153,9 @@ describe('spliceImageVersion', () => {
 
   it('reports YAML syntax errors of the file with their position', () => {
     const e = kilnErrorOf(() => spliceImageVersion('infra: vsphere\nvsphere:\n  clusterType: [class\n', V, FILE));
-    expect(formatError(e).split('\n')[0]).toBe(`${FILE}:4:1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]`);
+    expect(formatError(e).split('\n')[0]).toBe(
+      `${FILE}:4:1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]`,
+    );
   });
 });
 

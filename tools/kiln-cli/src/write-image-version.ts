@@ -53,11 +53,15 @@ function vsphereBlock(src: YamlSource, file: string): YAMLMap {
   const infraPair = isMap(root) ? pairOf(root, 'infra') : undefined;
   const infra = isScalar(infraPair?.value) ? infraPair.value.value : undefined;
   if (infra !== 'vsphere') {
-    throw new KilnError('IMAGE_NOT_VSPHERE', `not a vSphere image (infra: ${infra === undefined ? 'missing' : String(infra)}); the OVA VERSION only applies to vsphere images`, {
-      file,
-      ...at(src, infraPair?.value ?? root),
-      hint: 'pass --write images/<name> of an image with infra: vsphere and vsphere.clusterType: class',
-    });
+    throw new KilnError(
+      'IMAGE_NOT_VSPHERE',
+      `not a vSphere image (infra: ${infra === undefined ? 'missing' : String(infra)}); the OVA VERSION only applies to vsphere images`,
+      {
+        file,
+        ...at(src, infraPair?.value ?? root),
+        hint: 'pass --write images/<name> of an image with infra: vsphere and vsphere.clusterType: class',
+      },
+    );
   }
   const vspherePair = pairOf(root as YAMLMap, 'vsphere');
   const block = vspherePair?.value;
@@ -71,11 +75,15 @@ function vsphereBlock(src: YamlSource, file: string): YAMLMap {
   const clusterTypePair = pairOf(block, 'clusterType');
   const clusterType = isScalar(clusterTypePair?.value) ? clusterTypePair.value.value : undefined;
   if (clusterType === 'plan') {
-    throw new KilnError('IMAGE_PLAN_BASED', "plan-based image (vsphere.clusterType: plan): its VERSION is a unique string of yours, not the default OVA's OS image version", {
-      file,
-      ...at(src, clusterTypePair?.value),
-      hint: 'set vsphere.version by hand, e.g. v1.26.5+vmware.1-myorg.0, or change clusterType to class if the image is for class-based clusters',
-    });
+    throw new KilnError(
+      'IMAGE_PLAN_BASED',
+      "plan-based image (vsphere.clusterType: plan): its VERSION is a unique string of yours, not the default OVA's OS image version",
+      {
+        file,
+        ...at(src, clusterTypePair?.value),
+        hint: 'set vsphere.version by hand, e.g. v1.26.5+vmware.1-myorg.0, or change clusterType to class if the image is for class-based clusters',
+      },
+    );
   }
   return block;
 }
@@ -101,7 +109,11 @@ export function spliceImageVersion(text: string, version: string, file: string):
       });
     }
     if (!isScalar(node) || !node.range) {
-      throw new KilnError('IMAGE_VERSION_UNEDITABLE', 'vsphere.version is not a single value', { file, ...at(src, node ?? versionPair.key), hint: `write vsphere.version: ${version} by hand` });
+      throw new KilnError('IMAGE_VERSION_UNEDITABLE', 'vsphere.version is not a single value', {
+        file,
+        ...at(src, node ?? versionPair.key),
+        hint: `write vsphere.version: ${version} by hand`,
+      });
     }
     const previous = node.value === null || node.value === undefined || node.value === '' ? undefined : String(node.value);
     if (previous === version && typeof node.value === 'string') return { text, previous, changed: false };
@@ -139,7 +151,10 @@ function verified(edit: ImageVersionEdit, version: string, file: string): ImageV
   const doc = parseDocument(edit.text);
   const data = doc.errors.length === 0 ? (doc.toJS() as { vsphere?: { version?: unknown } } | null) : null;
   if (data?.vsphere?.version !== version) {
-    throw new KilnError('IMAGE_VERSION_SPLICE', 'could not record vsphere.version without changing the layout', { file, hint: `write vsphere.version: ${JSON.stringify(version)} by hand` });
+    throw new KilnError('IMAGE_VERSION_SPLICE', 'could not record vsphere.version without changing the layout', {
+      file,
+      hint: `write vsphere.version: ${JSON.stringify(version)} by hand`,
+    });
   }
   return edit;
 }
@@ -148,7 +163,9 @@ function readImage(path: string, file: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch {
-    throw new KilnError('FILE_MISSING', `file not found: ${file}`, { hint: 'pass --write images/<name>, the folder of an existing image.yaml' });
+    throw new KilnError('FILE_MISSING', `file not found: ${file}`, {
+      hint: 'pass --write images/<name>, the folder of an existing image.yaml',
+    });
   }
 }
 

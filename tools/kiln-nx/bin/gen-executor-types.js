@@ -16,7 +16,8 @@ function pascal(name) {
 
 /** The TypeScript type of one option: executor options are flat (strings, numbers, booleans, enums). */
 function typeOf(schema, where) {
-  if (schema.enum) return schema.enum.map((v) => (typeof v === 'string' ? `'${v.replace(/[\\']/g, '\\$&')}'` : JSON.stringify(v))).join(' | ');
+  if (schema.enum)
+    return schema.enum.map((v) => (typeof v === 'string' ? `'${v.replace(/[\\']/g, '\\$&')}'` : JSON.stringify(v))).join(' | ');
   if (schema.type === 'string') return 'string';
   if (schema.type === 'boolean') return 'boolean';
   if (schema.type === 'integer' || schema.type === 'number') return 'number';
@@ -29,7 +30,8 @@ function comment(text, indent) {
 
 /** The schema.d.ts text of one executor. */
 function optionsType(name, schema, schemaRel) {
-  if (schema.type !== 'object' || schema.additionalProperties !== false) throw new Error(`${schemaRel}: must be an object schema with additionalProperties: false`);
+  if (schema.type !== 'object' || schema.additionalProperties !== false)
+    throw new Error(`${schemaRel}: must be an object schema with additionalProperties: false`);
   const required = new Set(schema.required ?? []);
   let out = `// Generated from ${relative(PLUGIN, join(REPO, schemaRel))} by tools/kiln-nx/bin/gen-executor-types.js: do not edit, run ${COMMAND}.\n\n`;
   if (schema.description) out += comment(schema.description, '');
@@ -38,7 +40,8 @@ function optionsType(name, schema, schemaRel) {
     if (prop.description) out += comment(prop.description, '  ');
     out += `  ${key}${required.has(key) ? '' : '?'}: ${typeOf(prop, `${schemaRel}#${key}`)};\n`;
   }
-  for (const key of required) if (!(key in (schema.properties ?? {}))) throw new Error(`${schemaRel}: required option ${key} has no property`);
+  for (const key of required)
+    if (!(key in (schema.properties ?? {}))) throw new Error(`${schemaRel}: required option ${key} has no property`);
   return `${out}}\n`;
 }
 
@@ -49,7 +52,11 @@ function generateAll() {
   for (const [name, entry] of Object.entries(executors)) {
     const schemaFile = join(PLUGIN, entry.schema);
     const schemaRel = relative(REPO, schemaFile);
-    out[join(relative(REPO, dirname(schemaFile)), 'schema.d.ts')] = optionsType(name, JSON.parse(readFileSync(schemaFile, 'utf8')), schemaRel);
+    out[join(relative(REPO, dirname(schemaFile)), 'schema.d.ts')] = optionsType(
+      name,
+      JSON.parse(readFileSync(schemaFile, 'utf8')),
+      schemaRel,
+    );
   }
   return out;
 }

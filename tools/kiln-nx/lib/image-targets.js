@@ -44,7 +44,9 @@ function renderConfigTarget(name, settings) {
         outputs: ['{options.outputPath}'],
         options: { outputPath: (0, dist_layout_1.imageDist)(name).config, ...imageSettings(settings) },
         configurations: planConfig(name, 'render-config'),
-        metadata: { description: 'Validate image.yaml and render tkg.json, customizations.json, metadata.json and build-plan.json (pure, cached).' },
+        metadata: {
+            description: 'Validate image.yaml and render tkg.json, customizations.json, metadata.json and build-plan.json (pure, cached).',
+        },
     };
 }
 function pullBundleTarget(name, settings) {
@@ -55,7 +57,9 @@ function pullBundleTarget(name, settings) {
         dependsOn: ['render-config'],
         options: { configPath: (0, dist_layout_1.imageDist)(name).config, ...runSettings(settings) },
         configurations: planWithPlannedConfig(name, 'pull-bundle'),
-        metadata: { description: "Start (or reuse) the release's shared linux-resource-bundle container and record its endpoint (not cached)." },
+        metadata: {
+            description: "Start (or reuse) the release's shared linux-resource-bundle container and record its endpoint (not cached).",
+        },
     };
 }
 function buildTarget(name, settings) {
@@ -73,7 +77,9 @@ function buildTarget(name, settings) {
         outputs: ['{options.outputPath}'],
         options: { outputPath: (0, dist_layout_1.imageDist)(name).build, configPath: (0, dist_layout_1.imageDist)(name).config, ...runSettings(settings) },
         configurations: planWithPlannedConfig(name, 'build'),
-        metadata: { description: 'Ensure the resource bundle, then run the image-builder container exactly as build-plan.json says; cached while the rendered inputs are unchanged and the build is younger than refresh (default 30d).' },
+        metadata: {
+            description: 'Ensure the resource bundle, then run the image-builder container exactly as build-plan.json says; cached while the rendered inputs are unchanged and the build is younger than refresh (default 30d).',
+        },
     };
 }
 function uploadTarget(name, settings) {
@@ -86,6 +92,8 @@ function uploadTarget(name, settings) {
         outputs: ['{options.outputPath}'],
         options: { outputPath: (0, dist_layout_1.imageDist)(name).upload, configPath: (0, dist_layout_1.imageDist)(name).config, ...imageSettings(settings) },
         configurations: planWithPlannedConfig(name, 'upload'),
-        metadata: { description: 'Publish the artifact idempotently (vSphere template, AMIs, SIG version) and write published.json (not cached).' },
+        metadata: {
+            description: 'Publish the artifact idempotently (vSphere template, AMIs, SIG version) and write published.json (not cached).',
+        },
     };
 }

@@ -8,5 +8,9 @@ const PURE_PACKAGES = ['yaml', 'ajv', 'handlebars', 'diff'];
 /** The projects a pure stage uses in part (the stage's files, the settings module and what it loads, the executor). */
 const STAGE_PROJECTS = ['steps', 'runner', 'kiln-nx'];
 function stageInputs(stage) {
-    return [{ input: 'production', projects: PURE_LIBS }, { input: stage, projects: STAGE_PROJECTS }, { externalDependencies: PURE_PACKAGES }];
+    return [
+        { input: 'production', projects: PURE_LIBS },
+        { input: stage, projects: STAGE_PROJECTS },
+        { externalDependencies: PURE_PACKAGES },
+    ];
 }

@@ -8,7 +8,11 @@ const dist_layout_1 = require("./_workspace/libs/schema/src/dist-layout.js");
 const target_inputs_1 = require("./target-inputs.js");
 const EXECUTOR = '@kiln/nx';
 /** The project's own files, the spec files of the projects it uses, and what their uploads published. */
-const SPEC_INPUTS = ['{projectRoot}/**/*', { input: 'kilnSpec', dependencies: true }, { dependentTasksOutputFiles: '**/published.json', transitive: true }];
+const SPEC_INPUTS = [
+    '{projectRoot}/**/*',
+    { input: 'kilnSpec', dependencies: true },
+    { dependentTasksOutputFiles: '**/published.json', transitive: true },
+];
 function genBomTarget(name) {
     return {
         executor: `${EXECUTOR}:gen-bom`,
@@ -30,7 +34,9 @@ function applyTkrTarget(name) {
         dependsOn: ['gen-bom'],
         options: { outputPath: (0, dist_layout_1.tkrDist)(name).applied },
         configurations: { plan: { plan: true, outputPath: (0, dist_layout_1.planDist)('apply-tkr', name) } },
-        metadata: { description: 'kubectl apply the ConfigMap to the management cluster, restart the TKr controller, wait for the TKr (not cached).' },
+        metadata: {
+            description: 'kubectl apply the ConfigMap to the management cluster, restart the TKr controller, wait for the TKr (not cached).',
+        },
     };
 }
 function genClusterConfigTarget(name) {

@@ -14,6 +14,8 @@ function verifyTarget(name, folder) {
         continuous: false,
         options: { outputPath: (0, dist_layout_1.verifyDist)(folder, name) },
         configurations: { plan: { plan: true, outputPath: (0, dist_layout_1.planDist)('verify', name, folder) } },
-        metadata: { description: 'Check that what the project declares is what vCenter, EC2, Azure and the management cluster have; one line per finding, non-zero exit on drift (not cached).' },
+        metadata: {
+            description: 'Check that what the project declares is what vCenter, EC2, Azure and the management cluster have; one line per finding, non-zero exit on drift (not cached).',
+        },
     };
 }

@@ -3,7 +3,10 @@ import { tempDir } from '@kiln/testing';
 import * as source from './index';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { compileAll, staleFiles } = require('../bin/compile-plugin.js') as { compileAll(): Record<string, string>; staleFiles(expected: Record<string, string>): string[] };
+const { compileAll, staleFiles } = require('../bin/compile-plugin.js') as {
+  compileAll(): Record<string, string>;
+  staleFiles(expected: Record<string, string>): string[];
+};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const compiled = require('../lib/index.js') as typeof source;
 

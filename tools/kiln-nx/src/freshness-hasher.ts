@@ -81,7 +81,11 @@ function flush(hasher: Context['hasher']): void {
     tasks.map((t) => t.id),
     context.taskGraph,
   );
-  (context.hasher.hashTasks as (tasks: Task[], graph: TaskGraph, envs: Record<string, NodeJS.ProcessEnv>) => Promise<Hash[]>)(tasks, graph, envs).then(
+  (context.hasher.hashTasks as (tasks: Task[], graph: TaskGraph, envs: Record<string, NodeJS.ProcessEnv>) => Promise<Hash[]>)(
+    tasks,
+    graph,
+    envs,
+  ).then(
     (hashes) => {
       pending.forEach((p, i) => {
         try {

@@ -2,7 +2,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '@kiln/testing';
-import { freshnessRecord, freshnessToken, nowMs, phaseMs, readFreshnessRecord, refreshMs, refreshOf, revokedAt, windowAt } from './freshness';
+import {
+  freshnessRecord,
+  freshnessToken,
+  nowMs,
+  phaseMs,
+  readFreshnessRecord,
+  refreshMs,
+  refreshOf,
+  revokedAt,
+  windowAt,
+} from './freshness';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -10,7 +20,8 @@ const T0 = Date.parse('2026-03-01T00:30:00Z');
 const dir = tempDir('kiln-freshness-');
 
 /** The token the hasher computes at `now` when the output folder holds `record`. */
-const tokenAt = (image: string, refresh: string, now: number, record?: ReturnType<typeof freshnessRecord>) => freshnessToken(image, refresh, record, now);
+const tokenAt = (image: string, refresh: string, now: number, record?: ReturnType<typeof freshnessRecord>) =>
+  freshnessToken(image, refresh, record, now);
 
 describe('refresh of an image.yaml', () => {
   it('reads refresh in hours or days and defaults to 30d', () => {
@@ -30,7 +41,8 @@ describe('freshness token', () => {
         const token = tokenAt(image, '12h', built);
         const record = freshnessRecord(image, '12h', token, built);
         expect(record.expiresAt).toBe(new Date(built + 12 * HOUR).toISOString());
-        for (const age of [0, HOUR, 6 * HOUR, 12 * HOUR - 1]) expect(tokenAt(image, '12h', built + age, record), `${image} +${offset} age ${age}`).toBe(token);
+        for (const age of [0, HOUR, 6 * HOUR, 12 * HOUR - 1])
+          expect(tokenAt(image, '12h', built + age, record), `${image} +${offset} age ${age}`).toBe(token);
         expect(tokenAt(image, '12h', built + 12 * HOUR, record)).not.toBe(token);
         expect(tokenAt(image, '12h', built + 40 * DAY, record)).not.toBe(token);
       }
@@ -78,7 +90,6 @@ describe('the freshness record and the clock', () => {
     expect(() => nowMs({ KILN_NOW: '1700000000' })).toThrow('KILN_NOW must be an ISO date');
   });
 });
-
 
 describe('revocation in the build hash', () => {
   const yaml = (at: string) => `infra: aws\nrevoked:\n  reason: CVE-2026-0001\n  at: ${at}\n`;

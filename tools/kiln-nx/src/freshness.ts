@@ -47,7 +47,9 @@ export function nowMs(env: Record<string, string | undefined> = process.env): nu
   if (raw === undefined || raw === '') return Date.now();
   const t = Date.parse(raw);
   if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(t)) {
-    throw new Error(`KILN_NOW must be an ISO date such as 2026-03-01T00:00:00Z (got ${JSON.stringify(raw)}); unset it to use the real clock`);
+    throw new Error(
+      `KILN_NOW must be an ISO date such as 2026-03-01T00:00:00Z (got ${JSON.stringify(raw)}); unset it to use the real clock`,
+    );
   }
   return t;
 }

@@ -47,7 +47,9 @@ export function renderConfigTarget(name: string, settings: KilnSettings): Target
     outputs: ['{options.outputPath}'],
     options: { outputPath: imageDist(name).config, ...imageSettings(settings) },
     configurations: planConfig(name, 'render-config'),
-    metadata: { description: 'Validate image.yaml and render tkg.json, customizations.json, metadata.json and build-plan.json (pure, cached).' },
+    metadata: {
+      description: 'Validate image.yaml and render tkg.json, customizations.json, metadata.json and build-plan.json (pure, cached).',
+    },
   };
 }
 
@@ -59,7 +61,9 @@ export function pullBundleTarget(name: string, settings: KilnSettings): TargetCo
     dependsOn: ['render-config'],
     options: { configPath: imageDist(name).config, ...runSettings(settings) },
     configurations: planWithPlannedConfig(name, 'pull-bundle'),
-    metadata: { description: "Start (or reuse) the release's shared linux-resource-bundle container and record its endpoint (not cached)." },
+    metadata: {
+      description: "Start (or reuse) the release's shared linux-resource-bundle container and record its endpoint (not cached).",
+    },
   };
 }
 
@@ -78,7 +82,10 @@ export function buildTarget(name: string, settings: KilnSettings): TargetConfigu
     outputs: ['{options.outputPath}'],
     options: { outputPath: imageDist(name).build, configPath: imageDist(name).config, ...runSettings(settings) },
     configurations: planWithPlannedConfig(name, 'build'),
-    metadata: { description: 'Ensure the resource bundle, then run the image-builder container exactly as build-plan.json says; cached while the rendered inputs are unchanged and the build is younger than refresh (default 30d).' },
+    metadata: {
+      description:
+        'Ensure the resource bundle, then run the image-builder container exactly as build-plan.json says; cached while the rendered inputs are unchanged and the build is younger than refresh (default 30d).',
+    },
   };
 }
 
@@ -92,6 +99,8 @@ export function uploadTarget(name: string, settings: KilnSettings): TargetConfig
     outputs: ['{options.outputPath}'],
     options: { outputPath: imageDist(name).upload, configPath: imageDist(name).config, ...imageSettings(settings) },
     configurations: planWithPlannedConfig(name, 'upload'),
-    metadata: { description: 'Publish the artifact idempotently (vSphere template, AMIs, SIG version) and write published.json (not cached).' },
+    metadata: {
+      description: 'Publish the artifact idempotently (vSphere template, AMIs, SIG version) and write published.json (not cached).',
+    },
   };
 }

@@ -61,7 +61,9 @@ describe('createNodes', () => {
                   continuous: false,
                   dependsOn: ['render-config'],
                   options: { configPath: 'dist/images/ubuntu/config', ...DEFAULT_RUN_SETTINGS },
-                  configurations: { plan: { plan: true, outputPath: 'dist/plan/images/ubuntu/pull-bundle', configPath: 'dist/plan/images/ubuntu/config' } },
+                  configurations: {
+                    plan: { plan: true, outputPath: 'dist/plan/images/ubuntu/pull-bundle', configPath: 'dist/plan/images/ubuntu/config' },
+                  },
                   metadata: { description: expect.stringContaining('resource-bundle') },
                 },
                 build: {
@@ -72,7 +74,9 @@ describe('createNodes', () => {
                   inputs: [{ dependentTasksOutputFiles: '**/*', transitive: false }, '{workspaceRoot}/libs/provenance/ansible/**/*'],
                   outputs: ['{options.outputPath}'],
                   options: { outputPath: 'dist/images/ubuntu/build', configPath: 'dist/images/ubuntu/config', ...DEFAULT_RUN_SETTINGS },
-                  configurations: { plan: { plan: true, outputPath: 'dist/plan/images/ubuntu/build', configPath: 'dist/plan/images/ubuntu/config' } },
+                  configurations: {
+                    plan: { plan: true, outputPath: 'dist/plan/images/ubuntu/build', configPath: 'dist/plan/images/ubuntu/config' },
+                  },
                   metadata: { description: expect.stringContaining('image-builder') },
                 },
                 upload: {
@@ -82,7 +86,9 @@ describe('createNodes', () => {
                   dependsOn: ['build'],
                   outputs: ['{options.outputPath}'],
                   options: { outputPath: 'dist/images/ubuntu/upload', configPath: 'dist/images/ubuntu/config', ...DEFAULT_SETTINGS },
-                  configurations: { plan: { plan: true, outputPath: 'dist/plan/images/ubuntu/upload', configPath: 'dist/plan/images/ubuntu/config' } },
+                  configurations: {
+                    plan: { plan: true, outputPath: 'dist/plan/images/ubuntu/upload', configPath: 'dist/plan/images/ubuntu/config' },
+                  },
                   metadata: { description: expect.stringContaining('published.json') },
                 },
                 verify: {
@@ -127,26 +133,53 @@ describe('createNodes', () => {
     const root = workspace({ 'tkrs/t/tkr.yaml': '', 'clusters/c/cluster.yaml': '' });
     const result = await nodes(root, ['tkrs/t/tkr.yaml', 'clusters/c/cluster.yaml']);
     const verify = (project: string) => {
-      const { executor, cache, dependsOn, options, configurations } = result.flatMap(([, r]) => Object.values(r.projects!)).find((p) => p.root === project)!.targets!.verify!;
+      const { executor, cache, dependsOn, options, configurations } = result
+        .flatMap(([, r]) => Object.values(r.projects!))
+        .find((p) => p.root === project)!.targets!.verify!;
       return { executor, cache, dependsOn, options, configurations };
     };
     expect([verify('tkrs/t'), verify('clusters/c')]).toEqual([
-      { executor: '@kiln/nx:verify', cache: false, dependsOn: undefined, options: { outputPath: 'dist/verify/tkrs/t' }, configurations: { plan: { plan: true, outputPath: 'dist/plan/tkrs/t/verify' } } },
-      { executor: '@kiln/nx:verify', cache: false, dependsOn: undefined, options: { outputPath: 'dist/verify/clusters/c' }, configurations: { plan: { plan: true, outputPath: 'dist/plan/clusters/c/verify' } } },
+      {
+        executor: '@kiln/nx:verify',
+        cache: false,
+        dependsOn: undefined,
+        options: { outputPath: 'dist/verify/tkrs/t' },
+        configurations: { plan: { plan: true, outputPath: 'dist/plan/tkrs/t/verify' } },
+      },
+      {
+        executor: '@kiln/nx:verify',
+        cache: false,
+        dependsOn: undefined,
+        options: { outputPath: 'dist/verify/clusters/c' },
+        configurations: { plan: { plan: true, outputPath: 'dist/plan/clusters/c/verify' } },
+      },
     ]);
   });
 
   it('keys gen-bom and gen-cluster-config on their project, the specs they use, published.json and their own stage', async () => {
     const root = workspace({ 'tkrs/t/tkr.yaml': '', 'clusters/c/cluster.yaml': '' });
     const result = await nodes(root, ['tkrs/t/tkr.yaml', 'clusters/c/cluster.yaml']);
-    const spec = ['{projectRoot}/**/*', { input: 'kilnSpec', dependencies: true }, { dependentTasksOutputFiles: '**/published.json', transitive: true }];
+    const spec = [
+      '{projectRoot}/**/*',
+      { input: 'kilnSpec', dependencies: true },
+      { dependentTasksOutputFiles: '**/published.json', transitive: true },
+    ];
     expect(result[0][1].projects!['tkrs/t'].targets!['gen-bom'].inputs).toEqual([...spec, ...stageCode('genBomSource')]);
-    expect(result[1][1].projects!['clusters/c'].targets!['gen-cluster-config'].inputs).toEqual([...spec, ...stageCode('genClusterConfigSource')]);
+    expect(result[1][1].projects!['clusters/c'].targets!['gen-cluster-config'].inputs).toEqual([
+      ...spec,
+      ...stageCode('genClusterConfigSource'),
+    ]);
   });
 
   it('normalises the plugin options once and hands each image target the settings it uses', async () => {
     const root = workspace({ 'images/a/image.yaml': '' });
-    const raw = { configBundlesDir: 'vendor/bundles/', registry: 'registry.example.com/tkg', pullPolicy: 'Never', bundlePort: '8080', advertiseAddress: '192.0.2.10' };
+    const raw = {
+      configBundlesDir: 'vendor/bundles/',
+      registry: 'registry.example.com/tkg',
+      pullPolicy: 'Never',
+      bundlePort: '8080',
+      advertiseAddress: '192.0.2.10',
+    };
     const [[, result]] = await nodes(root, ['images/a/image.yaml'], raw);
     const targets = result.projects!['images/a'].targets!;
     const image = { configBundlesDir: 'vendor/bundles', registry: 'registry.example.com/tkg' };
@@ -168,7 +201,14 @@ describe('createNodes', () => {
 
 describe('createDependencies', () => {
   function context(root: string, projects: Record<string, Pick<ProjectConfiguration, 'root' | 'tags'>>): CreateDependenciesContext {
-    return { projects, workspaceRoot: root, externalNodes: {}, nxJsonConfiguration: {}, fileMap: { projectFileMap: {}, nonProjectFiles: [] }, filesToProcess: { projectFileMap: {}, nonProjectFiles: [] } } as unknown as CreateDependenciesContext;
+    return {
+      projects,
+      workspaceRoot: root,
+      externalNodes: {},
+      nxJsonConfiguration: {},
+      fileMap: { projectFileMap: {}, nonProjectFiles: [] },
+      filesToProcess: { projectFileMap: {}, nonProjectFiles: [] },
+    } as unknown as CreateDependenciesContext;
   }
   const projects = {
     img1: { root: 'images/img1', tags: ['kiln:image'] },
@@ -194,7 +234,11 @@ describe('createDependencies', () => {
   });
 
   it('an unparsable tkr.yaml adds no edges and breaks nothing else', async () => {
-    const root = workspace({ 'tkrs/tk/tkr.yaml': 'images: [img1\n  - :', 'clusters/c1/cluster.yaml': 'image: img1\n', 'clusters/c2/cluster.yaml': '' });
+    const root = workspace({
+      'tkrs/tk/tkr.yaml': 'images: [img1\n  - :',
+      'clusters/c1/cluster.yaml': 'image: img1\n',
+      'clusters/c2/cluster.yaml': '',
+    });
     expect(await createDependencies(undefined, context(root, projects))).toEqual([
       { source: 'c1', target: 'img1', type: 'static', sourceFile: 'clusters/c1/cluster.yaml' },
     ]);

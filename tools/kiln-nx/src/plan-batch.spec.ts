@@ -11,10 +11,22 @@ afterEach(() => {
 
 describe('plan mode batches every target (preTasksExecution)', () => {
   it('recognises every way Nx is asked for the plan configuration', () => {
-    for (const args of [['run-many', '-t', 'upload', 'gen-cluster-config', '-c', 'plan'], ['run-many', '-t', 'build', '--configuration', 'plan'], ['run-many', '-t', 'build', '--configuration=plan'], ['run-many', '-t', 'build', '-c=plan'], ['run', 'img:build:plan']]) {
+    for (const args of [
+      ['run-many', '-t', 'upload', 'gen-cluster-config', '-c', 'plan'],
+      ['run-many', '-t', 'build', '--configuration', 'plan'],
+      ['run-many', '-t', 'build', '--configuration=plan'],
+      ['run-many', '-t', 'build', '-c=plan'],
+      ['run', 'img:build:plan'],
+    ]) {
       expect(selectsPlanConfiguration([...NX, ...args]), args.join(' ')).toBe(true);
     }
-    for (const args of [['run-many', '-t', 'build'], ['run', 'img:build'], ['run-many', '-t', 'build', '-c', 'planned'], ['run-many', '-t', 'plan'], ['run', 'img:plan']]) {
+    for (const args of [
+      ['run-many', '-t', 'build'],
+      ['run', 'img:build'],
+      ['run-many', '-t', 'build', '-c', 'planned'],
+      ['run-many', '-t', 'plan'],
+      ['run', 'img:plan'],
+    ]) {
       expect(selectsPlanConfiguration([...NX, ...args]), args.join(' ')).toBe(false);
     }
   });

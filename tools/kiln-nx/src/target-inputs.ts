@@ -15,5 +15,9 @@ const STAGE_PROJECTS = ['steps', 'runner', 'kiln-nx'];
 export type StageInput = 'renderConfigSource' | 'genBomSource' | 'genClusterConfigSource';
 
 export function stageInputs(stage: StageInput): Inputs {
-  return [{ input: 'production', projects: PURE_LIBS }, { input: stage, projects: STAGE_PROJECTS }, { externalDependencies: PURE_PACKAGES }];
+  return [
+    { input: 'production', projects: PURE_LIBS },
+    { input: stage, projects: STAGE_PROJECTS },
+    { externalDependencies: PURE_PACKAGES },
+  ];
 }

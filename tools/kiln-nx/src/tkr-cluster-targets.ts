@@ -6,7 +6,11 @@ import { stageInputs } from './target-inputs';
 const EXECUTOR = '@kiln/nx';
 
 /** The project's own files, the spec files of the projects it uses, and what their uploads published. */
-const SPEC_INPUTS = ['{projectRoot}/**/*', { input: 'kilnSpec', dependencies: true }, { dependentTasksOutputFiles: '**/published.json', transitive: true }];
+const SPEC_INPUTS = [
+  '{projectRoot}/**/*',
+  { input: 'kilnSpec', dependencies: true },
+  { dependentTasksOutputFiles: '**/published.json', transitive: true },
+];
 
 export function genBomTarget(name: string): TargetConfiguration {
   return {
@@ -30,7 +34,9 @@ export function applyTkrTarget(name: string): TargetConfiguration {
     dependsOn: ['gen-bom'],
     options: { outputPath: tkrDist(name).applied },
     configurations: { plan: { plan: true, outputPath: planDist('apply-tkr', name) } },
-    metadata: { description: 'kubectl apply the ConfigMap to the management cluster, restart the TKr controller, wait for the TKr (not cached).' },
+    metadata: {
+      description: 'kubectl apply the ConfigMap to the management cluster, restart the TKr controller, wait for the TKr (not cached).',
+    },
   };
 }
 

@@ -13,6 +13,9 @@ export function verifyTarget(name: string, folder: ProjectFolder): TargetConfigu
     continuous: false,
     options: { outputPath: verifyDist(folder, name) },
     configurations: { plan: { plan: true, outputPath: planDist('verify', name, folder) } },
-    metadata: { description: 'Check that what the project declares is what vCenter, EC2, Azure and the management cluster have; one line per finding, non-zero exit on drift (not cached).' },
+    metadata: {
+      description:
+        'Check that what the project declares is what vCenter, EC2, Azure and the management cluster have; one line per finding, non-zero exit on drift (not cached).',
+    },
   };
 }

@@ -70,7 +70,14 @@ function tkrTimeout(tkr: KilnTkr, project: string, env: NodeJS.ProcessEnv = proc
   const fallback = fromSpec ?? DEFAULT_TKR_TIMEOUT_SECONDS;
   const seconds = envNumber(env, TKR_TIMEOUT_ENV, fallback, { min: 1, unit: 'seconds' });
   const given = env[TKR_TIMEOUT_ENV] !== undefined && env[TKR_TIMEOUT_ENV]!.trim() !== '';
-  return { seconds, source: given ? TKR_TIMEOUT_ENV : fromSpec !== undefined ? `managementCluster.timeoutSeconds in tkrs/${project}/tkr.yaml` : 'the default' };
+  return {
+    seconds,
+    source: given
+      ? TKR_TIMEOUT_ENV
+      : fromSpec !== undefined
+        ? `managementCluster.timeoutSeconds in tkrs/${project}/tkr.yaml`
+        : 'the default',
+  };
 }
 
 interface BomConfigMap {
@@ -94,7 +101,11 @@ function readYaml(path: string): unknown {
 /** The one configmap-*.yaml gen-bom wrote, with its name and the TKr it declares. */
 function findBomConfigMap(workspaceRoot: string, project: string, bomPath = tkrDist(project).bom): BomConfigMap {
   const dir = join(workspaceRoot, bomPath);
-  const found = existsSync(dir) ? readdirSync(dir).filter((f) => /^configmap-.+\.ya?ml$/.test(f)).sort() : [];
+  const found = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => /^configmap-.+\.ya?ml$/.test(f))
+        .sort()
+    : [];
   if (found.length === 0) {
     throw new KilnError('TKR_CONFIGMAP_MISSING', `no TKr ConfigMap in ${bomPath}/: gen-bom has not produced configmap-<version>.yaml`, {
       hint: `run gen-bom first: nx run ${project}:gen-bom (or run apply-tkr without --excludeTaskDependencies)`,
@@ -106,20 +117,35 @@ function findBomConfigMap(workspaceRoot: string, project: string, bomPath = tkrD
     });
   }
   const file = `${bomPath}/${found[0]}`;
-  const doc = readYaml(join(workspaceRoot, file)) as { kind?: unknown; metadata?: { name?: unknown; labels?: Record<string, unknown> }; binaryData?: { bomContent?: unknown } } | undefined;
+  const doc = readYaml(join(workspaceRoot, file)) as
+    { kind?: unknown; metadata?: { name?: unknown; labels?: Record<string, unknown> }; binaryData?: { bomContent?: unknown } } | undefined;
   const name = doc?.metadata?.name;
   const tkrName = doc?.metadata?.labels?.[TKR_LABEL];
-  if (doc?.kind !== 'ConfigMap' || typeof name !== 'string' || typeof tkrName !== 'string' || typeof doc.binaryData?.bomContent !== 'string') {
-    throw new KilnError('TKR_CONFIGMAP_INVALID', `${file} is not a TKr BoM ConfigMap (kind ConfigMap, metadata.name, label ${TKR_LABEL}, binaryData.bomContent)`, {
-      file,
-      hint: `run nx run ${project}:gen-bom again`,
-    });
+  if (
+    doc?.kind !== 'ConfigMap' ||
+    typeof name !== 'string' ||
+    typeof tkrName !== 'string' ||
+    typeof doc.binaryData?.bomContent !== 'string'
+  ) {
+    throw new KilnError(
+      'TKR_CONFIGMAP_INVALID',
+      `${file} is not a TKr BoM ConfigMap (kind ConfigMap, metadata.name, label ${TKR_LABEL}, binaryData.bomContent)`,
+      {
+        file,
+        hint: `run nx run ${project}:gen-bom again`,
+      },
+    );
   }
   return { file, name, tkrName, bom: Buffer.from(doc.binaryData.bomContent, 'base64').toString('utf8') };
 }
 
 function conditionsOf(tkr: { status?: { conditions?: TkrCondition[] } }): TkrCondition[] {
-  return (tkr.status?.conditions ?? []).map((c) => ({ type: c.type, status: c.status, ...(c.reason ? { reason: c.reason } : {}), ...(c.message ? { message: c.message } : {}) }));
+  return (tkr.status?.conditions ?? []).map((c) => ({
+    type: c.type,
+    status: c.status,
+    ...(c.reason ? { reason: c.reason } : {}),
+    ...(c.message ? { message: c.message } : {}),
+  }));
 }
 
 function describeCondition(c: TkrCondition | undefined, type: string): string {
@@ -129,10 +155,15 @@ function describeCondition(c: TkrCondition | undefined, type: string): string {
 }
 
 /** Deletes the running tkr-controller-manager pod(s) (not those already Terminating) so the controller reconciles now; returns the deleted names. */
-async function restartController(context: string, namespace: string, options: KubectlOptions): Promise<{ deleted: string[]; terminating: string[] }> {
+async function restartController(
+  context: string,
+  namespace: string,
+  options: KubectlOptions,
+): Promise<{ deleted: string[]; terminating: string[] }> {
   const podsOf = async (selector: string[]) => {
     const r = await kubectl(context, ['-n', namespace, 'get', 'pods', ...selector, '-o', 'json'], { ...options, echo: undefined });
-    if (r.exitCode !== 0) throw kubectlError(context, r, `list the pods in namespace ${namespace}`, { verb: 'list', resource: 'pods', namespace });
+    if (r.exitCode !== 0)
+      throw kubectlError(context, r, `list the pods in namespace ${namespace}`, { verb: 'list', resource: 'pods', namespace });
     return parseKubectlJson<{ items: { metadata: { name: string; deletionTimestamp?: string } }[] }>(r)
       .items.filter((p) => p.metadata.name.startsWith(TKR_CONTROLLER_PREFIX))
       .map((p) => ({ name: p.metadata.name, terminating: Boolean(p.metadata.deletionTimestamp) }));
@@ -142,7 +173,8 @@ async function restartController(context: string, namespace: string, options: Ku
   const running = pods.filter((p) => !p.terminating).map((p) => p.name);
   for (const pod of running) {
     const r = await kubectl(context, ['-n', namespace, 'delete', 'pod', pod, '--wait=false'], options);
-    if (r.exitCode !== 0 && !isNotFound(r)) throw kubectlError(context, r, `delete pod ${pod} in namespace ${namespace}`, { verb: 'delete', resource: 'pods', namespace });
+    if (r.exitCode !== 0 && !isNotFound(r))
+      throw kubectlError(context, r, `delete pod ${pod} in namespace ${namespace}`, { verb: 'delete', resource: 'pods', namespace });
   }
   return { deleted: running, terminating: pods.filter((p) => p.terminating).map((p) => p.name) };
 }
@@ -189,10 +221,14 @@ async function waitForTkr(input: ApplyTkrInput, name: string, configMap: BomConf
       const ready = conditions.find((c) => c.type === 'Ready');
       const compatible = conditions.find((c) => c.type === 'Compatible');
       if (compatible?.status === 'False') {
-        throw new KilnError('TKR_NOT_COMPATIBLE', `TKr ${name} is not compatible with the management cluster: ${describeCondition(compatible, 'Compatible')}`, {
-          hint: `inspect it with: ${inspect} (a custom TKr must start from a BoM of the management cluster's TKG version)`,
-          context: { conditions: conditions.map((c) => describeCondition(c, c.type)).join('\n') },
-        });
+        throw new KilnError(
+          'TKR_NOT_COMPATIBLE',
+          `TKr ${name} is not compatible with the management cluster: ${describeCondition(compatible, 'Compatible')}`,
+          {
+            hint: `inspect it with: ${inspect} (a custom TKr must start from a BoM of the management cluster's TKG version)`,
+            context: { conditions: conditions.map((c) => describeCondition(c, c.type)).join('\n') },
+          },
+        );
       }
       if (ready?.status === 'True' && compatible?.status === 'True') return { conditions, tkr };
       seen = conditions;
@@ -212,31 +248,48 @@ async function waitForTkr(input: ApplyTkrInput, name: string, configMap: BomConf
       if (seen) {
         const ready = seen.find((c) => c.type === 'Ready');
         const compatible = seen.find((c) => c.type === 'Compatible');
-        throw new KilnError('TKR_NOT_READY', `TKr ${name} exists but is not Ready after ${timeoutSeconds} s (${timeout.source}): ${describeCondition(ready, 'Ready')}, ${describeCondition(compatible, 'Compatible')}`, {
-          hint: `inspect it with: ${inspect}; ${raise} if its OS images are slow to resolve`,
-        });
+        throw new KilnError(
+          'TKR_NOT_READY',
+          `TKr ${name} exists but is not Ready after ${timeoutSeconds} s (${timeout.source}): ${describeCondition(ready, 'Ready')}, ${describeCondition(compatible, 'Compatible')}`,
+          {
+            hint: `inspect it with: ${inspect}; ${raise} if its OS images are slow to resolve`,
+          },
+        );
       }
       throw new KilnError('TKR_TIMEOUT', `TKr ${name} did not appear within ${timeoutSeconds} s (${timeout.source})`, {
         hint: `check that the TKr controller read the ConfigMap: kubectl --context ${context} -n ${namespace} logs -l ${TKR_CONTROLLER_SELECTOR}; the TKr: kubectl --context ${context} get tkr ${name}; ${raise} if the controller is slow`,
-        context: { configMap: `kubectl --context ${context} -n ${namespace} get configmap ${configMap.name} -o yaml`, ...(lastError ? { lastError } : {}) },
+        context: {
+          configMap: `kubectl --context ${context} -n ${namespace} get configmap ${configMap.name} -o yaml`,
+          ...(lastError ? { lastError } : {}),
+        },
       });
     }
     if (now - lastProgress >= progressMs) {
-      const state = seen ? `, ${describeCondition(seen.find((c) => c.type === 'Ready'), 'Ready')}` : '';
+      const state = seen
+        ? `, ${describeCondition(
+            seen.find((c) => c.type === 'Ready'),
+            'Ready',
+          )}`
+        : '';
       input.echo?.write(`${prefix}waiting for TKr ${name} (elapsed ${formatElapsed(now - started)}${state})\n`);
       lastProgress = now;
     }
     try {
       await sleep(Math.min(pollMs, Math.max(0, deadline - now)), undefined, { signal: input.signal });
     } catch {
-      throw new KilnError('COMMAND_ABORTED', `apply-tkr was interrupted while waiting for TKr ${name}`, { hint: `the ConfigMap is applied; check the TKr with: ${inspect}` });
+      throw new KilnError('COMMAND_ABORTED', `apply-tkr was interrupted while waiting for TKr ${name}`, {
+        hint: `the ConfigMap is applied; check the TKr with: ${inspect}`,
+      });
     }
   }
 }
 
 /** The ConfigMap's resourceVersion, or undefined when it does not exist (yet). */
 async function configMapVersion(context: string, namespace: string, name: string, options: KubectlOptions): Promise<string | undefined> {
-  const r = await kubectl(context, ['-n', namespace, 'get', 'configmap', name, '-o', 'jsonpath={.metadata.resourceVersion}'], { ...options, echo: undefined });
+  const r = await kubectl(context, ['-n', namespace, 'get', 'configmap', name, '-o', 'jsonpath={.metadata.resourceVersion}'], {
+    ...options,
+    echo: undefined,
+  });
   if (r.exitCode === 0) return r.stdout.trim();
   if (isNotFound(r)) return undefined;
   throw kubectlError(context, r, `read ConfigMap ${name} in namespace ${namespace}`, { verb: 'get', resource: 'configmaps', namespace });
@@ -253,7 +306,9 @@ async function namespaceMissing(input: ApplyTkrInput, namespace: string, options
   const { context } = input.tkr.managementCluster;
   const r = await kubectl(context, ['get', 'namespaces', '-o', 'jsonpath={.items[*].metadata.name}'], { ...options, echo: undefined });
   const names = r.exitCode === 0 ? r.stdout.trim().split(/\s+/).filter(Boolean).sort() : undefined;
-  const listed = names ? `the namespaces that exist: ${names.join(', ')}` : `list the namespaces with: kubectl --context ${context} get namespaces`;
+  const listed = names
+    ? `the namespaces that exist: ${names.join(', ')}`
+    : `list the namespaces with: kubectl --context ${context} get namespaces`;
   return new KilnError('TKR_NAMESPACE_MISSING', `namespace "${namespace}" does not exist on context ${context}`, {
     file: `tkrs/${input.project}/tkr.yaml`,
     hint: `set managementCluster.namespace to the TKr controller's namespace (${DEFAULT_TKR_NAMESPACE} on TKG; leave it out for the default); ${listed}`,
@@ -265,24 +320,56 @@ async function applyConfigMap(input: ApplyTkrInput, configMap: BomConfigMap, opt
   const { context } = input.tkr.managementCluster;
   const namespace = input.tkr.managementCluster.namespace ?? DEFAULT_TKR_NAMESPACE;
   const force = input.forceConflicts === true ? ['--force-conflicts'] : [];
-  const r = await kubectl(context, ['-n', namespace, 'apply', '--server-side', '--field-manager=kiln', ...force, '-f', configMap.file, '-o', 'jsonpath={.metadata.resourceVersion}'], {
-    ...options,
-    echo: undefined,
-  });
+  const r = await kubectl(
+    context,
+    [
+      '-n',
+      namespace,
+      'apply',
+      '--server-side',
+      '--field-manager=kiln',
+      ...force,
+      '-f',
+      configMap.file,
+      '-o',
+      'jsonpath={.metadata.resourceVersion}',
+    ],
+    {
+      ...options,
+      echo: undefined,
+    },
+  );
   if (r.exitCode === 0) return r.stdout.trim();
   const owners = parseApplyConflict(r.stderr);
   if (owners && owners.length > 0) {
-    const owned = owners.map((o) => `${o.fields.join(', ')} ${o.fields.length === 1 ? 'is' : 'are'} managed by ${describeManager(o.manager)}`).join('; ');
+    const owned = owners
+      .map((o) => `${o.fields.join(', ')} ${o.fields.length === 1 ? 'is' : 'are'} managed by ${describeManager(o.manager)}`)
+      .join('; ');
     return Promise.reject(
-      new KilnError('TKR_CONFIGMAP_CONFLICT', `ConfigMap ${namespace}/${configMap.name} on context ${context} has fields another field manager owns: ${owned}`, {
-        hint: `Kiln applies as field manager "kiln" and does not take fields over by default. If ${configMap.file} should replace what is there, run apply-tkr again with --force-conflicts: nx run ${input.project}:apply-tkr --force-conflicts`,
-        context: { command: r.command, kubectl: r.stderr.split('\n').find((l) => /Apply failed/.test(l))?.replace(/^error: /, '') ?? '' },
-      }),
+      new KilnError(
+        'TKR_CONFIGMAP_CONFLICT',
+        `ConfigMap ${namespace}/${configMap.name} on context ${context} has fields another field manager owns: ${owned}`,
+        {
+          hint: `Kiln applies as field manager "kiln" and does not take fields over by default. If ${configMap.file} should replace what is there, run apply-tkr again with --force-conflicts: nx run ${input.project}:apply-tkr --force-conflicts`,
+          context: {
+            command: r.command,
+            kubectl:
+              r.stderr
+                .split('\n')
+                .find((l) => /Apply failed/.test(l))
+                ?.replace(/^error: /, '') ?? '',
+          },
+        },
+      ),
     );
   }
   const ns = /namespaces "([^"]+)" not found/.exec(r.stderr);
   if (ns && ns[1] === namespace) return Promise.reject(await namespaceMissing(input, namespace, options));
-  throw kubectlError(context, r, `apply ConfigMap ${configMap.name} in namespace ${namespace}`, { verb: 'patch', resource: 'configmaps', namespace });
+  throw kubectlError(context, r, `apply ConfigMap ${configMap.name} in namespace ${namespace}`, {
+    verb: 'patch',
+    resource: 'configmaps',
+    namespace,
+  });
 }
 
 /** The TKr's OSImages must be exactly the BoM's images: the controller never rebuilds a TKr that exists. */
@@ -294,7 +381,8 @@ async function checkTkrImages(input: ApplyTkrInput, configMap: BomConfigMap, tkr
   let actual: string[] = [];
   if (names.length > 0) {
     const r = await kubectl(context, ['get', 'osimages', ...names, '-o', 'json'], { ...options, echo: undefined });
-    if (r.exitCode !== 0 && !isNotFound(r)) throw kubectlError(context, r, `read the OSImages of TKr ${name}`, { verb: 'get', resource: 'osimages' });
+    if (r.exitCode !== 0 && !isNotFound(r))
+      throw kubectlError(context, r, `read the OSImages of TKr ${name}`, { verb: 'get', resource: 'osimages' });
     const out = r.stdout.trim() === '' ? { items: [] } : parseKubectlJson<{ items?: OSImageObject[] } & OSImageObject>(r);
     actual = [...new Set((out.items ?? [out]).map(osImageImage))].sort();
   }
@@ -304,17 +392,21 @@ async function checkTkrImages(input: ApplyTkrInput, configMap: BomConfigMap, tkr
   const suffix = input.tkr.suffix;
   const next = bumpSuffix(suffix);
   const nextTkr = name.endsWith(`-${suffix}`) ? `${name.slice(0, -suffix.length)}${next}` : undefined;
-  throw new KilnError('TKR_STALE', `TKr ${name} on context ${context} does not carry the images of the BoM just applied (ConfigMap ${namespace}/${configMap.name}): ${[
-    ...missing.map((i) => `missing ${i}`),
-    ...unexpected.map((i) => `has ${i}`),
-  ].join(', ')}`, {
-    hint:
-      `TKr versions are immutable: the TKr controller does not rebuild a TKr that already exists from a changed ConfigMap. Either ` +
-      `(1) bump the release suffix: set suffix: ${next} in tkrs/${input.project}/tkr.yaml (a new TKr${nextTkr ? ` ${nextTkr}` : ''}) and run apply-tkr again, or ` +
-      `(2) if no cluster uses TKr ${name} (check with: kubectl --context ${context} get clusters.cluster.x-k8s.io -A -l ${CLUSTER_TKR_LABEL}=${name}), ` +
-      `delete it with: kubectl --context ${context} delete tkr ${name}; then run apply-tkr again`,
-    context: { bomImages: expected.join('\n'), tkrImages: actual.join('\n') || '(none)' },
-  });
+  throw new KilnError(
+    'TKR_STALE',
+    `TKr ${name} on context ${context} does not carry the images of the BoM just applied (ConfigMap ${namespace}/${configMap.name}): ${[
+      ...missing.map((i) => `missing ${i}`),
+      ...unexpected.map((i) => `has ${i}`),
+    ].join(', ')}`,
+    {
+      hint:
+        `TKr versions are immutable: the TKr controller does not rebuild a TKr that already exists from a changed ConfigMap. Either ` +
+        `(1) bump the release suffix: set suffix: ${next} in tkrs/${input.project}/tkr.yaml (a new TKr${nextTkr ? ` ${nextTkr}` : ''}) and run apply-tkr again, or ` +
+        `(2) if no cluster uses TKr ${name} (check with: kubectl --context ${context} get clusters.cluster.x-k8s.io -A -l ${CLUSTER_TKR_LABEL}=${name}), ` +
+        `delete it with: kubectl --context ${context} delete tkr ${name}; then run apply-tkr again`,
+      context: { bomImages: expected.join('\n'), tkrImages: actual.join('\n') || '(none)' },
+    },
+  );
 }
 
 export async function applyTkrStep(input: ApplyTkrInput): Promise<string> {
@@ -329,10 +421,21 @@ export async function applyTkrStep(input: ApplyTkrInput): Promise<string> {
   tkrTimeout(tkr, project, input.env); // a bad KILN_TKR_TIMEOUT_SECONDS stops the run before it changes anything
 
   // Every permission first: a run that would fail half-way changes nothing.
-  const missing = await missingPermissions(context, tkrPermissions(namespace, { restartController: restart, configMapExists: true }), options);
+  const missing = await missingPermissions(
+    context,
+    tkrPermissions(namespace, { restartController: restart, configMapExists: true }),
+    options,
+  );
   const canGet = !missing.some((p) => p.verb === 'get' && p.resource === 'configmaps');
   const before = canGet ? await configMapVersion(context, namespace, configMap.name, options) : undefined;
-  if (before === undefined) missing.push(...(await missingPermissions(context, tkrPermissions(namespace, { restartController: restart }).filter((p) => p.verb === 'create'), options)));
+  if (before === undefined)
+    missing.push(
+      ...(await missingPermissions(
+        context,
+        tkrPermissions(namespace, { restartController: restart }).filter((p) => p.verb === 'create'),
+        options,
+      )),
+    );
   const order = tkrPermissions(namespace, { restartController: restart }).map((p) => `${p.verb} ${p.resource}`);
   missing.sort((a, b) => order.indexOf(`${a.verb} ${a.resource}`) - order.indexOf(`${b.verb} ${b.resource}`));
   if (missing.length > 0) throw permissionsError(context, missing, project);

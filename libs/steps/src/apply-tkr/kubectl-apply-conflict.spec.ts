@@ -3,7 +3,8 @@ import { describeManager, parseApplyConflict } from './kubectl-apply-conflict';
 
 describe('parseApplyConflict', () => {
   it('reads the one-conflict form kubectl prints', () => {
-    const stderr = 'error: Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using v1: .binaryData.bomContent\nPlease review the fields above--they currently have other managers. Here\n';
+    const stderr =
+      'error: Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using v1: .binaryData.bomContent\nPlease review the fields above--they currently have other managers. Here\n';
     expect(parseApplyConflict(stderr)).toEqual([{ manager: 'kubectl-client-side-apply', fields: ['.binaryData.bomContent'] }]);
   });
 
@@ -27,7 +28,9 @@ describe('parseApplyConflict', () => {
   });
 
   it('says what a well-known manager is', () => {
-    expect(describeManager('kubectl-client-side-apply')).toBe('"kubectl-client-side-apply" (a client-side kubectl apply -f, as in the manual guide)');
+    expect(describeManager('kubectl-client-side-apply')).toBe(
+      '"kubectl-client-side-apply" (a client-side kubectl apply -f, as in the manual guide)',
+    );
     expect(describeManager('argocd-controller')).toBe('"argocd-controller"');
   });
 });

@@ -48,7 +48,11 @@ export async function canI(context: string, p: Permission, options: KubectlOptio
   const answer = r.stdout.trim().split(/\s/)[0];
   if (answer === 'yes') return true;
   if (answer === 'no') return false;
-  throw kubectlError(context, r, `check the permission to ${describePermission(p)}`, { verb: p.verb, resource: p.resource, namespace: p.namespace });
+  throw kubectlError(context, r, `check the permission to ${describePermission(p)}`, {
+    verb: p.verb,
+    resource: p.resource,
+    namespace: p.namespace,
+  });
 }
 
 /** The permissions not granted (asked concurrently). */
@@ -63,10 +67,20 @@ export async function missingPermissions(context: string, permissions: Permissio
 /** KUBE_PERMISSIONS_MISSING naming every missing permission and the command that checks each. */
 export function permissionsError(context: string, missing: Permission[], project: string): KilnError {
   const podsOnly = missing.every((p) => p.resource === 'pods');
-  return new KilnError('KUBE_PERMISSIONS_MISSING', `not allowed on context ${context}: ${missing.map(describePermission).join(', ')}; apply-tkr checked before changing anything, so nothing was applied`, {
-    hint: `ask the management cluster's admin for ${missing.length === 1 ? 'this permission' : 'these permissions'}${
-      podsOnly ? ` (or set managementCluster.restartController: false in tkrs/${project}/tkr.yaml and wait for the controller's periodic reconcile)` : ''
-    }`,
-    context: { missing: missing.map((p) => `${describePermission(p)} (${p.why}): kubectl --context ${context} ${canIArgs(p).join(' ')}`).join('\n') },
-  });
+  return new KilnError(
+    'KUBE_PERMISSIONS_MISSING',
+    `not allowed on context ${context}: ${missing.map(describePermission).join(', ')}; apply-tkr checked before changing anything, so nothing was applied`,
+    {
+      hint: `ask the management cluster's admin for ${missing.length === 1 ? 'this permission' : 'these permissions'}${
+        podsOnly
+          ? ` (or set managementCluster.restartController: false in tkrs/${project}/tkr.yaml and wait for the controller's periodic reconcile)`
+          : ''
+      }`,
+      context: {
+        missing: missing
+          .map((p) => `${describePermission(p)} (${p.why}): kubectl --context ${context} ${canIArgs(p).join(' ')}`)
+          .join('\n'),
+      },
+    },
+  );
 }

@@ -30,7 +30,8 @@ export interface ArtifactRecord {
 export function amisFromManifest(text: string): Record<string, string> {
   const manifest = JSON.parse(text) as { builds?: Array<{ artifact_id?: string; packer_run_uuid?: string }>; last_run_uuid?: string };
   const builds = manifest.builds ?? [];
-  const last = builds.filter((b) => !manifest.last_run_uuid || b.packer_run_uuid === manifest.last_run_uuid).pop() ?? builds[builds.length - 1];
+  const last =
+    builds.filter((b) => !manifest.last_run_uuid || b.packer_run_uuid === manifest.last_run_uuid).pop() ?? builds[builds.length - 1];
   const out: Record<string, string> = {};
   for (const pair of (last?.artifact_id ?? '').split(',')) {
     const [region, id] = pair.split(':');

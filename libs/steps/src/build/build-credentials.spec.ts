@@ -55,7 +55,10 @@ const VSPHERE_ENV = { VSPHERE_SERVER: 'vcenter.corp.local', VSPHERE_USERNAME: 'b
 describe('prepareCredentials: vSphere', () => {
   // The image.yaml cluster differs from the pool path on purpose: the cluster is declared, never guessed.
   const { plan, spec: sampleSpec } = sample('ubuntu-2004-vsphere-gpu');
-  const spec: KilnImage = { ...sampleSpec, upload: { vsphere: { ...sampleSpec.upload.vsphere!, cluster: 'compute-a', network: 'VM Network' } } };
+  const spec: KilnImage = {
+    ...sampleSpec,
+    upload: { vsphere: { ...sampleSpec.upload.vsphere!, cluster: 'compute-a', network: 'VM Network' } },
+  };
 
   it('archives one vsphere.json (0600) and the empty output folder (0755), owned by KILN_BUILDER_UID (default 1000), for docker cp into /home/imagebuilder', () => {
     const creds = prepareCredentials(plan, spec, repoRoot, { ...VSPHERE_ENV });
@@ -72,7 +75,17 @@ describe('prepareCredentials: vSphere', () => {
 
   it('a credentials file gives only the credentials; placement (cluster, folder, ...) still comes from image.yaml', () => {
     const file = join(dir, 'vsphere-file.json');
-    writeFileSync(file, JSON.stringify({ vcenter_server: 'vc.file', username: 'u@file', password: 'p-file', cluster: 'stale', resource_pool: '/x', linked_clone: 'true' }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        vcenter_server: 'vc.file',
+        username: 'u@file',
+        password: 'p-file',
+        cluster: 'stale',
+        resource_pool: '/x',
+        linked_clone: 'true',
+      }),
+    );
     const creds = prepareCredentials(plan, spec, repoRoot, { KILN_VSPHERE_CREDENTIALS_FILE: file });
     const json = JSON.parse(readFileSync(join(unpack(creds.archive!).root, 'vsphere.json'), 'utf8')) as Record<string, string>;
     expect(json).toEqual({
@@ -94,7 +107,10 @@ describe('prepareCredentials: vSphere', () => {
     const file = join(dir, 'vsphere-nopass.json');
     writeFileSync(file, JSON.stringify({ vcenter_server: 'vc.file', username: 'u@file' }));
     const e = kilnErrorOf(() => prepareCredentials(plan, spec, repoRoot, { KILN_VSPHERE_CREDENTIALS_FILE: file }));
-    expect([e.code, e.message]).toEqual(['CREDENTIALS_INVALID', 'the vSphere credentials file named by KILN_VSPHERE_CREDENTIALS_FILE has no password']);
+    expect([e.code, e.message]).toEqual([
+      'CREDENTIALS_INVALID',
+      'the vSphere credentials file named by KILN_VSPHERE_CREDENTIALS_FILE has no password',
+    ]);
   });
 
   it('vsphere.json has the image.yaml cluster and no create_snapshot, linked_clone, template or resource_pool', () => {
@@ -124,7 +140,10 @@ describe('prepareCredentials: vSphere', () => {
   it('a bad KILN_BUILDER_UID is KILN_ENV_INVALID, before any credential is read', () => {
     for (const value of ['imagebuilder', '1000.0', '-1']) {
       const e = kilnErrorOf(() => prepareCredentials(plan, spec, repoRoot, { KILN_BUILDER_UID: value }));
-      expect([e.code, e.message]).toEqual(['KILN_ENV_INVALID', `KILN_BUILDER_UID must be a whole number (a user id), from 0 to 2147483647 (got ${JSON.stringify(value)})`]);
+      expect([e.code, e.message]).toEqual([
+        'KILN_ENV_INVALID',
+        `KILN_BUILDER_UID must be a whole number (a user id), from 0 to 2147483647 (got ${JSON.stringify(value)})`,
+      ]);
     }
   });
 
@@ -137,7 +156,8 @@ describe('prepareCredentials: vSphere', () => {
 describe('prepareCredentials: AWS', () => {
   const { plan, spec } = sample('ubuntu-2004-aws-cis');
   const CONFIG = '[default]\nregion = us-east-1\n';
-  const CREDENTIALS = '[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\naws_session_token = FwoGZXIvYXdzEBYaDEXAMPLETOKEN\n';
+  const CREDENTIALS =
+    '[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\naws_session_token = FwoGZXIvYXdzEBYaDEXAMPLETOKEN\n';
 
   function home(files: Record<string, string>): string {
     const h = mkdtempSync(join(dir, 'home-'));
@@ -178,7 +198,11 @@ describe('prepareCredentials: AWS', () => {
 
   it('only config present: only config is copied', () => {
     const { listing } = unpack(prepareCredentials(plan, spec, repoRoot, { HOME: home({ config: CONFIG }) }).archive!);
-    expect(listing).toEqual(['drwxr-xr-x 1000/1000 0 output/', 'drwx------ 1000/1000 0 .aws/', `-rw------- 1000/1000 ${CONFIG.length} .aws/config`]);
+    expect(listing).toEqual([
+      'drwxr-xr-x 1000/1000 0 output/',
+      'drwx------ 1000/1000 0 .aws/',
+      `-rw------- 1000/1000 ${CONFIG.length} .aws/config`,
+    ]);
   });
 
   it('no ~/.aws/config nor credentials is CREDENTIALS_MISSING; a symlinked file is CREDENTIALS_INVALID', () => {
@@ -188,7 +212,10 @@ describe('prepareCredentials: AWS', () => {
     writeFileSync(join(dir, 'elsewhere'), CREDENTIALS);
     symlinkSync(join(dir, 'elsewhere'), join(linked, '.aws', 'credentials'));
     const e = kilnErrorOf(() => prepareCredentials(plan, spec, repoRoot, { HOME: linked }));
-    expect([e.code, e.message]).toEqual(['CREDENTIALS_INVALID', `${join(linked, '.aws', 'credentials')} is not a regular file of at most 1 MiB`]);
+    expect([e.code, e.message]).toEqual([
+      'CREDENTIALS_INVALID',
+      `${join(linked, '.aws', 'credentials')} is not a regular file of at most 1 MiB`,
+    ]);
   });
 });
 
@@ -227,7 +254,10 @@ describe('prepareCredentials: Azure', () => {
     expect(e.code).toBe('CREDENTIALS_MISMATCH');
     expect(e.message).toBe(`AZURE_SUBSCRIPTION_ID (${other}) is not the subscription image.yaml builds in (${subscription})`);
     expect(e.hint).toContain('make them the same');
-    expect(prepareCredentials(plan, spec, repoRoot, { ...AZURE_ENV, AZURE_SUBSCRIPTION_ID: subscription.toUpperCase() }).env.AZURE_SUBSCRIPTION_ID).toBe(subscription.toUpperCase());
+    expect(
+      prepareCredentials(plan, spec, repoRoot, { ...AZURE_ENV, AZURE_SUBSCRIPTION_ID: subscription.toUpperCase() }).env
+        .AZURE_SUBSCRIPTION_ID,
+    ).toBe(subscription.toUpperCase());
   });
 
   it('a missing AZURE_* variable is CREDENTIALS_MISSING naming it', () => {

@@ -49,9 +49,13 @@ function vsphereJson(spec: KilnImage, env: NodeJS.ProcessEnv, workspaceRoot: str
   if (fromFile) {
     const missing = ['vcenter_server', 'username', 'password'].filter((k) => typeof fromFile[k] !== 'string' || fromFile[k] === '');
     if (missing.length > 0) {
-      throw new KilnError('CREDENTIALS_INVALID', `the vSphere credentials file named by ${VSPHERE_CREDENTIALS_FILE_ENV} has no ${missing.join(', ')}`, {
-        hint: 'it must hold vcenter_server, username and password (string values); placement comes from image.yaml',
-      });
+      throw new KilnError(
+        'CREDENTIALS_INVALID',
+        `the vSphere credentials file named by ${VSPHERE_CREDENTIALS_FILE_ENV} has no ${missing.join(', ')}`,
+        {
+          hint: 'it must hold vcenter_server, username and password (string values); placement comes from image.yaml',
+        },
+      );
     }
     credentials = Object.fromEntries(VSPHERE_CREDENTIAL_KEYS.filter((k) => fromFile[k] !== undefined).map((k) => [k, String(fromFile[k])]));
   } else {
@@ -83,10 +87,13 @@ function awsFiles(env: NodeJS.ProcessEnv, redactor: Redactor): Array<[string, Bu
     if (!existsSync(path)) continue;
     const stat = lstatSync(path);
     if (!stat.isFile() || stat.size > MAX_AWS_FILE) {
-      throw new KilnError('CREDENTIALS_INVALID', `${path} is not a regular file of at most 1 MiB`, { hint: 'keep the AWS CLI configuration as plain files' });
+      throw new KilnError('CREDENTIALS_INVALID', `${path} is not a regular file of at most 1 MiB`, {
+        hint: 'keep the AWS CLI configuration as plain files',
+      });
     }
     const content = readFileSync(path);
-    for (const m of content.toString('utf8').matchAll(/^\s*(aws_secret_access_key|aws_session_token|aws_access_key_id)\s*=\s*(\S+)\s*$/gm)) redactor.add(m[2]);
+    for (const m of content.toString('utf8').matchAll(/^\s*(aws_secret_access_key|aws_session_token|aws_access_key_id)\s*=\s*(\S+)\s*$/gm))
+      redactor.add(m[2]);
     files.push([name, content]);
   }
   if (files.length === 0) {
@@ -122,7 +129,12 @@ function archiveOf(plan: BuildPlan, into: string, files: Array<[string, Buffer]>
   return tarArchive(entries);
 }
 
-export function prepareCredentials(plan: BuildPlan, spec: KilnImage, workspaceRoot: string, env: NodeJS.ProcessEnv = process.env): BuildCredentials {
+export function prepareCredentials(
+  plan: BuildPlan,
+  spec: KilnImage,
+  workspaceRoot: string,
+  env: NodeJS.ProcessEnv = process.env,
+): BuildCredentials {
   const redactor = new Redactor(SECRET_ENV.map((n) => env[n]));
   const uid = builderUid(env);
   const extraEnv: Record<string, string> = {};
@@ -136,16 +148,24 @@ export function prepareCredentials(plan: BuildPlan, spec: KilnImage, workspaceRo
     const creds = requireEnv(env, AZURE_CREDENTIAL_ENV, 'Azure');
     const declared = spec.upload.azure?.subscriptionId;
     if (declared && creds.AZURE_SUBSCRIPTION_ID.toLowerCase() !== declared.toLowerCase()) {
-      throw new KilnError('CREDENTIALS_MISMATCH', `AZURE_SUBSCRIPTION_ID (${creds.AZURE_SUBSCRIPTION_ID}) is not the subscription image.yaml builds in (${declared})`, {
-        hint: 'init-sig.sh selects AZURE_SUBSCRIPTION_ID while packer builds in upload.azure.subscriptionId: make them the same',
-      });
+      throw new KilnError(
+        'CREDENTIALS_MISMATCH',
+        `AZURE_SUBSCRIPTION_ID (${creds.AZURE_SUBSCRIPTION_ID}) is not the subscription image.yaml builds in (${declared})`,
+        {
+          hint: 'init-sig.sh selects AZURE_SUBSCRIPTION_ID while packer builds in upload.azure.subscriptionId: make them the same',
+        },
+      );
     }
   }
   for (const e of plan.envFromHost) {
     const value = env[e.from];
     if (!value) {
-      const what = e.name.startsWith('RHSM_') ? `the Red Hat Subscription Manager ${e.name === 'RHSM_PASS' ? 'password' : 'user'} (the name comes from image.yaml rhel.subscription)` : 'the Azure service principal init-sig.sh logs in with';
-      throw new KilnError('CREDENTIALS_MISSING', `environment variable ${e.from} (for ${e.name}) is not set`, { hint: `export ${e.from} with ${what}` });
+      const what = e.name.startsWith('RHSM_')
+        ? `the Red Hat Subscription Manager ${e.name === 'RHSM_PASS' ? 'password' : 'user'} (the name comes from image.yaml rhel.subscription)`
+        : 'the Azure service principal init-sig.sh logs in with';
+      throw new KilnError('CREDENTIALS_MISSING', `environment variable ${e.from} (for ${e.name}) is not set`, {
+        hint: `export ${e.from} with ${what}`,
+      });
     }
     if (e.name !== 'AZURE_SUBSCRIPTION_ID') redactor.add(value);
     extraEnv[e.name] = value;

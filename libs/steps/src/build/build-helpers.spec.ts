@@ -13,7 +13,12 @@ type Interfaces = ReturnType<typeof networkInterfaces>;
 const iface = (address: string, internal = false) => ({ address, family: 'IPv4', internal, netmask: '', mac: '', cidr: null }) as never;
 
 describe('advertised address', () => {
-  const interfaces: Interfaces = { lo: [iface('127.0.0.1', true)], docker0: [iface('172.17.0.1')], 'br-1a2b': [iface('172.18.0.1')], eth0: [iface('10.20.30.40')] };
+  const interfaces: Interfaces = {
+    lo: [iface('127.0.0.1', true)],
+    docker0: [iface('172.17.0.1')],
+    'br-1a2b': [iface('172.18.0.1')],
+    eth0: [iface('10.20.30.40')],
+  };
 
   it('detects the host address the build VMs can reach, never loopback or container bridges', () => {
     expect(detectAddress(interfaces)).toBe('10.20.30.40');
@@ -45,7 +50,14 @@ describe('artifact parsing', () => {
   });
 
   it('reads AMIs from the "AMIs were created" block of the log', () => {
-    expect(amisFromLog(['==> Builds finished.', '--> amazon-ebs: AMIs were created:', 'us-east-1: ami-0123456789abcdef0', 'eu-west-1: ami-0fedcba9876543210'])).toEqual({
+    expect(
+      amisFromLog([
+        '==> Builds finished.',
+        '--> amazon-ebs: AMIs were created:',
+        'us-east-1: ami-0123456789abcdef0',
+        'eu-west-1: ami-0fedcba9876543210',
+      ]),
+    ).toEqual({
       'us-east-1': 'ami-0123456789abcdef0',
       'eu-west-1': 'ami-0fedcba9876543210',
     });
@@ -71,13 +83,20 @@ describe('build progress', () => {
   it('prints a line with the elapsed time only when the phase changes, and heartbeats', () => {
     let now = 0;
     const out: string[] = [];
-    const p = new BuildProgress((t) => out.push(t), '[img] ', () => now);
+    const p = new BuildProgress(
+      (t) => out.push(t),
+      '[img] ',
+      () => now,
+    );
     now = 65_000;
     p.line('==> vsphere-iso: Provisioning with Ansible...');
     p.line('TASK [tkg : Install containerd] ansible-playbook');
     now = 3_725_000;
     p.heartbeat();
-    expect(out).toEqual(['[img] ▶ provisioning with ansible (elapsed 1m05s)\n', '[img] … still provisioning with ansible (elapsed 1h02m)\n']);
+    expect(out).toEqual([
+      '[img] ▶ provisioning with ansible (elapsed 1m05s)\n',
+      '[img] … still provisioning with ansible (elapsed 1h02m)\n',
+    ]);
     expect(formatElapsed(59_999)).toBe('0m59s');
   });
 });

@@ -6,7 +6,10 @@ const PHASES: Array<[RegExp, string]> = [
   [/Exporting|ovftool|Creating OVA|export.*\.ova/i, 'exporting OVA'],
   [/goss/i, 'running goss'],
   [/Provisioning with (Ansible|ansible)|ansible-playbook|Running ansible|PLAY \[/, 'provisioning with ansible'],
-  [/Waiting for SSH|Connected to SSH|Launching a source|Creating (build )?VM|Creating temporary|Uploading .*\.iso|Creating resource group/i, 'booting the build VM'],
+  [
+    /Waiting for SSH|Connected to SSH|Launching a source|Creating (build )?VM|Creating temporary|Uploading .*\.iso|Creating resource group/i,
+    'booting the build VM',
+  ],
 ];
 
 /** The phase of a build before any output line names one. */

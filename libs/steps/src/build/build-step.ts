@@ -8,7 +8,15 @@ import { KilnError } from '@kiln/errors';
 import { dockerBuildCommands, stableJson, type PathTokens } from '@kiln/render';
 import { armReaper, ensureImage, imageDigests, removeContainer, requireDocker, runCommand } from '@kiln/runner';
 import { imageDist } from '@kiln/schema';
-import { amisFromLog, amisFromManifest, contentKey, findFiles, sha256File, sigVersionFromLog, type ArtifactRecord } from './artifact-record';
+import {
+  amisFromLog,
+  amisFromManifest,
+  contentKey,
+  findFiles,
+  sha256File,
+  sigVersionFromLog,
+  type ArtifactRecord,
+} from './artifact-record';
 import { writeFileAtomic } from '../shared/atomic-write';
 import { readEndpoint } from '../pull-bundle/bundle-endpoint';
 import { prepareCredentials } from './build-credentials';
@@ -77,7 +85,9 @@ export async function buildStep(input: BuildInput): Promise<string> {
       runCommand({ file: 'docker', args, timeoutMs: 10 * 60_000, signal, logFile, redactor: credentials.redactor, ...extra });
     try {
       const tkgJson = readFileSync(join(workspaceRoot, input.configPath, 'tkg.json'), 'utf8');
-      writeFileSync(join(runDir, 'tkg.json'), tkgJson.split('<IP>:<PORT>').join(`${endpoint.address}:${endpoint.hostPort}`), { mode: 0o644 });
+      writeFileSync(join(runDir, 'tkg.json'), tkgJson.split('<IP>:<PORT>').join(`${endpoint.address}:${endpoint.hostPort}`), {
+        mode: 0o644,
+      });
       // Every build starts from an empty output folder: a stale OVA is never picked up.
       rmSync(output, { recursive: true, force: true });
       const tokens: PathTokens = { workspace: workspaceRoot, config: join(workspaceRoot, input.configPath), run: runDir, kiln: KILN_ROOT };
@@ -102,11 +112,20 @@ export async function buildStep(input: BuildInput): Promise<string> {
         },
       }).catch((e) => {
         if (interrupted()) {
-          throw new KilnError('INTERRUPTED', `build interrupted by ${interrupted()}; container ${container} removed`, { context: { log: relative(workspaceRoot, logFile) } });
+          throw new KilnError('INTERRUPTED', `build interrupted by ${interrupted()}; container ${container} removed`, {
+            context: { log: relative(workspaceRoot, logFile) },
+          });
         }
         // Before the error and its log tail: the phase, the failing Ansible task or goss checks, the log.
-        const summary = formatBuildFailureSummary(summarizeBuildFailure(lines.slice(-KEPT_LINES), { logPath: relative(workspaceRoot, logFile) }));
-        echo.write(summary.split('\n').map((l) => `${prefix}${l}\n`).join(''));
+        const summary = formatBuildFailureSummary(
+          summarizeBuildFailure(lines.slice(-KEPT_LINES), { logPath: relative(workspaceRoot, logFile) }),
+        );
+        echo.write(
+          summary
+            .split('\n')
+            .map((l) => `${prefix}${l}\n`)
+            .join(''),
+        );
         throw e;
       });
       if (commands.copyOut) {
@@ -172,11 +191,19 @@ export function buildTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
 
 function describe(record: ArtifactRecord): string {
   if (record.ova) return `OVA ${record.ova.path} (VERSION ${record.version})`;
-  if (record.amis) return `AMI ${Object.entries(record.amis).map(([r, id]) => `${r}:${id}`).join(', ')}`;
+  if (record.amis)
+    return `AMI ${Object.entries(record.amis)
+      .map(([r, id]) => `${r}:${id}`)
+      .join(', ')}`;
   return `SIG image version ${record.sigImageVersionId}`;
 }
 
-async function artifactRecord(input: BuildInput, plan: ReturnType<typeof readBuildPlan>, lines: string[], output: string): Promise<ArtifactRecord> {
+async function artifactRecord(
+  input: BuildInput,
+  plan: ReturnType<typeof readBuildPlan>,
+  lines: string[],
+  output: string,
+): Promise<ArtifactRecord> {
   const base: ArtifactRecord = {
     image: input.project,
     infra: plan.infra,
@@ -190,7 +217,10 @@ async function artifactRecord(input: BuildInput, plan: ReturnType<typeof readBui
     builtAt: new Date().toISOString(),
   };
   const missing = (what: string) =>
-    new KilnError('ARTIFACT_MISSING', `the build finished but produced no ${what}`, { hint: 'look at the end of the build log', context: { output: relative(input.workspaceRoot, output) } });
+    new KilnError('ARTIFACT_MISSING', `the build finished but produced no ${what}`, {
+      hint: 'look at the end of the build log',
+      context: { output: relative(input.workspaceRoot, output) },
+    });
   if (plan.infra === 'vsphere') {
     const ova = findFiles(output, '.ova')[0];
     if (!ova) throw missing('.ova file');

@@ -48,7 +48,9 @@ describe('planBuild', () => {
     const create = record('ubuntu-2004-vsphere-class').commands[0]!.argv;
     const mounts = create.flatMap((a, i) => (create[i - 1] === '-v' ? [a] : []));
     expect(mounts[0]).toBe('$KILN_RUN_DIR/tkg.json:/home/imagebuilder/tkg.json:ro');
-    expect(mounts).toContain(`${WS}/dist/images/ubuntu-2004-vsphere-class/config/customizations.json:/home/imagebuilder/customizations.json:ro`);
+    expect(mounts).toContain(
+      `${WS}/dist/images/ubuntu-2004-vsphere-class/config/customizations.json:/home/imagebuilder/customizations.json:ro`,
+    );
     expect(mounts.filter((m) => !m.endsWith(':ro'))).toEqual([]);
     expect(create.filter((a) => /KILN_CREDENTIALS_DIR|vsphere\.json:|\/output|~|\.aws|\.azure/.test(a))).toEqual([]);
     expect(create).toContain('PACKER_FLAGS=-force');
@@ -56,7 +58,13 @@ describe('planBuild', () => {
 
   it('AWS: ~/.aws copied in, the output folder (packer manifest) copied out; the notes say how', () => {
     const r = record('ubuntu-2004-aws-cis');
-    expect(shape('ubuntu-2004-aws-cis').map(([cmd]) => cmd)).toEqual(['docker create', 'docker cp', 'docker start', 'docker cp', 'docker rm']);
+    expect(shape('ubuntu-2004-aws-cis').map(([cmd]) => cmd)).toEqual([
+      'docker create',
+      'docker cp',
+      'docker start',
+      'docker cp',
+      'docker rm',
+    ]);
     expect(r.notes).toContain(
       '/home/imagebuilder/.aws/config and /home/imagebuilder/.aws/credentials (owner uid KILN_BUILDER_UID, mode 0600) are streamed into the container from ~/.aws',
     );
@@ -89,7 +97,11 @@ describe('planBuild', () => {
 
   it('notes that provenance.json and sbom.cdx.json are written beside artifact.json after a successful build', () => {
     const notes = record('ubuntu-2004-aws-cis').notes;
-    expect(notes.filter((n) => /^dist\/images\/ubuntu-2004-aws-cis\/build\/(provenance\.json|sbom\.cdx\.json) is written after a successful build/.test(n))).toHaveLength(2);
+    expect(
+      notes.filter((n) =>
+        /^dist\/images\/ubuntu-2004-aws-cis\/build\/(provenance\.json|sbom\.cdx\.json) is written after a successful build/.test(n),
+      ),
+    ).toHaveLength(2);
     expect(notes.join('\n')).toContain('git rev-parse HEAD and git status --porcelain --untracked-files=no');
   });
 });

@@ -18,7 +18,10 @@ function workspace(revoked?: { reason: string; at: string }): string {
   const root = tempDir('kiln-revoked-build-');
   const text = readFileSync(join(repoRoot, 'images', IMAGE, 'image.yaml'), 'utf8');
   mkdirSync(join(root, 'images', IMAGE), { recursive: true });
-  writeFileSync(join(root, 'images', IMAGE, 'image.yaml'), revoked ? `${text}revoked:\n  reason: ${revoked.reason}\n  at: ${revoked.at}\n` : text);
+  writeFileSync(
+    join(root, 'images', IMAGE, 'image.yaml'),
+    revoked ? `${text}revoked:\n  reason: ${revoked.reason}\n  at: ${revoked.at}\n` : text,
+  );
   return root;
 }
 
@@ -36,7 +39,15 @@ afterEach(() => {
 describe('build of a revoked image', () => {
   it('buildStep refuses it with IMAGE_REVOKED at the revoked: key, naming the reason and date, before anything runs', async () => {
     const root = workspace({ reason: 'CVE-2026-0001 in the kernel', at: '2026-02-20' });
-    const e = await kilnRejectionOf(buildStep({ workspaceRoot: root, project: IMAGE, configPath: `dist/images/${IMAGE}/config`, outputPath: `dist/images/${IMAGE}/build`, settings: SETTINGS }));
+    const e = await kilnRejectionOf(
+      buildStep({
+        workspaceRoot: root,
+        project: IMAGE,
+        configPath: `dist/images/${IMAGE}/config`,
+        outputPath: `dist/images/${IMAGE}/build`,
+        settings: SETTINGS,
+      }),
+    );
     expect([e.code, e.message, e.file, e.line, e.column, e.hint]).toEqual([
       'IMAGE_REVOKED',
       `image ${IMAGE} is revoked since 2026-02-20 (CVE-2026-0001 in the kernel): a revoked image is not built`,

@@ -104,11 +104,15 @@ describe('tarArchive', () => {
   });
 
   it('refuses a name longer than the 100 bytes of a ustar header instead of truncating it', () => {
-    expect(() => tarArchive([{ path: 'x'.repeat(101), content: Buffer.from('a'), mode: 0o600, uid: 0, gid: 0 }])).toThrow(/tar entry name too long/);
+    expect(() => tarArchive([{ path: 'x'.repeat(101), content: Buffer.from('a'), mode: 0o600, uid: 0, gid: 0 }])).toThrow(
+      /tar entry name too long/,
+    );
     expect(() => tarArchive([{ path: 'x'.repeat(100), content: Buffer.from('a'), mode: 0o600, uid: 0, gid: 0 }])).not.toThrow();
   });
 
   it('is deterministic: the same entries give the same bytes', () => {
-    expect(tarArchive(ENTRIES).equals(tarArchive(structuredClone(ENTRIES).map((e) => ({ ...e, content: e.content && Buffer.from(e.content) }))))).toBe(true);
+    expect(
+      tarArchive(ENTRIES).equals(tarArchive(structuredClone(ENTRIES).map((e) => ({ ...e, content: e.content && Buffer.from(e.content) })))),
+    ).toBe(true);
   });
 });

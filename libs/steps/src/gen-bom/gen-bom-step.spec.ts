@@ -21,7 +21,7 @@ function run(plan = false, outputPath = plan ? 'dist/plan/tkrs/custom/gen-bom' :
 }
 
 describe('genBomStep (real mode)', () => {
-  it('writes the BoM, ConfigMap, changes.diff and tkr.json from every image\'s published.json', () => {
+  it("writes the BoM, ConfigMap, changes.diff and tkr.json from every image's published.json", () => {
     ws.publishAll();
     run();
     expect(readdirSync(join(ws.root, 'dist/tkrs/custom')).sort()).toEqual(FILES);
@@ -29,7 +29,11 @@ describe('genBomStep (real mode)', () => {
     expect(bom.release.version).toBe('v1.26.5+vmware.2-tkg.1-myorg');
     expect(bom.ami['us-east-1'][0].id).toBe('ami-0aaaaaaaaaaaaaaa1');
     expect(bom.ami['us-west-2'][0].id).toBe('ami-0aaaaaaaaaaaaaaa2');
-    expect(bom.ova.at(-1)).toEqual({ name: 'ubuntu-2004-vsphere-class', osinfo: { name: 'ubuntu', version: '20.04', arch: 'amd64' }, version: PUBLISHED['ubuntu-2004-vsphere-class']!.version });
+    expect(bom.ova.at(-1)).toEqual({
+      name: 'ubuntu-2004-vsphere-class',
+      osinfo: { name: 'ubuntu', version: '20.04', arch: 'amd64' },
+      version: PUBLISHED['ubuntu-2004-vsphere-class']!.version,
+    });
     expect(bom.azure.at(-1)).toEqual({
       resourceGroup: 'tkg-images',
       name: 'ubuntu-2004-fips',
@@ -49,7 +53,7 @@ describe('genBomStep (real mode)', () => {
     expect(report.at(-1)).toBe(`wrote dist/tkrs/custom/{${FILES.join(',')}}`);
   });
 
-  it('puts the ConfigMap in tkr.yaml\'s managementCluster.namespace, else tkr-system', () => {
+  it("puts the ConfigMap in tkr.yaml's managementCluster.namespace, else tkr-system", () => {
     ws.publishAll();
     run();
     expect(parse(ws.read(`dist/tkrs/custom/configmap-${NAME}.yaml`)).metadata.namespace).toBe('tkg-custom');
@@ -81,7 +85,11 @@ describe('genBomStep (real mode)', () => {
   it('a missing base BoM is an error naming the path it was expected at', () => {
     ws.write('tkrs/custom/tkr.yaml', ws.read('tkrs/custom/tkr.yaml').replace(`bom: ${BASE_BOM}`, 'bom: boms/missing.yaml'));
     const e = kilnErrorOf(() => run());
-    expect([e.code, e.message, e.file]).toEqual(['FILE_MISSING', 'file not found: tkrs/custom/boms/missing.yaml', 'tkrs/custom/boms/missing.yaml']);
+    expect([e.code, e.message, e.file]).toEqual([
+      'FILE_MISSING',
+      'file not found: tkrs/custom/boms/missing.yaml',
+      'tkrs/custom/boms/missing.yaml',
+    ]);
   });
 
   it('an image without published.json is an error that says to run its upload', () => {
@@ -89,7 +97,11 @@ describe('genBomStep (real mode)', () => {
     ws.publish('ubuntu-2004-aws-cis');
     ws.write('dist/images/ubuntu-2004-azure-fips/upload/published.json', '');
     const e = kilnErrorOf(() => run());
-    expect([e.code, e.message, e.hint]).toEqual(['NOT_PUBLISHED', 'image ubuntu-2004-azure-fips has no upload record (dist/images/ubuntu-2004-azure-fips/upload/published.json)', 'run nx run ubuntu-2004-azure-fips:upload first']);
+    expect([e.code, e.message, e.hint]).toEqual([
+      'NOT_PUBLISHED',
+      'image ubuntu-2004-azure-fips has no upload record (dist/images/ubuntu-2004-azure-fips/upload/published.json)',
+      'run nx run ubuntu-2004-azure-fips:upload first',
+    ]);
   });
 
   it('a published OVA VERSION that differs from image.yaml is refused as stale', () => {

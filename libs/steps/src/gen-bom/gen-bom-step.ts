@@ -37,11 +37,27 @@ export function readTkrBom(workspaceRoot: string, name: string, bom: string): { 
 export function bomImageOf(image: ListedImage, published: PublishedRecord): BomImage {
   const { name, spec, osinfo } = image;
   if (spec.infra === 'vsphere') {
-    return { image: name, infra: 'vsphere', name, version: published.version!, osinfo, uniqueVersion: spec.vsphere?.clusterType === 'plan' };
+    return {
+      image: name,
+      infra: 'vsphere',
+      name,
+      version: published.version!,
+      osinfo,
+      uniqueVersion: spec.vsphere?.clusterType === 'plan',
+    };
   }
   if (spec.infra === 'aws') return { image: name, infra: 'aws', amis: published.aws!.amis, osinfo };
   const a = published.azure!;
-  return { image: name, infra: 'azure', resourceGroup: a.resourceGroup, name: a.imageName, subscriptionID: a.subscriptionId, gallery: a.gallery, version: a.version, osinfo };
+  return {
+    image: name,
+    infra: 'azure',
+    resourceGroup: a.resourceGroup,
+    name: a.imageName,
+    subscriptionID: a.subscriptionId,
+    gallery: a.gallery,
+    version: a.version,
+    osinfo,
+  };
 }
 
 export function genBomStep(options: GenBomStepOptions): string {

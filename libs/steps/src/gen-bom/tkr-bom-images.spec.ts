@@ -26,7 +26,9 @@ describe('the images of a BoM and of OSImages', () => {
   it('describes an OSImage the same way', () => {
     expect(osImageImage({ spec: { image: { type: 'ova', ref: { name: 'ova-ubuntu', version: 'v1' } } } })).toBe('ova v1');
     expect(osImageImage({ spec: { image: { type: 'ami', ref: { id: 'ami-1', region: 'us-east-1' } } } })).toBe('ami us-east-1 ami-1');
-    expect(osImageImage({ spec: { image: { type: 'azure', ref: { gallery: 'g', name: 'img', version: '2023.7.1' } } } })).toBe('azure g/img 2023.7.1');
+    expect(osImageImage({ spec: { image: { type: 'azure', ref: { gallery: 'g', name: 'img', version: '2023.7.1' } } } })).toBe(
+      'azure g/img 2023.7.1',
+    );
   });
 
   it('names what is missing and what is extra', () => {

@@ -7,7 +7,10 @@ type Entry = Record<string, unknown>;
 const text = (v: unknown) => (v === undefined || v === null ? '?' : String(v));
 
 function azureImage(ref: Entry): string {
-  const where = ref.gallery !== undefined || ref.name !== undefined ? `${text(ref.gallery)}/${text(ref.name)}` : `${text(ref.publisher)}/${text(ref.offer)}/${text(ref.sku)}`;
+  const where =
+    ref.gallery !== undefined || ref.name !== undefined
+      ? `${text(ref.gallery)}/${text(ref.name)}`
+      : `${text(ref.publisher)}/${text(ref.offer)}/${text(ref.sku)}`;
   return `azure ${where} ${text(ref.version)}`;
 }
 

@@ -18,18 +18,26 @@ function cluster(project: string, yaml: string): void {
 const NOW = Date.parse('2026-03-01T00:00:00Z');
 
 function run(project: string, plan = false, now = NOW): string {
-  return genClusterConfigStep({ workspaceRoot: ws.root, project, outputPath: plan ? `dist/plan/clusters/${project}/gen-cluster-config` : `dist/clusters/${project}`, plan, now });
+  return genClusterConfigStep({
+    workspaceRoot: ws.root,
+    project,
+    outputPath: plan ? `dist/plan/clusters/${project}/gen-cluster-config` : `dist/clusters/${project}`,
+    plan,
+    now,
+  });
 }
 
 describe('genClusterConfigStep', () => {
-  it('with a TKr, names it from the TKr\'s base BoM and suffix and needs no published record', () => {
+  it("with a TKr, names it from the TKr's base BoM and suffix and needs no published record", () => {
     cluster('w', 'base: ../shared/vsphere-mgmt.yaml\nname: workload-1\ntkr: custom\n');
     run('w');
     expect(readdirSync(join(ws.root, 'dist/clusters/w')).sort()).toEqual(['annotations.yaml', 'cluster-config.yaml', 'create.sh']);
-    expect(ws.read('dist/clusters/w/create.sh')).toContain(`exec tanzu cluster create workload-1 --file "$(dirname "$0")/cluster-config.yaml" --tkr ${NAME}\n`);
+    expect(ws.read('dist/clusters/w/create.sh')).toContain(
+      `exec tanzu cluster create workload-1 --file "$(dirname "$0")/cluster-config.yaml" --tkr ${NAME}\n`,
+    );
   });
 
-  it('without a TKr, takes VSPHERE_TEMPLATE from the image\'s published.json', () => {
+  it("without a TKr, takes VSPHERE_TEMPLATE from the image's published.json", () => {
     ws.publish('ubuntu-2004-vsphere-plan');
     cluster('legacy', 'base: ../shared/vsphere-mgmt.yaml\nname: workload-legacy\nimage: ubuntu-2004-vsphere-plan\n');
     const report = run('legacy').split('\n');
@@ -53,13 +61,24 @@ describe('genClusterConfigStep', () => {
   it('an unknown TKr is an error at its line in cluster.yaml', () => {
     cluster('w', 'base: ../shared/vsphere-mgmt.yaml\nname: workload-1\ntkr: nope\n');
     const e = kilnErrorOf(() => run('w'));
-    expect([e.code, e.message, e.file, e.line, e.column]).toEqual(['TKR_UNKNOWN', 'clusters/w/cluster.yaml uses tkr nope, but tkrs/nope/tkr.yaml does not exist', 'clusters/w/cluster.yaml', 3, 6]);
+    expect([e.code, e.message, e.file, e.line, e.column]).toEqual([
+      'TKR_UNKNOWN',
+      'clusters/w/cluster.yaml uses tkr nope, but tkrs/nope/tkr.yaml does not exist',
+      'clusters/w/cluster.yaml',
+      3,
+      6,
+    ]);
   });
 
   it('an unknown image is an error at its line in cluster.yaml', () => {
     cluster('w', 'base: ../shared/vsphere-mgmt.yaml\nname: workload-1\nimage: nope\n');
     const e = kilnErrorOf(() => run('w'));
-    expect([e.code, e.message, e.line, e.column]).toEqual(['IMAGE_UNKNOWN', 'clusters/w/cluster.yaml lists image nope, but images/nope/image.yaml does not exist', 3, 8]);
+    expect([e.code, e.message, e.line, e.column]).toEqual([
+      'IMAGE_UNKNOWN',
+      'clusters/w/cluster.yaml lists image nope, but images/nope/image.yaml does not exist',
+      3,
+      8,
+    ]);
   });
 
   it('plan mode writes under dist/plan/ only, with placeholders for what upload will publish', () => {
@@ -67,8 +86,16 @@ describe('genClusterConfigStep', () => {
     cluster('az', 'base: azure-mgmt.yaml\nname: workload-az\nimage: ubuntu-2004-azure-fips\n');
     const text = run('az', true);
     expect(existsSync(join(ws.root, 'dist/clusters'))).toBe(false);
-    expect(readdirSync(join(ws.root, 'dist/plan/clusters/az/gen-cluster-config')).sort()).toEqual(['annotations.yaml', 'cluster-config.yaml', 'create.sh', 'plan.json', 'plan.txt']);
-    expect(ws.read('dist/plan/clusters/az/gen-cluster-config/cluster-config.yaml')).toContain('\nAZURE_IMAGE_VERSION: PLANNED:ubuntu-2004-azure-fips\n');
+    expect(readdirSync(join(ws.root, 'dist/plan/clusters/az/gen-cluster-config')).sort()).toEqual([
+      'annotations.yaml',
+      'cluster-config.yaml',
+      'create.sh',
+      'plan.json',
+      'plan.txt',
+    ]);
+    expect(ws.read('dist/plan/clusters/az/gen-cluster-config/cluster-config.yaml')).toContain(
+      '\nAZURE_IMAGE_VERSION: PLANNED:ubuntu-2004-azure-fips\n',
+    );
     expect(text.split('\n').slice(0, 3)).toEqual([
       '[plan] gen-cluster-config az',
       '  workload cluster workload-az (class-based) from image ubuntu-2004-azure-fips, over clusters/az/azure-mgmt.yaml',

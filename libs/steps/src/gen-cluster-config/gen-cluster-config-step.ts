@@ -24,7 +24,13 @@ function clusterImageOf(image: ListedImage, published?: PublishedRecord): Cluste
   if (published?.aws) out.amis = published.aws.amis;
   if (published?.azure) {
     const a = published.azure;
-    out.azure = { subscriptionId: a.subscriptionId, resourceGroup: a.resourceGroup, gallery: a.gallery, imageName: a.imageName, version: a.version };
+    out.azure = {
+      subscriptionId: a.subscriptionId,
+      resourceGroup: a.resourceGroup,
+      gallery: a.gallery,
+      imageName: a.imageName,
+      version: a.version,
+    };
   }
   return out;
 }
@@ -36,7 +42,11 @@ export function genClusterConfigStep(options: GenClusterConfigStepOptions): stri
   const clusterFile = `clusters/${project}/cluster.yaml`;
   const { spec: cluster, source } = loadClusterSpec(clusterFile, readWorkspaceFile(workspaceRoot, clusterFile));
   const baseFile = posix.normalize(`clusters/${project}/${cluster.base}`);
-  const base = readWorkspaceFile(workspaceRoot, baseFile, `base: in ${clusterFile} is relative to clusters/${project}/; copy the management cluster's configuration file there`);
+  const base = readWorkspaceFile(
+    workspaceRoot,
+    baseFile,
+    `base: in ${clusterFile} is relative to clusters/${project}/; copy the management cluster's configuration file there`,
+  );
 
   let tkr: { project: string; tkrName: string; images: ClusterImage[] } | undefined;
   let image: ClusterImage | undefined;
@@ -54,7 +64,9 @@ export function genClusterConfigStep(options: GenClusterConfigStepOptions): stri
     const loaded = loadTkrSpec(tkrFile, readWorkspaceFile(workspaceRoot, tkrFile));
     const bom = readTkrBom(workspaceRoot, cluster.tkr, loaded.spec.bom);
     const tkrName = tkrNameOf(customTkrVersion(bomReleaseVersion(bom.text, bom.file), loaded.spec.suffix, tkrFile));
-    const listed = loaded.spec.images.map((name, i) => loadListedImage(workspaceRoot, name, tkrFile, positionAt(loaded.source, `/images/${i}`), catalog));
+    const listed = loaded.spec.images.map((name, i) =>
+      loadListedImage(workspaceRoot, name, tkrFile, positionAt(loaded.source, `/images/${i}`), catalog),
+    );
     const at = positionAt(source, '/tkr');
     refuseRevokedUses(
       listed.map((image) => ({ image, file: clusterFile, at })),
@@ -100,12 +112,22 @@ export function genClusterConfigStep(options: GenClusterConfigStepOptions): stri
       ...planGenClusterConfig(project, cluster),
       summary: `${out.summary[0]}, over ${baseFile}`,
       commands: [{ argv: out.argv }],
-      notes: [...out.summary.slice(1, -1).map((l) => l.trim()), ...warnings, ...(image && image.infra !== 'vsphere' ? ['ami-PLANNED-<image>-<region> and PLANNED:<image> stand for ids only upload knows'] : []), written],
+      notes: [
+        ...out.summary.slice(1, -1).map((l) => l.trim()),
+        ...warnings,
+        ...(image && image.infra !== 'vsphere' ? ['ami-PLANNED-<image>-<region> and PLANNED:<image> stand for ids only upload knows'] : []),
+        written,
+      ],
     };
     report = writePlan(workspaceRoot, outputPath, record, out.files);
   } else {
     writeDirAtomic(join(workspaceRoot, outputPath), out.files);
-    report = [`gen-cluster-config ${project}: ${out.summary[0]}`, ...out.summary.slice(1).map((l) => `  ${l}`), ...warnings.map((w) => `  ${w}`), written].join('\n');
+    report = [
+      `gen-cluster-config ${project}: ${out.summary[0]}`,
+      ...out.summary.slice(1).map((l) => `  ${l}`),
+      ...warnings.map((w) => `  ${w}`),
+      written,
+    ].join('\n');
   }
   chmodSync(join(workspaceRoot, outputPath, 'create.sh'), 0o755);
   return report;

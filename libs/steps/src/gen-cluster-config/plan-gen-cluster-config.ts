@@ -8,7 +8,18 @@ export function planGenClusterConfig(project: string, cluster: KilnCluster): Pla
     target: 'gen-cluster-config',
     project,
     summary: `${cluster.kind ?? 'workload'} cluster ${cluster.name} from clusters/${project}/${cluster.base} (${source})`,
-    commands: [{ argv: ['tanzu', cluster.kind === 'management' ? 'management-cluster' : 'cluster', 'create', '--file', `${clusterDist(project).config}/cluster-config.yaml`, ...(cluster.tkr ? ['--tkr', '<TKr name>'] : [])] }],
+    commands: [
+      {
+        argv: [
+          'tanzu',
+          cluster.kind === 'management' ? 'management-cluster' : 'cluster',
+          'create',
+          '--file',
+          `${clusterDist(project).config}/cluster-config.yaml`,
+          ...(cluster.tkr ? ['--tkr', '<TKr name>'] : []),
+        ],
+      },
+    ],
     notes: [`writes ${clusterDist(project).config}/cluster-config.yaml and create.sh`],
   };
 }

@@ -33,7 +33,12 @@ function healthUrl(port: number): string {
   return `http://127.0.0.1:${port}${HEALTH_PATH}`;
 }
 
-async function startContainer(name: string, image: string, port: number, signal?: AbortSignal): Promise<{ ok: true } | { ok: false; portTaken: boolean; error: string }> {
+async function startContainer(
+  name: string,
+  image: string,
+  port: number,
+  signal?: AbortSignal,
+): Promise<{ ok: true } | { ok: false; portTaken: boolean; error: string }> {
   const r = await runCommand({
     file: 'docker',
     args: ['run', '-d', '--name', name, '--label', BUNDLE_LABEL, '--restart', 'unless-stopped', '-p', `${port}:3000`, image],
@@ -59,7 +64,12 @@ export async function pullBundleStep(input: PullBundleInput): Promise<string> {
   const release = await acquireLock(join(tmpdir(), `kiln-locks-${process.getuid?.() ?? 'user'}`, `${name}.lock`), 10 * 60_000, signal);
   try {
     const existing = await containerState(name, signal);
-    if (existing?.running && existing.hostPort && (settings.bundlePort === undefined || settings.bundlePort === existing.hostPort) && (await httpAnswers(healthUrl(existing.hostPort)))) {
+    if (
+      existing?.running &&
+      existing.hostPort &&
+      (settings.bundlePort === undefined || settings.bundlePort === existing.hostPort) &&
+      (await httpAnswers(healthUrl(existing.hostPort)))
+    ) {
       const endpoint: BundleEndpoint = { container: name, image, hostPort: existing.hostPort, address };
       writeEndpoint(workspaceRoot, endpoint);
       return `bundle ${image} already serving at http://${address}:${existing.hostPort}/files (container ${name}, reused)`;
@@ -81,7 +91,9 @@ export async function pullBundleStep(input: PullBundleInput): Promise<string> {
         });
       }
       if (!started.portTaken || attempt >= 5) {
-        throw new KilnError('BUNDLE_START_FAILED', `could not start the resource bundle container ${name}`, { context: { docker: started.error } });
+        throw new KilnError('BUNDLE_START_FAILED', `could not start the resource bundle container ${name}`, {
+          context: { docker: started.error },
+        });
       }
       port = await freePort();
     }

@@ -9,6 +9,9 @@ export function readBuildPlan(workspaceRoot: string, configPath: string): BuildP
   try {
     return JSON.parse(readFileSync(join(workspaceRoot, file), 'utf8')) as BuildPlan;
   } catch {
-    throw new KilnError('BUILD_PLAN_MISSING', `build plan not found: ${file}`, { file, hint: 'run the render-config target first (nx run <image>:render-config)' });
+    throw new KilnError('BUILD_PLAN_MISSING', `build plan not found: ${file}`, {
+      file,
+      hint: 'run the render-config target first (nx run <image>:render-config)',
+    });
   }
 }

@@ -14,9 +14,9 @@ describe('kilnNow', () => {
   });
 
   it('refuses a KILN_NOW that is not an ISO date', () => {
-    expect([kilnErrorOf(() => kilnNow({ KILN_NOW: 'yesterday' })).code, kilnErrorOf(() => kilnNow({ KILN_NOW: '2026-13-45' })).code]).toEqual([
-      'KILN_ENV_INVALID',
-      'KILN_ENV_INVALID',
-    ]);
+    expect([
+      kilnErrorOf(() => kilnNow({ KILN_NOW: 'yesterday' })).code,
+      kilnErrorOf(() => kilnNow({ KILN_NOW: '2026-13-45' })).code,
+    ]).toEqual(['KILN_ENV_INVALID', 'KILN_ENV_INVALID']);
   });
 });

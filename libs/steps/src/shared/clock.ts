@@ -7,9 +7,13 @@ export function kilnNow(env: NodeJS.ProcessEnv = process.env): number {
   if (raw === undefined || raw === '') return Date.now();
   const t = Date.parse(raw);
   if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(t)) {
-    throw new KilnError('KILN_ENV_INVALID', `KILN_NOW must be an ISO date such as 2026-03-01T00:00:00Z (got ${JSON.stringify(raw.slice(0, 40))})`, {
-      hint: 'unset KILN_NOW to use the real clock',
-    });
+    throw new KilnError(
+      'KILN_ENV_INVALID',
+      `KILN_NOW must be an ISO date such as 2026-03-01T00:00:00Z (got ${JSON.stringify(raw.slice(0, 40))})`,
+      {
+        hint: 'unset KILN_NOW to use the real clock',
+      },
+    );
   }
   return t;
 }

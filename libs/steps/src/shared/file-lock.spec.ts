@@ -46,7 +46,7 @@ describe('acquireLock', () => {
     release();
   });
 
-  it('takes over a lock without an owner (an older Kiln\'s lock folder) once it is older than the grace period', async () => {
+  it("takes over a lock without an owner (an older Kiln's lock folder) once it is older than the grace period", async () => {
     const lock = join(tempDir(), 'ownerless.lock');
     mkdirSync(lock);
     const old = (Date.now() - OWNERLESS_LOCK_GRACE_MS - 5_000) / 1000;

@@ -45,7 +45,9 @@ describe('envNumber', () => {
       expect(e.message).toContain('KILN_TEST_SECONDS must be a whole number (seconds), from 1 to 600');
     }
     expect(read('0', { min: 0, unit: 'a user id' })).toBe(0);
-    expect(kilnErrorOf(() => read('-1', { min: 0, unit: 'a user id' })).message).toBe('KILN_TEST_SECONDS must be a whole number (a user id), at least 0 (got "-1")');
+    expect(kilnErrorOf(() => read('-1', { min: 0, unit: 'a user id' })).message).toBe(
+      'KILN_TEST_SECONDS must be a whole number (a user id), at least 0 (got "-1")',
+    );
   });
 
   it('quotes at most 40 characters of a bad value', () => {
@@ -60,7 +62,10 @@ describe('KILN_* numbers read through envNumber', () => {
     expect(buildTimeoutMs({})).toBe(240 * 60_000);
     expect(buildTimeoutMs({ KILN_BUILD_TIMEOUT_MINUTES: '12' })).toBe(12 * 60_000);
     const e = kilnErrorOf(() => buildTimeoutMs({ KILN_BUILD_TIMEOUT_MINUTES: 'abc' }));
-    expect([e.code, e.message]).toEqual(['KILN_ENV_INVALID', 'KILN_BUILD_TIMEOUT_MINUTES must be a whole number (minutes), from 1 to 10080 (got "abc")']);
+    expect([e.code, e.message]).toEqual([
+      'KILN_ENV_INVALID',
+      'KILN_BUILD_TIMEOUT_MINUTES must be a whole number (minutes), from 1 to 10080 (got "abc")',
+    ]);
     expect(kilnErrorOf(() => buildTimeoutMs({ KILN_BUILD_TIMEOUT_MINUTES: '0' })).code).toBe('KILN_ENV_INVALID');
   });
 
@@ -79,8 +84,12 @@ describe('KILN_* numbers read through envNumber', () => {
 describe('the KILN_* waits of upload', () => {
   it('a non-numeric KILN_AWS_COPY_TIMEOUT_MINUTES is KILN_ENV_INVALID, never a NaN deadline that waits forever', async () => {
     const { awsWaitSettings } = await import('../upload/aws/upload-aws');
-    expect(() => awsWaitSettings({ KILN_AWS_COPY_TIMEOUT_MINUTES: 'sixty' })).toThrow('KILN_AWS_COPY_TIMEOUT_MINUTES must be a number (minutes), from 0.001 to 10080 (got "sixty")');
-    expect(() => awsWaitSettings({ KILN_AWS_POLL_SECONDS: '0' })).toThrow('KILN_AWS_POLL_SECONDS must be a number (seconds), from 0.01 to 3600 (got "0")');
+    expect(() => awsWaitSettings({ KILN_AWS_COPY_TIMEOUT_MINUTES: 'sixty' })).toThrow(
+      'KILN_AWS_COPY_TIMEOUT_MINUTES must be a number (minutes), from 0.001 to 10080 (got "sixty")',
+    );
+    expect(() => awsWaitSettings({ KILN_AWS_POLL_SECONDS: '0' })).toThrow(
+      'KILN_AWS_POLL_SECONDS must be a number (seconds), from 0.01 to 3600 (got "0")',
+    );
     expect(() => awsWaitSettings({ KILN_AWS_POLL_SECONDS: 'NaN' })).toThrow('KILN_AWS_POLL_SECONDS must be a number (seconds)');
     expect(awsWaitSettings({ KILN_AWS_POLL_SECONDS: '0.05' }).pollMs).toBe(50);
     expect(awsWaitSettings({})).toEqual({ pollMs: 15_000, timeoutMs: 3_600_000 });

@@ -16,11 +16,20 @@ export function envNumber(env: NodeJS.ProcessEnv, name: string, fallback: number
   if (raw === undefined || raw.trim() === '') return fallback;
   const text = raw.trim();
   const value = (rule.decimal ? /^[0-9]+(\.[0-9]+)?$/ : /^[0-9]+$/).test(text) ? Number(text) : NaN;
-  if (!Number.isFinite(value) || (!rule.decimal && !Number.isSafeInteger(value)) || value < rule.min || (rule.max !== undefined && value > rule.max)) {
+  if (
+    !Number.isFinite(value) ||
+    (!rule.decimal && !Number.isSafeInteger(value)) ||
+    value < rule.min ||
+    (rule.max !== undefined && value > rule.max)
+  ) {
     const range = rule.max === undefined ? `at least ${rule.min}` : `from ${rule.min} to ${rule.max}`;
-    throw new KilnError('KILN_ENV_INVALID', `${name} must be a ${rule.decimal ? 'number' : 'whole number'} (${rule.unit}), ${range} (got ${JSON.stringify(raw.slice(0, 40))})`, {
-      hint: `set ${name} to e.g. ${fallback}, or unset it for the default (${fallback})`,
-    });
+    throw new KilnError(
+      'KILN_ENV_INVALID',
+      `${name} must be a ${rule.decimal ? 'number' : 'whole number'} (${rule.unit}), ${range} (got ${JSON.stringify(raw.slice(0, 40))})`,
+      {
+        hint: `set ${name} to e.g. ${fallback}, or unset it for the default (${fallback})`,
+      },
+    );
   }
   return value;
 }

@@ -35,21 +35,30 @@ export function publishedFor(workspaceRoot: string, image: ListedImage, plan: bo
   if (plan) return plannedPublished(image.name, image.spec);
   const record = readPublished(workspaceRoot, image.name);
   const stale = (what: string) =>
-    new KilnError('PUBLISHED_STALE', `${publishedFile(image.name)} ${what}`, { file: publishedFile(image.name), hint: `run nx run ${image.name}:upload again` });
+    new KilnError('PUBLISHED_STALE', `${publishedFile(image.name)} ${what}`, {
+      file: publishedFile(image.name),
+      hint: `run nx run ${image.name}:upload again`,
+    });
   if (record.image !== image.name || record.infra !== image.spec.infra) {
     throw stale(`is for ${record.image} (${record.infra}), not for ${image.name} (${image.spec.infra})`);
   }
   const missing =
-    image.spec.infra === 'vsphere' ? (!record.version || !record.vsphere?.templateName) && 'version/vsphere.templateName'
-    : image.spec.infra === 'aws' ? (!record.aws || Object.keys(record.aws.amis).length === 0) && 'aws.amis'
-    : !record.azure && 'azure';
+    image.spec.infra === 'vsphere'
+      ? (!record.version || !record.vsphere?.templateName) && 'version/vsphere.templateName'
+      : image.spec.infra === 'aws'
+        ? (!record.aws || Object.keys(record.aws.amis).length === 0) && 'aws.amis'
+        : !record.azure && 'azure';
   if (missing) throw stale(`has no ${missing}`);
   // The callers refuse an image whose revocation is in force first: a recorded revocation is one image.yaml dropped.
   if (record.revoked) {
-    throw new KilnError('PUBLISHED_STALE', `${publishedFile(image.name)} records the revocation of ${record.revoked.at}, but images/${image.name}/image.yaml no longer revokes the image`, {
-      file: publishedFile(image.name),
-      hint: `run nx run ${image.name}:upload again: it restores the image in the cloud and rewrites the record`,
-    });
+    throw new KilnError(
+      'PUBLISHED_STALE',
+      `${publishedFile(image.name)} records the revocation of ${record.revoked.at}, but images/${image.name}/image.yaml no longer revokes the image`,
+      {
+        file: publishedFile(image.name),
+        hint: `run nx run ${image.name}:upload again: it restores the image in the cloud and rewrites the record`,
+      },
+    );
   }
   if (image.spec.infra === 'vsphere' && image.spec.vsphere?.version !== record.version) {
     throw stale(`says the OVA VERSION is ${record.version}, but images/${image.name}/image.yaml says ${image.spec.vsphere?.version}`);

@@ -10,7 +10,12 @@ export function imageSpecPath(name: string): string {
   return `images/${name}/image.yaml`;
 }
 
-export function loadImageContext(workspaceRoot: string, name: string, settings: ImageSettings, catalog: Catalog = loadCatalog()): ImageContext {
+export function loadImageContext(
+  workspaceRoot: string,
+  name: string,
+  settings: ImageSettings,
+  catalog: Catalog = loadCatalog(),
+): ImageContext {
   const file = imageSpecPath(name);
   const { spec } = loadImageSpec(file, readWorkspaceFile(workspaceRoot, file), catalog);
   const release = getRelease(catalog, spec.release)!;

@@ -60,7 +60,14 @@ describe('readBuildSource', () => {
 
   it('reads the commit of dist/images/<name>/build/provenance.json', () => {
     const root = tempDir('kiln-provenance-');
-    write(root, JSON.stringify(statement({ buildDefinition: { resolvedDependencies: [{ name: 'source', digest: { gitCommit: COMMIT }, annotations: { dirty: false } }] } })));
+    write(
+      root,
+      JSON.stringify(
+        statement({
+          buildDefinition: { resolvedDependencies: [{ name: 'source', digest: { gitCommit: COMMIT }, annotations: { dirty: false } }] },
+        }),
+      ),
+    );
     expect(readBuildSource(root, 'img')).toEqual({ commit: COMMIT, dirty: false });
   });
 

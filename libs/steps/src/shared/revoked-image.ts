@@ -28,7 +28,12 @@ export function revocationAt(image: { spec: { revoked?: KilnImageRevoked } }, no
  * build (and its plan): IMAGE_REVOKED, at the `revoked:` key of image.yaml, when the image's revocation is in force.
  * image.yaml was validated by the caller; a workspace without it (a plan checked outside a workspace) has none to refuse.
  */
-export function refuseRevokedBuild(workspaceRoot: string, project: string, now: number = kilnNow(), catalog: Catalog = loadCatalog()): void {
+export function refuseRevokedBuild(
+  workspaceRoot: string,
+  project: string,
+  now: number = kilnNow(),
+  catalog: Catalog = loadCatalog(),
+): void {
   const file = imageSpecPath(project);
   if (!existsSync(join(workspaceRoot, file))) return;
   const { spec, source } = loadImageSpec(file, readWorkspaceFile(workspaceRoot, file), catalog);
@@ -51,12 +56,18 @@ export interface ImageUse {
 }
 
 /** Throws one error per use of an image whose revocation is in force (KilnErrors for several); nothing otherwise. */
-export function refuseRevokedUses(uses: ImageUse[], now: number, error: (use: ImageUse, revoked: KilnImageRevoked) => { code: string; message: string; hint: string; context?: Record<string, unknown> }): void {
+export function refuseRevokedUses(
+  uses: ImageUse[],
+  now: number,
+  error: (use: ImageUse, revoked: KilnImageRevoked) => { code: string; message: string; hint: string; context?: Record<string, unknown> },
+): void {
   const errors = uses.flatMap((use) => {
     const revoked = revocationAt(use.image, now);
     if (!revoked) return [];
     const e = error(use, revoked);
-    return [new KilnError(e.code, e.message, { file: use.file, line: use.at.line, column: use.at.column, hint: e.hint, context: e.context })];
+    return [
+      new KilnError(e.code, e.message, { file: use.file, line: use.at.line, column: use.at.column, hint: e.hint, context: e.context }),
+    ];
   });
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new KilnErrors(errors);

@@ -9,7 +9,13 @@ describe('normalizePluginOptions', () => {
   });
 
   it('keeps all five options, without trailing slashes on the bundles folder', () => {
-    const options = { configBundlesDir: 'vendor/bundles//', registry: 'registry.example.com/tkg', pullPolicy: 'Never', bundlePort: 8080, advertiseAddress: '192.0.2.10' };
+    const options = {
+      configBundlesDir: 'vendor/bundles//',
+      registry: 'registry.example.com/tkg',
+      pullPolicy: 'Never',
+      bundlePort: 8080,
+      advertiseAddress: '192.0.2.10',
+    };
     expect(normalizePluginOptions(options)).toEqual({ ...options, configBundlesDir: 'vendor/bundles' });
   });
 
@@ -30,7 +36,9 @@ describe('normalizePluginOptions', () => {
 
   it('refuses a bundle port that is not a whole number from 1 to 65535', () => {
     for (const bundlePort of [0, 65536, 80.5, 'http', true]) {
-      expect(kilnErrorOf(() => normalizePluginOptions({ bundlePort })).message).toMatch(/^plugin option bundlePort must be a port number from 1 to 65535/);
+      expect(kilnErrorOf(() => normalizePluginOptions({ bundlePort })).message).toMatch(
+        /^plugin option bundlePort must be a port number from 1 to 65535/,
+      );
     }
   });
 
@@ -79,13 +87,20 @@ describe('withEnvOverrides', () => {
 
   it('refuses a KILN_ADVERTISE_ADDRESS that is not a host name or an IP address', () => {
     const error = kilnErrorOf(() => withEnvOverrides(settings, { KILN_ADVERTISE_ADDRESS: '10.0.0.1; touch /tmp/x' }));
-    expect([error.code, error.message]).toEqual(['KILN_ENV_INVALID', 'KILN_ADVERTISE_ADDRESS must be a host name or an IP address (IPv6 in brackets) (got "10.0.0.1; touch /tmp/x")']);
+    expect([error.code, error.message]).toEqual([
+      'KILN_ENV_INVALID',
+      'KILN_ADVERTISE_ADDRESS must be a host name or an IP address (IPv6 in brackets) (got "10.0.0.1; touch /tmp/x")',
+    ]);
   });
 });
 
 describe('settingsFromNxJson (the CLI, outside Nx)', () => {
   it('reads the options of the Kiln plugin entry, by its folder or its package name, and ignores other plugins', () => {
-    const plugins = (plugin: string) => [{ plugin: '@nx/js', options: { registry: 'other' } }, 'nx/some-plugin', { plugin, options: { registry: 'r.example.com/tkg' } }];
+    const plugins = (plugin: string) => [
+      { plugin: '@nx/js', options: { registry: 'other' } },
+      'nx/some-plugin',
+      { plugin, options: { registry: 'r.example.com/tkg' } },
+    ];
     expect(settingsFromNxJson({ plugins: plugins('./tools/kiln-nx/lib/index.js') }, {}).registry).toBe('r.example.com/tkg');
     expect(settingsFromNxJson({ plugins: plugins('@kiln/nx') }, {}).registry).toBe('r.example.com/tkg');
   });
@@ -95,11 +110,11 @@ describe('settingsFromNxJson (the CLI, outside Nx)', () => {
   });
 
   it('recognises the plugin entry by name, not by a substring of another plugin', () => {
-    expect([isKilnPluginEntry('./tools/kiln-nx/lib/index.js'), isKilnPluginEntry('@kiln/nx'), isKilnPluginEntry('@acme/kiln-nx-extras'), isKilnPluginEntry('@kiln/nxt')]).toEqual([
-      true,
-      true,
-      false,
-      false,
-    ]);
+    expect([
+      isKilnPluginEntry('./tools/kiln-nx/lib/index.js'),
+      isKilnPluginEntry('@kiln/nx'),
+      isKilnPluginEntry('@acme/kiln-nx-extras'),
+      isKilnPluginEntry('@kiln/nxt'),
+    ]).toEqual([true, true, false, false]);
   });
 });

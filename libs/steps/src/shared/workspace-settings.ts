@@ -49,26 +49,30 @@ function optionalString(name: string, value: unknown): string | undefined {
 
 function pullPolicyOf(value: unknown): PullPolicy | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  if (!(PULL_POLICIES as readonly unknown[]).includes(value)) throw invalidOption('pullPolicy', `must be one of ${PULL_POLICIES.join(', ')}`, value);
+  if (!(PULL_POLICIES as readonly unknown[]).includes(value))
+    throw invalidOption('pullPolicy', `must be one of ${PULL_POLICIES.join(', ')}`, value);
   return value as PullPolicy;
 }
 
 function portOf(value: unknown): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const port = typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : value;
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) throw invalidOption('bundlePort', 'must be a port number from 1 to 65535', value);
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)
+    throw invalidOption('bundlePort', 'must be a port number from 1 to 65535', value);
   return port;
 }
 
 function addressOf(value: unknown): string | undefined {
   const address = optionalString('advertiseAddress', value);
-  if (address !== undefined && !HOST.test(address)) throw invalidOption('advertiseAddress', 'must be a host name or an IP address (IPv6 in brackets)', value);
+  if (address !== undefined && !HOST.test(address))
+    throw invalidOption('advertiseAddress', 'must be a host name or an IP address (IPv6 in brackets)', value);
   return address;
 }
 
 /** The plugin options from nx.json, checked, with defaults filled in; a bad value is SETTINGS_INVALID. */
 export function normalizePluginOptions(raw: unknown): KilnSettings {
-  if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) throw invalidOption('options', 'must be an object', raw);
+  if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw)))
+    throw invalidOption('options', 'must be an object', raw);
   const options = (raw ?? {}) as Record<string, unknown>;
   const unknown = Object.keys(options).filter((k) => !(OPTION_NAMES as readonly string[]).includes(k));
   if (unknown.length > 0) {
@@ -101,7 +105,8 @@ export function withEnvOverrides<S extends Partial<KilnSettings>>(settings: S, e
   const out = { ...settings };
   const pullPolicy = env[PULL_POLICY_ENV]?.trim();
   if (pullPolicy) {
-    if (!(PULL_POLICIES as readonly string[]).includes(pullPolicy)) throw invalidEnv(PULL_POLICY_ENV, `must be one of ${PULL_POLICIES.join(', ')}`, pullPolicy);
+    if (!(PULL_POLICIES as readonly string[]).includes(pullPolicy))
+      throw invalidEnv(PULL_POLICY_ENV, `must be one of ${PULL_POLICIES.join(', ')}`, pullPolicy);
     out.pullPolicy = pullPolicy as PullPolicy;
   }
   const address = env[ADVERTISE_ADDRESS_ENV]?.trim();
@@ -124,7 +129,11 @@ export function isKilnPluginEntry(plugin: string): boolean {
  */
 export function settingsFromNxJson(nxJson: { plugins?: unknown[] } | undefined, env: NodeJS.ProcessEnv = process.env): KilnSettings {
   const entry = (nxJson?.plugins ?? []).find(
-    (p): p is { plugin: string; options?: unknown } => !!p && typeof p === 'object' && typeof (p as { plugin?: unknown }).plugin === 'string' && isKilnPluginEntry((p as { plugin: string }).plugin),
+    (p): p is { plugin: string; options?: unknown } =>
+      !!p &&
+      typeof p === 'object' &&
+      typeof (p as { plugin?: unknown }).plugin === 'string' &&
+      isKilnPluginEntry((p as { plugin: string }).plugin),
   );
   return withEnvOverrides(normalizePluginOptions(entry?.options), env);
 }

@@ -14,7 +14,11 @@ const REVOKED = { reason: 'CVE-2026-0001 in the kernel', at: '2026-02-20' };
 
 function input(image: string, revoked?: UploadPlanInput['revoked']): UploadPlanInput {
   const plan = JSON.parse(readFileSync(join(repoRoot, 'libs/steps/golden', image, 'build-plan.json'), 'utf8')) as UploadPlanInput['plan'];
-  const { spec } = loadImageSpec(`images/${image}/image.yaml`, readFileSync(join(repoRoot, 'images', image, 'image.yaml'), 'utf8'), loadCatalog());
+  const { spec } = loadImageSpec(
+    `images/${image}/image.yaml`,
+    readFileSync(join(repoRoot, 'images', image, 'image.yaml'), 'utf8'),
+    loadCatalog(),
+  );
   return { project: image, plan, upload: spec.upload, contentKey: KEY, revoked, now: NOW };
 }
 
@@ -32,7 +36,8 @@ describe('planUpload of a revoked image', () => {
   });
 
   it('Azure: show, then exclude from latest with the kiln:revoked tag (no --force-string: excludeFromLatest is a boolean)', () => {
-    const ref = '--subscription 00000000-0000-4000-8000-000000000001 --resource-group tkg-images --gallery-name tkg_gallery --gallery-image-definition capi-ubuntu-2004 --gallery-image-version <version>';
+    const ref =
+      '--subscription 00000000-0000-4000-8000-000000000001 --resource-group tkg-images --gallery-name tkg_gallery --gallery-image-definition capi-ubuntu-2004 --gallery-image-version <version>';
     expect(commands(input('ubuntu-2004-azure-fips', REVOKED))).toEqual([
       `az sig image-version show ${ref} -o json`,
       `az sig image-version update ${ref} --set publishingProfile.excludeFromLatest=true tags.kiln:revoked="2026-02-20" -o json`,
@@ -48,7 +53,11 @@ describe('planUpload of a revoked image', () => {
   });
 
   it('says what the plan is: the revocation, published.json, nothing published', () => {
-    expect(formatPlan(planUpload(input('ubuntu-2004-aws-cis', REVOKED))).split('\n').slice(0, 2)).toEqual([
+    expect(
+      formatPlan(planUpload(input('ubuntu-2004-aws-cis', REVOKED)))
+        .split('\n')
+        .slice(0, 2),
+    ).toEqual([
       '[plan] upload ubuntu-2004-aws-cis',
       "  ubuntu-2004-aws-cis is revoked since 2026-02-20 (CVE-2026-0001 in the kernel): apply the cloud's lifecycle to what dist/images/ubuntu-2004-aws-cis/upload/published.json lists, publish nothing, and record it there",
     ]);

@@ -35,7 +35,13 @@ function planRevoked(input: UploadPlanInput, revoked: KilnImageRevoked): PlanRec
       : plan.infra === 'aws'
         ? planRevokeAws(upload.aws!, revoked.at)
         : planRevokeAzure(
-            { subscriptionId: upload.azure!.subscriptionId, resourceGroup: upload.azure!.resourceGroup, gallery: upload.azure!.gallery, imageName: azureImageDefinition(plan.os), version: '<version>' },
+            {
+              subscriptionId: upload.azure!.subscriptionId,
+              resourceGroup: upload.azure!.resourceGroup,
+              gallery: upload.azure!.gallery,
+              imageName: azureImageDefinition(plan.os),
+              version: '<version>',
+            },
             revoked.at,
           );
   return {

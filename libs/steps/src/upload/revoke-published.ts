@@ -12,7 +12,13 @@ import type { RevokeContext } from './revoke-context';
 import { revokeVsphere } from './vsphere/revoke-vsphere';
 
 /** published.json of a revoked image: it must exist and describe this image, or there is nothing to revoke. */
-export function readPublishedForRevocation(workspaceRoot: string, project: string, spec: KilnImage, revoked: KilnImageRevoked, file = publishedFile(project)): PublishedRecord {
+export function readPublishedForRevocation(
+  workspaceRoot: string,
+  project: string,
+  spec: KilnImage,
+  revoked: KilnImageRevoked,
+  file = publishedFile(project),
+): PublishedRecord {
   if (!existsSync(join(workspaceRoot, file))) {
     throw new KilnError(
       'REVOKED_NOT_PUBLISHED',
@@ -24,14 +30,21 @@ export function readPublishedForRevocation(workspaceRoot: string, project: strin
   try {
     record = JSON.parse(readFileSync(join(workspaceRoot, file), 'utf8')) as PublishedRecord;
   } catch {
-    throw new KilnError('PUBLISHED_INVALID', `${file} is not valid JSON`, { file, hint: 'restore it from the last upload (it lists what to revoke), or remove the published objects by hand' });
-  }
-  const has = spec.infra === 'vsphere' ? record.vsphere : spec.infra === 'aws' ? record.aws : record.azure;
-  if (record.image !== project || record.infra !== spec.infra || !has) {
-    throw new KilnError('PUBLISHED_INVALID', `${file} does not describe a ${spec.infra} upload of ${project} (it is for ${record.image} on ${record.infra})`, {
+    throw new KilnError('PUBLISHED_INVALID', `${file} is not valid JSON`, {
       file,
       hint: 'restore it from the last upload (it lists what to revoke), or remove the published objects by hand',
     });
+  }
+  const has = spec.infra === 'vsphere' ? record.vsphere : spec.infra === 'aws' ? record.aws : record.azure;
+  if (record.image !== project || record.infra !== spec.infra || !has) {
+    throw new KilnError(
+      'PUBLISHED_INVALID',
+      `${file} does not describe a ${spec.infra} upload of ${project} (it is for ${record.image} on ${record.infra})`,
+      {
+        file,
+        hint: 'restore it from the last upload (it lists what to revoke), or remove the published objects by hand',
+      },
+    );
   }
   return record;
 }

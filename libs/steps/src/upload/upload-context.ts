@@ -21,7 +21,13 @@ export interface UploadContext {
 }
 
 /** The tags (AWS) / tags (Azure) Kiln puts on what it publishes, in this order; kiln:commit only when the build recorded one. */
-export function kilnTags(image: string, version: string | undefined, kubernetesSemver: string, contentKey: string, commit?: string): Array<[string, string]> {
+export function kilnTags(
+  image: string,
+  version: string | undefined,
+  kubernetesSemver: string,
+  contentKey: string,
+  commit?: string,
+): Array<[string, string]> {
   return [
     ['kiln:image', image],
     ['kiln:version', version ?? '-'],

@@ -41,12 +41,17 @@ export interface UploadInput {
 function readArtifact(workspaceRoot: string, project: string): ArtifactRecord {
   const file = artifactFile(project);
   if (!existsSync(join(workspaceRoot, file))) {
-    throw new KilnError('ARTIFACT_MISSING', `image ${project} has not been built (${file} not found)`, { hint: `run nx run ${project}:build first` });
+    throw new KilnError('ARTIFACT_MISSING', `image ${project} has not been built (${file} not found)`, {
+      hint: `run nx run ${project}:build first`,
+    });
   }
   try {
     return JSON.parse(readFileSync(join(workspaceRoot, file), 'utf8')) as ArtifactRecord;
   } catch {
-    throw new KilnError('ARTIFACT_INVALID', `${file} is not valid JSON`, { file, hint: `rebuild: nx run ${project}:build --skip-nx-cache` });
+    throw new KilnError('ARTIFACT_INVALID', `${file} is not valid JSON`, {
+      file,
+      hint: `rebuild: nx run ${project}:build --skip-nx-cache`,
+    });
   }
 }
 
@@ -91,7 +96,10 @@ function interruptedError(e: unknown, sig: string | undefined, workspaceRoot: st
 
 function describe(record: PublishedRecord): string {
   if (record.vsphere) return `template ${record.vsphere.templatePath}`;
-  if (record.aws) return `AMIs ${Object.entries(record.aws.amis).map(([r, id]) => `${r}:${id}`).join(', ')}`;
+  if (record.aws)
+    return `AMIs ${Object.entries(record.aws.amis)
+      .map(([r, id]) => `${r}:${id}`)
+      .join(', ')}`;
   return `image version ${record.azure!.sigImageVersionId}`;
 }
 
@@ -107,9 +115,13 @@ export async function uploadStep(input: UploadInput): Promise<string> {
   const kubernetesSemver = getRelease(catalog, spec.release)!.kubernetesSemver;
   const artifact = readArtifact(workspaceRoot, project);
   if (artifact.image !== project || artifact.infra !== spec.infra) {
-    throw new KilnError('ARTIFACT_MISMATCH', `${artifactFile(project)} describes ${artifact.image} (${artifact.infra}), not ${project} (${spec.infra})`, {
-      hint: `rebuild: nx run ${project}:build --skip-nx-cache`,
-    });
+    throw new KilnError(
+      'ARTIFACT_MISMATCH',
+      `${artifactFile(project)} describes ${artifact.image} (${artifact.infra}), not ${project} (${spec.infra})`,
+      {
+        hint: `rebuild: nx run ${project}:build --skip-nx-cache`,
+      },
+    );
   }
   if (input.configPath && existsSync(join(workspaceRoot, input.configPath, 'build-plan.json'))) {
     const current = contentKey(join(workspaceRoot, input.configPath));
@@ -126,7 +138,8 @@ export async function uploadStep(input: UploadInput): Promise<string> {
   const run = cliRun(spec, env, workspaceRoot, project);
   const say = sayer(echo, prefix, run);
   const source = readBuildSource(workspaceRoot, project);
-  if (!source.commit) say(`no provenance record with a git commit (${provenanceFile(project)}): the published objects get no kiln:commit tag`);
+  if (!source.commit)
+    say(`no provenance record with a git commit (${provenanceFile(project)}): the published objects get no kiln:commit tag`);
 
   return withInterrupts(async (signal, interrupted) => {
     const cli = cloudCli({ cwd: workspaceRoot, env: run.childEnv, signal, echo, prefix, logFile: run.logFile, redactor: run.redactor });
@@ -143,7 +156,13 @@ export async function uploadStep(input: UploadInput): Promise<string> {
       signal,
       say,
     };
-    const record: PublishedRecord = { image: project, infra: spec.infra, os: spec.os, version: artifact.version, contentKey: artifact.contentKey };
+    const record: PublishedRecord = {
+      image: project,
+      infra: spec.infra,
+      os: spec.os,
+      version: artifact.version,
+      contentKey: artifact.contentKey,
+    };
     try {
       if (spec.infra === 'vsphere') record.vsphere = await uploadVsphere(ctx);
       else if (spec.infra === 'aws') record.aws = await uploadAws(ctx);
@@ -170,7 +189,15 @@ async function revokedUpload(input: UploadInput, spec: KilnImage, revoked: KilnI
   say(`image ${project} is ${revokedSince(revoked)}: applying the cloud's lifecycle to what ${file} lists, publishing nothing`);
 
   return withInterrupts(async (signal, interrupted) => {
-    const cli: CloudCli = cloudCli({ cwd: workspaceRoot, env: run.childEnv, signal, echo, prefix, logFile: run.logFile, redactor: run.redactor });
+    const cli: CloudCli = cloudCli({
+      cwd: workspaceRoot,
+      env: run.childEnv,
+      signal,
+      echo,
+      prefix,
+      logFile: run.logFile,
+      redactor: run.redactor,
+    });
     let applied: RevocationApplied[];
     try {
       applied = await revokePublished({ workspaceRoot, image: project, published, revoked, cli, env, signal, say });

@@ -71,7 +71,11 @@ const SNAPSHOT_NOT_FOUND = /InvalidSnapshot\.NotFound/;
 /** The aws calls of one AMI's check, in the order they run (`<snapshot-id>`: once per snapshot). */
 export function amiCalls(region: string, id: string, snapshotIds: string[], endpoint?: string): string[][] {
   const aws = (call: readonly [string, readonly string[]]) => ['aws', ...ec2Args(call[0], [...call[1]], region, endpoint)];
-  return [aws(ec2.describeImage(id)), aws(ec2.describeLaunchPermission(id)), ...snapshotIds.map((s) => aws(ec2.describeVolumePermission(s)))];
+  return [
+    aws(ec2.describeImage(id)),
+    aws(ec2.describeLaunchPermission(id)),
+    ...snapshotIds.map((s) => aws(ec2.describeVolumePermission(s))),
+  ];
 }
 
 export class AmiReader {
@@ -81,14 +85,25 @@ export class AmiReader {
   ) {}
 
   /** The JSON answer, or undefined when stderr matches `notFound`; any other failure stops verify. */
-  private async call<T>(call: readonly [string, readonly string[]], region: string, notFound: RegExp): Promise<{ found: false } | { found: true; out: T }> {
+  private async call<T>(
+    call: readonly [string, readonly string[]],
+    region: string,
+    notFound: RegExp,
+  ): Promise<{ found: false } | { found: true; out: T }> {
     const args = ec2Args(call[0], [...call[1]], region, this.endpoint);
     const r = await this.cli.run('aws', args, { allowFailure: true, timeoutMs: 120_000 });
     if (r.exitCode === 0) return { found: true, out: (r.stdout.trim() ? JSON.parse(r.stdout) : {}) as T };
     if (notFound.test(r.stderr)) return { found: false };
     throw new KilnError('AWS_FAILED', `aws ec2 ${call[0]} failed in ${region} (exit code ${r.exitCode})`, {
       hint: 'check the AWS credentials (aws configure, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and their ec2:Describe* permissions',
-      context: { command: showCommand('aws', args), errors: r.stderr.split('\n').filter((l) => l.trim()).slice(-5).join('\n') },
+      context: {
+        command: showCommand('aws', args),
+        errors: r.stderr
+          .split('\n')
+          .filter((l) => l.trim())
+          .slice(-5)
+          .join('\n'),
+      },
     });
   }
 
@@ -100,7 +115,11 @@ export class AmiReader {
     if (!facts.image || !permissions || facts.image.state === 'deregistered') return facts;
     const [launch, volumes] = await Promise.all([
       this.call<{ LaunchPermissions?: Ec2Permission[] }>(ec2.describeLaunchPermission(id), region, AMI_NOT_FOUND),
-      Promise.all(facts.image.snapshotIds.map((snap) => this.call<{ CreateVolumePermissions?: Ec2Permission[] }>(ec2.describeVolumePermission(snap), region, SNAPSHOT_NOT_FOUND))),
+      Promise.all(
+        facts.image.snapshotIds.map((snap) =>
+          this.call<{ CreateVolumePermissions?: Ec2Permission[] }>(ec2.describeVolumePermission(snap), region, SNAPSHOT_NOT_FOUND),
+        ),
+      ),
     ]);
     facts.launchPermissions = launch.found ? (launch.out.LaunchPermissions ?? []) : [];
     facts.snapshots = facts.image.snapshotIds.map((snap, i) => {

@@ -42,6 +42,13 @@ export async function readSigVersion(cli: CloudCli, ref: SigVersionRef): Promise
   if (/ResourceNotFound|was not found/i.test(r.stderr)) return undefined;
   throw new KilnError('AZ_FAILED', `az sig image-version show failed (exit code ${r.exitCode})`, {
     hint: 'run az login (or az account set --subscription ...) in the shell that runs verify',
-    context: { command: showCommand('az', args), errors: r.stderr.split('\n').filter((l) => l.trim()).slice(-5).join('\n') },
+    context: {
+      command: showCommand('az', args),
+      errors: r.stderr
+        .split('\n')
+        .filter((l) => l.trim())
+        .slice(-5)
+        .join('\n'),
+    },
   });
 }

@@ -15,7 +15,8 @@ const upload = (image: string) => `nx run ${image}:upload`;
 
 /** The published record against image.yaml, before anything is asked: never published, stale, regions left out. */
 export function publishedFindings(image: string, spec: KilnImage, published: PublishedRecord | undefined): Finding[] {
-  if (!published) return [{ kind: 'not-published', message: `never published: ${publishedFile(image)} does not exist (run ${upload(image)})` }];
+  if (!published)
+    return [{ kind: 'not-published', message: `never published: ${publishedFile(image)} does not exist (run ${upload(image)})` }];
   const stale = (what: string): Finding => ({ kind: 'published-stale', message: `${publishedFile(image)} ${what} (run ${upload(image)})` });
   if (published.image !== image || published.infra !== spec.infra) {
     return [stale(`records ${published.image} (${published.infra}), but image.yaml declares ${image} (${spec.infra})`)];
@@ -25,7 +26,10 @@ export function publishedFindings(image: string, spec: KilnImage, published: Pub
     if (!published.vsphere) return [stale('names no template')];
     const declared = templatePath(spec.upload.vsphere);
     if (declared !== published.vsphere.templatePath) {
-      findings.push({ kind: 'template-moved', message: `image.yaml declares the template ${declared}, upload published ${published.vsphere.templatePath} (run ${upload(image)})` });
+      findings.push({
+        kind: 'template-moved',
+        message: `image.yaml declares the template ${declared}, upload published ${published.vsphere.templatePath} (run ${upload(image)})`,
+      });
     }
     if (spec.vsphere?.version !== undefined && published.version !== spec.vsphere.version) {
       findings.push(stale(`records OVA VERSION ${published.version ?? 'none'}, image.yaml declares ${spec.vsphere.version}`));
@@ -37,17 +41,29 @@ export function publishedFindings(image: string, spec: KilnImage, published: Pub
     for (const region of [...new Set(declared)].sort()) {
       if (published.aws.amis[region]) continue;
       const field = region === up.region ? 'upload.aws.region' : 'upload.aws.copyToRegions';
-      findings.push({ kind: 'region-missing', message: `no AMI in ${region}: image.yaml declares it (${field}), published.json has none (run ${upload(image)})` });
+      findings.push({
+        kind: 'region-missing',
+        message: `no AMI in ${region}: image.yaml declares it (${field}), published.json has none (run ${upload(image)})`,
+      });
     }
     for (const [region, id] of Object.entries(published.aws.amis).sort(([a], [b]) => a.localeCompare(b))) {
-      if (!declared.includes(region)) findings.push({ kind: 'region-undeclared', message: `AMI ${id} in ${region} is published, but image.yaml no longer declares ${region}` });
+      if (!declared.includes(region))
+        findings.push({
+          kind: 'region-undeclared',
+          message: `AMI ${id} in ${region} is published, but image.yaml no longer declares ${region}`,
+        });
     }
   } else if (spec.infra === 'azure' && spec.upload.azure) {
     if (!published.azure) return [stale('names no image version')];
     const up = spec.upload.azure;
     const a = published.azure;
     const moved = (['subscriptionId', 'resourceGroup', 'gallery'] as const).filter((k) => up[k].toLowerCase() !== a[k].toLowerCase());
-    if (moved.length > 0) findings.push(stale(`records the image version in ${moved.map((k) => `${k} ${a[k]}`).join(', ')}, image.yaml declares ${moved.map((k) => up[k]).join(', ')}`));
+    if (moved.length > 0)
+      findings.push(
+        stale(
+          `records the image version in ${moved.map((k) => `${k} ${a[k]}`).join(', ')}, image.yaml declares ${moved.map((k) => up[k]).join(', ')}`,
+        ),
+      );
   }
   return findings;
 }
@@ -64,10 +80,20 @@ export interface LifecycleState {
 /** While image.yaml revokes the image its objects carry the cloud's lifecycle; once it no longer does, Kiln's mark is gone. */
 export function lifecycleFindings(what: string, image: string, revoked: KilnImageRevoked | undefined, state: LifecycleState): Finding[] {
   if (revoked && !state.applied) {
-    return [{ kind: 'revoked', message: `${what} is not ${state.lifecycle}, though image.yaml revokes the image since ${revoked.at} (run ${upload(image)})` }];
+    return [
+      {
+        kind: 'revoked',
+        message: `${what} is not ${state.lifecycle}, though image.yaml revokes the image since ${revoked.at} (run ${upload(image)})`,
+      },
+    ];
   }
   if (!revoked && state.markedByKiln) {
-    return [{ kind: 'revoked', message: `${what} is still ${state.lifecycle} by Kiln, though image.yaml no longer revokes the image (run ${upload(image)} to restore it)` }];
+    return [
+      {
+        kind: 'revoked',
+        message: `${what} is still ${state.lifecycle} by Kiln, though image.yaml no longer revokes the image (run ${upload(image)} to restore it)`,
+      },
+    ];
   }
   return [];
 }
@@ -89,7 +115,13 @@ export function templateFindings(path: string, facts: VmFacts, published: Publis
     findings.push({ kind: 'ova-version', message: `template ${path} has OVA VERSION ${facts.version}, published ${published.version}` });
   }
   const marked = (facts.annotation ?? '').split(/\r?\n/).some((l) => l.startsWith(REVOKED_MARKER));
-  findings.push(...lifecycleFindings(`template ${path}`, published.image, revoked, { lifecycle: `annotated ${REVOKED_MARKER}`, applied: marked, markedByKiln: marked }));
+  findings.push(
+    ...lifecycleFindings(`template ${path}`, published.image, revoked, {
+      lifecycle: `annotated ${REVOKED_MARKER}`,
+      applied: marked,
+      markedByKiln: marked,
+    }),
+  );
   return findings;
 }
 
@@ -101,7 +133,9 @@ function shownTag(key: string, value: string): string {
 export function tagFindings(what: string, have: Record<string, string>, want: Array<[string, string]>): Finding[] {
   const wrong = want
     .filter(([k, v]) => have[k] !== v)
-    .map(([k, v]) => (have[k] === undefined ? `${k} missing (expected ${shownTag(k, v)})` : `${k}=${shownTag(k, have[k]!)} (expected ${shownTag(k, v)})`));
+    .map(([k, v]) =>
+      have[k] === undefined ? `${k} missing (expected ${shownTag(k, v)})` : `${k}=${shownTag(k, have[k]!)} (expected ${shownTag(k, v)})`,
+    );
   return wrong.length ? [{ kind: 'tags', message: `${what}: tags differ: ${wrong.join(', ')}` }] : [];
 }
 
@@ -114,7 +148,10 @@ export function permissionFindings(what: string, permission: string, current: Ec
   const extra = users.filter((u) => !accounts.includes(u));
   const missing = accounts.filter((a) => !users.includes(a));
   if (extra.length || missing.length) {
-    const parts = [...(extra.length ? [`shared with undeclared ${extra.join(', ')}`] : []), ...(missing.length ? [`not shared with declared ${missing.join(', ')}`] : [])];
+    const parts = [
+      ...(extra.length ? [`shared with undeclared ${extra.join(', ')}`] : []),
+      ...(missing.length ? [`not shared with declared ${missing.join(', ')}`] : []),
+    ];
     findings.push({ kind: 'shared', message: `${what}: ${permission} differs from upload.aws.shareWithAccounts: ${parts.join('; ')}` });
   }
   return findings;
@@ -146,7 +183,13 @@ export function amiFindings(image: string, facts: AmiFacts, expected: AmiExpecta
     if (!snap.permissions) findings.push({ kind: 'snapshot-missing', message: `${s} does not exist` });
     else findings.push(...permissionFindings(s, 'createVolumePermission', snap.permissions, accounts));
   }
-  findings.push(...lifecycleFindings(what, image, expected.revoked, { lifecycle: 'deprecated', applied: !!facts.image.deprecationTime, markedByKiln: facts.image.tags[REVOKED_TAG] !== undefined }));
+  findings.push(
+    ...lifecycleFindings(what, image, expected.revoked, {
+      lifecycle: 'deprecated',
+      applied: !!facts.image.deprecationTime,
+      markedByKiln: facts.image.tags[REVOKED_TAG] !== undefined,
+    }),
+  );
   return findings;
 }
 
@@ -161,11 +204,22 @@ export function sigVersionFindings(
 ): Finding[] {
   if (!facts) return [{ kind: 'sig-version-missing', message: `${what} does not exist` }];
   const findings: Finding[] = [];
-  if (facts.provisioningState !== 'Succeeded') findings.push({ kind: 'sig-version-state', message: `${what} is ${facts.provisioningState}, not Succeeded` });
+  if (facts.provisioningState !== 'Succeeded')
+    findings.push({ kind: 'sig-version-state', message: `${what} is ${facts.provisioningState}, not Succeeded` });
   findings.push(...tagFindings(what, facts.tags, tags));
-  const declared: Array<[string, string]> = [[regionKey(up.location), 'upload.azure.location'], ...(up.replicationRegions ?? []).map((r): [string, string] => [regionKey(r), 'upload.azure.replicationRegions'])];
+  const declared: Array<[string, string]> = [
+    [regionKey(up.location), 'upload.azure.location'],
+    ...(up.replicationRegions ?? []).map((r): [string, string] => [regionKey(r), 'upload.azure.replicationRegions']),
+  ];
   const missing = declared.filter(([r], i) => !facts.regions.includes(r) && declared.findIndex(([x]) => x === r) === i);
-  for (const [region, field] of missing) findings.push({ kind: 'region-missing', message: `${what} is not replicated to ${region} (declared in ${field})` });
-  findings.push(...lifecycleFindings(what, image, revoked, { lifecycle: 'excluded from latest', applied: facts.excludeFromLatest, markedByKiln: facts.tags[REVOKED_TAG] !== undefined }));
+  for (const [region, field] of missing)
+    findings.push({ kind: 'region-missing', message: `${what} is not replicated to ${region} (declared in ${field})` });
+  findings.push(
+    ...lifecycleFindings(what, image, revoked, {
+      lifecycle: 'excluded from latest',
+      applied: facts.excludeFromLatest,
+      markedByKiln: facts.tags[REVOKED_TAG] !== undefined,
+    }),
+  );
   return findings;
 }

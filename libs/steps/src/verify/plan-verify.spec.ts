@@ -23,7 +23,7 @@ describe('planVerify (-c plan: every call verify would make, none made)', () => 
     ]);
   });
 
-  it('AWS image: per declared region, describe-images, the launch permissions and each snapshot\'s createVolume permissions; nothing that modifies', () => {
+  it("AWS image: per declared region, describe-images, the launch permissions and each snapshot's createVolume permissions; nothing that modifies", () => {
     const lines = commands('ubuntu-2004-aws-cis', 'image');
     expect(lines.map((l) => l.replace(/ {4}# .*$/, ''))).toEqual(
       ['us-east-1', 'us-west-2'].flatMap((r) => [
@@ -49,12 +49,15 @@ describe('planVerify (-c plan: every call verify would make, none made)', () => 
     ]);
   });
 
-  it('cluster on a TKr: the TKr; cluster on an image: only whether the image\'s published objects exist', () => {
+  it("cluster on a TKr: the TKr; cluster on an image: only whether the image's published objects exist", () => {
     ws.write('clusters/w/cluster.yaml', 'base: ../shared/vsphere-mgmt.yaml\nname: workload-1\ntkr: custom\n');
     ws.write('clusters/a/cluster.yaml', 'base: ../shared/vsphere-mgmt.yaml\nname: workload-aws\nimage: ubuntu-2004-aws-cis\n');
     expect([commands('w', 'cluster'), commands('a', 'cluster').map((l) => l.replace(/ --output json.*$/, ''))]).toEqual([
       [`  $ kubectl --context mgmt-admin@mgmt get tkr ${TKR} -o json    # exists and is Ready`],
-      ["  $ aws ec2 describe-images --image-ids '<ami-id>' --region us-east-1", "  $ aws ec2 describe-images --image-ids '<ami-id>' --region us-west-2"],
+      [
+        "  $ aws ec2 describe-images --image-ids '<ami-id>' --region us-east-1",
+        "  $ aws ec2 describe-images --image-ids '<ami-id>' --region us-west-2",
+      ],
     ]);
   });
 

@@ -8,7 +8,9 @@ const TKR = 'v1.26.5---vmware.2-tkg.1-myorg';
 const UBUNTU = 'v1.26.5+vmware.1-tkg.1-765d418b72c247c2310384e640ee075e';
 const PHOTON = 'v1.26.5+vmware.1-tkg.1-4b8cc2d3ee2bb3f2ab37a6bcb86b7bc9';
 const TEMPLATE = '/dc0/vm/tkg-templates/ubuntu-2004-kube-v1.26.5-class';
-const TEMPLATE_INFO = JSON.stringify({ virtualMachines: [{ name: 'ubuntu-2004-kube-v1.26.5-class', config: { template: true, annotation: 'kiln-content-key=x' } }] });
+const TEMPLATE_INFO = JSON.stringify({
+  virtualMachines: [{ name: 'ubuntu-2004-kube-v1.26.5-class', config: { template: true, annotation: 'kiln-content-key=x' } }],
+});
 
 /** `kubectl get tkr -o json` output as the TKr controller leaves it. */
 function tkrJson(conditions: Array<Record<string, string>>, osImages = ['os-ubuntu', 'os-photon', 'os-ami']): string {
@@ -43,17 +45,42 @@ function expectation(templateInfo = TEMPLATE_INFO): OsImageExpectation {
 
 describe('conditionFindings', () => {
   it('a TKr that is Ready and Compatible has no finding', () => {
-    expect(conditionFindings(TKR, parseTkr(tkrJson([{ type: 'Compatible', status: 'True' }, { type: 'Ready', status: 'True' }])))).toEqual([]);
+    expect(
+      conditionFindings(
+        TKR,
+        parseTkr(
+          tkrJson([
+            { type: 'Compatible', status: 'True' },
+            { type: 'Ready', status: 'True' },
+          ]),
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it('a TKr that is not Ready names the reason and message the controller gave', () => {
-    const facts = parseTkr(tkrJson([{ type: 'Compatible', status: 'True' }, { type: 'Ready', status: 'False', reason: 'WaitingForOSImages', message: 'OSImages are being resolved' }]));
-    expect(conditionFindings(TKR, facts)).toEqual([{ kind: 'tkr-not-ready', message: `TKr ${TKR} is not Ready: Ready=False (WaitingForOSImages: OSImages are being resolved)` }]);
+    const facts = parseTkr(
+      tkrJson([
+        { type: 'Compatible', status: 'True' },
+        { type: 'Ready', status: 'False', reason: 'WaitingForOSImages', message: 'OSImages are being resolved' },
+      ]),
+    );
+    expect(conditionFindings(TKR, facts)).toEqual([
+      { kind: 'tkr-not-ready', message: `TKr ${TKR} is not Ready: Ready=False (WaitingForOSImages: OSImages are being resolved)` },
+    ]);
   });
 
   it('an incompatible TKr, and one with no conditions yet, are named', () => {
     expect([
-      conditionFindings(TKR, parseTkr(tkrJson([{ type: 'Compatible', status: 'False', reason: 'NotCompatible' }, { type: 'Ready', status: 'False' }]))).map((f) => f.kind),
+      conditionFindings(
+        TKR,
+        parseTkr(
+          tkrJson([
+            { type: 'Compatible', status: 'False', reason: 'NotCompatible' },
+            { type: 'Ready', status: 'False' },
+          ]),
+        ),
+      ).map((f) => f.kind),
       conditionFindings(TKR, parseTkr(tkrJson([]))).map((f) => f.message),
     ]).toEqual([
       ['tkr-not-compatible', 'tkr-not-ready'],
@@ -72,7 +99,10 @@ describe('osImageFindings', () => {
   it('an OSImage pointing at an OVA VERSION no published template has: the TKG failure, and the published image it lacks', () => {
     const missing = 'v1.26.5+vmware.1-tkg.1-ffffffffffffffffffffffffffffffff';
     expect(osImageFindings(TKR, listed, [ubuntu(missing), photon, amiEast], expectation())).toEqual([
-      { kind: 'tkr-image-missing', message: `TKr ${TKR} has no OSImage for OVA VERSION ${UBUNTU} (published by image ubuntu-2004-vsphere-class)` },
+      {
+        kind: 'tkr-image-missing',
+        message: `TKr ${TKR} has no OSImage for OVA VERSION ${UBUNTU} (published by image ubuntu-2004-vsphere-class)`,
+      },
       {
         kind: 'osimage-no-template',
         message: `OSImage os-ubuntu points at OVA VERSION ${missing}, which no published template has: clusters on TKr ${TKR} fail with "unable to find VM Template associated with OVA Version ${missing}"`,
@@ -99,24 +129,39 @@ describe('osImageFindings', () => {
   it('an AMI OSImage with an id nothing published is unexpected', () => {
     const other = osImage('os-ami', 'ami', { id: 'ami-0bbbbbbbbbbbbbbb1', region: 'us-east-1' });
     expect(osImageFindings(TKR, listed, [ubuntu(), photon, other], expectation())).toEqual([
-      { kind: 'tkr-image-missing', message: `TKr ${TKR} has no OSImage for AMI ami-0aaaaaaaaaaaaaaa1 in us-east-1 (published by image ubuntu-2004-aws-cis)` },
-      { kind: 'osimage-unexpected', message: 'OSImage os-ami names AMI ami-0bbbbbbbbbbbbbbb1 in us-east-1, which neither a published image nor the base BoM has' },
+      {
+        kind: 'tkr-image-missing',
+        message: `TKr ${TKR} has no OSImage for AMI ami-0aaaaaaaaaaaaaaa1 in us-east-1 (published by image ubuntu-2004-aws-cis)`,
+      },
+      {
+        kind: 'osimage-unexpected',
+        message: 'OSImage os-ami names AMI ami-0bbbbbbbbbbbbbbb1 in us-east-1, which neither a published image nor the base BoM has',
+      },
     ]);
   });
 
   it('without the expected images (an image is unpublished) only the templates are checked', () => {
-    expect(osImageFindings(TKR, listed, [ubuntu('v-other'), photon, amiEast], { ...expectation('{"virtualMachines": null}'), images: undefined })).toEqual([]);
+    expect(
+      osImageFindings(TKR, listed, [ubuntu('v-other'), photon, amiEast], {
+        ...expectation('{"virtualMachines": null}'),
+        images: undefined,
+      }),
+    ).toEqual([]);
   });
 });
 
 describe('revokedFindings and describeImage', () => {
   it('one revoked finding per image with a revocation in force, none for the others', () => {
-    expect(revokedFindings('lists', [{ name: 'a', revoked: { reason: 'CVE-2026-0001 in the kernel', at: '2026-02-01' } }, { name: 'b' }])).toEqual([
-      { kind: 'revoked', message: 'lists image a, which is revoked since 2026-02-01 (CVE-2026-0001 in the kernel)' },
-    ]);
+    expect(
+      revokedFindings('lists', [{ name: 'a', revoked: { reason: 'CVE-2026-0001 in the kernel', at: '2026-02-01' } }, { name: 'b' }]),
+    ).toEqual([{ kind: 'revoked', message: 'lists image a, which is revoked since 2026-02-01 (CVE-2026-0001 in the kernel)' }]);
   });
 
   it('describes the image forms of tkr-bom-images.ts for people', () => {
-    expect([describeImage('ova v1'), describeImage('ami eu-west-1 ami-1'), describeImage('azure g/capi-ubuntu-2004 0.0.7')]).toEqual(['OVA VERSION v1', 'AMI ami-1 in eu-west-1', 'Azure image g/capi-ubuntu-2004 version 0.0.7']);
+    expect([describeImage('ova v1'), describeImage('ami eu-west-1 ami-1'), describeImage('azure g/capi-ubuntu-2004 0.0.7')]).toEqual([
+      'OVA VERSION v1',
+      'AMI ami-1 in eu-west-1',
+      'Azure image g/capi-ubuntu-2004 version 0.0.7',
+    ]);
   });
 });

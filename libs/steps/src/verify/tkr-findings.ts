@@ -25,8 +25,10 @@ export function conditionFindings(name: string, facts: TkrFacts): Finding[] {
   const findings: Finding[] = [];
   const compatible = facts.conditions.find((c) => c.type === 'Compatible');
   const ready = facts.conditions.find((c) => c.type === 'Ready');
-  if (compatible?.status !== 'True') findings.push({ kind: 'tkr-not-compatible', message: `TKr ${name} is not Compatible: ${describeCondition(compatible, 'Compatible')}` });
-  if (ready?.status !== 'True') findings.push({ kind: 'tkr-not-ready', message: `TKr ${name} is not Ready: ${describeCondition(ready, 'Ready')}` });
+  if (compatible?.status !== 'True')
+    findings.push({ kind: 'tkr-not-compatible', message: `TKr ${name} is not Compatible: ${describeCondition(compatible, 'Compatible')}` });
+  if (ready?.status !== 'True')
+    findings.push({ kind: 'tkr-not-ready', message: `TKr ${name} is not Ready: ${describeCondition(ready, 'Ready')}` });
   return findings;
 }
 
@@ -62,7 +64,8 @@ export interface OsImageExpectation {
 export function osImageFindings(tkr: string, listed: string[], found: OSImageObject[], expected: OsImageExpectation): Finding[] {
   const findings: Finding[] = [];
   const have = new Set(found.map((o) => o.metadata?.name));
-  for (const name of listed) if (!have.has(name)) findings.push({ kind: 'osimage-missing', message: `OSImage ${name} listed by TKr ${tkr} does not exist` });
+  for (const name of listed)
+    if (!have.has(name)) findings.push({ kind: 'osimage-missing', message: `OSImage ${name} listed by TKr ${tkr} does not exist` });
   const byName = [...found].sort((a, b) => String(a.metadata?.name).localeCompare(String(b.metadata?.name)));
   const forms = new Set(byName.map(osImageImage));
   if (expected.images) {
@@ -70,7 +73,10 @@ export function osImageFindings(tkr: string, listed: string[], found: OSImageObj
     for (const form of expected.images) {
       if (forms.has(form)) continue;
       const owner = expected.owners.get(form);
-      findings.push({ kind: 'tkr-image-missing', message: `TKr ${tkr} has no OSImage for ${describeImage(form)} (${owner ? `published by image ${owner}` : 'from the base BoM'})` });
+      findings.push({
+        kind: 'tkr-image-missing',
+        message: `TKr ${tkr} has no OSImage for ${describeImage(form)} (${owner ? `published by image ${owner}` : 'from the base BoM'})`,
+      });
     }
     for (const osImage of byName) {
       const form = osImageImage(osImage);
@@ -78,8 +84,14 @@ export function osImageFindings(tkr: string, listed: string[], found: OSImageObj
       const version = osImage.spec?.image?.type === 'ova' ? String(osImage.spec.image.ref?.version ?? '?') : undefined;
       findings.push(
         version !== undefined && !expected.templates.has(version)
-          ? { kind: 'osimage-no-template', message: `OSImage ${osImage.metadata?.name} points at OVA VERSION ${version}, which no published template has: clusters on TKr ${tkr} fail with "${noTemplateFailure(version)}"` }
-          : { kind: 'osimage-unexpected', message: `OSImage ${osImage.metadata?.name} names ${describeImage(form)}, which neither a published image nor the base BoM has` },
+          ? {
+              kind: 'osimage-no-template',
+              message: `OSImage ${osImage.metadata?.name} points at OVA VERSION ${version}, which no published template has: clusters on TKr ${tkr} fail with "${noTemplateFailure(version)}"`,
+            }
+          : {
+              kind: 'osimage-unexpected',
+              message: `OSImage ${osImage.metadata?.name} names ${describeImage(form)}, which neither a published image nor the base BoM has`,
+            },
       );
     }
   }
@@ -88,13 +100,20 @@ export function osImageFindings(tkr: string, listed: string[], found: OSImageObj
     const version = String(osImage.spec.image.ref?.version ?? '');
     const template = expected.templates.get(version);
     if (!template || (template.facts.exists && template.facts.template)) continue;
-    const state = template.facts.exists ? `${template.path} of image ${template.image} is a VM, not a template` : `template ${template.path} of image ${template.image} does not exist in vCenter`;
-    findings.push({ kind: 'osimage-no-template', message: `OSImage ${osImage.metadata?.name} (OVA VERSION ${version}): ${state}: clusters on TKr ${tkr} fail with "${noTemplateFailure(version)}"` });
+    const state = template.facts.exists
+      ? `${template.path} of image ${template.image} is a VM, not a template`
+      : `template ${template.path} of image ${template.image} does not exist in vCenter`;
+    findings.push({
+      kind: 'osimage-no-template',
+      message: `OSImage ${osImage.metadata?.name} (OVA VERSION ${version}): ${state}: clusters on TKr ${tkr} fail with "${noTemplateFailure(version)}"`,
+    });
   }
   return findings;
 }
 
 /** One `revoked` finding per used image whose revocation is in force; `uses` completes "<uses> image <name>". */
 export function revokedFindings(uses: string, images: Array<{ name: string; revoked?: KilnImageRevoked }>): Finding[] {
-  return images.flatMap(({ name, revoked }) => (revoked ? [{ kind: 'revoked' as const, message: `${uses} image ${name}, which is ${revokedSince(revoked)}` }] : []));
+  return images.flatMap(({ name, revoked }) =>
+    revoked ? [{ kind: 'revoked' as const, message: `${uses} image ${name}, which is ${revokedSince(revoked)}` }] : [],
+  );
 }

@@ -18,7 +18,12 @@ interface TkrObject {
 export function parseTkr(stdout: string): TkrFacts {
   const tkr = JSON.parse(stdout) as TkrObject;
   return {
-    conditions: (tkr.status?.conditions ?? []).map((c) => ({ type: c.type, status: c.status, ...(c.reason ? { reason: c.reason } : {}), ...(c.message ? { message: c.message } : {}) })),
+    conditions: (tkr.status?.conditions ?? []).map((c) => ({
+      type: c.type,
+      status: c.status,
+      ...(c.reason ? { reason: c.reason } : {}),
+      ...(c.message ? { message: c.message } : {}),
+    })),
     osImageNames: (tkr.spec?.osImages ?? []).map((i) => i.name).filter((n): n is string => typeof n === 'string' && n !== ''),
   };
 }
@@ -35,10 +40,15 @@ export async function readTkr(context: string, name: string, options: KubectlOpt
  * The OSImages of `names` that exist, and the names that do not (`kubectl get osimages a b -o json` prints the found
  * ones and a NotFound error for each missing one).
  */
-export async function readOsImages(context: string, names: string[], options: KubectlOptions): Promise<{ found: OSImageObject[]; missing: string[] }> {
+export async function readOsImages(
+  context: string,
+  names: string[],
+  options: KubectlOptions,
+): Promise<{ found: OSImageObject[]; missing: string[] }> {
   if (names.length === 0) return { found: [], missing: [] };
   const r = await kubectl(context, ['get', 'osimages', ...names, '-o', 'json'], { ...options, echo: undefined });
-  if (r.exitCode !== 0 && !isNotFound(r)) throw kubectlError(context, r, 'read the OSImages of the TKr', { verb: 'get', resource: 'osimages' });
+  if (r.exitCode !== 0 && !isNotFound(r))
+    throw kubectlError(context, r, 'read the OSImages of the TKr', { verb: 'get', resource: 'osimages' });
   const out = r.stdout.trim() === '' ? { items: [] } : parseKubectlJson<{ items?: OSImageObject[] } & OSImageObject>(r);
   const found = out.items ?? [out];
   const have = new Set(found.map((o) => o.metadata?.name));

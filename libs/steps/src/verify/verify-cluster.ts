@@ -22,9 +22,16 @@ export async function verifyCluster(ctx: VerifyContext, project: string): Promis
     const tkr = tkrIdentity(ctx.workspaceRoot, spec.tkr, { file, line: at.line, column: at.column });
     const { context } = tkr.spec.managementCluster;
     const images = listedImages(ctx, tkr);
-    const findings: Finding[] = revokedFindings(`uses tkr ${spec.tkr}, which lists`, images.map((i) => ({ name: i.name, revoked: revocationAt(i, ctx.now) })));
+    const findings: Finding[] = revokedFindings(
+      `uses tkr ${spec.tkr}, which lists`,
+      images.map((i) => ({ name: i.name, revoked: revocationAt(i, ctx.now) })),
+    );
     const facts = await readTkr(context, tkr.tkrName, { cwd: ctx.workspaceRoot });
-    if (!facts) findings.push({ kind: 'tkr-missing', message: `TKr ${tkr.tkrName} of tkr ${spec.tkr} does not exist on context ${context} (run nx run ${spec.tkr}:apply-tkr)` });
+    if (!facts)
+      findings.push({
+        kind: 'tkr-missing',
+        message: `TKr ${tkr.tkrName} of tkr ${spec.tkr} does not exist on context ${context} (run nx run ${spec.tkr}:apply-tkr)`,
+      });
     else findings.push(...conditionFindings(tkr.tkrName, facts).filter((f) => f.kind === 'tkr-not-ready'));
     return { findings, checked: [`TKr ${tkr.tkrName} on ${context}`] };
   }

@@ -23,7 +23,17 @@ export interface CheckResult {
 }
 
 /** The findings that mean "the image is not there": what a cluster using the image cares about. */
-export const PRESENCE_KINDS: ReadonlySet<FindingKind> = new Set(['not-published', 'published-stale', 'template-missing', 'not-a-template', 'region-missing', 'ami-missing', 'ami-state', 'sig-version-missing', 'sig-version-state']);
+export const PRESENCE_KINDS: ReadonlySet<FindingKind> = new Set([
+  'not-published',
+  'published-stale',
+  'template-missing',
+  'not-a-template',
+  'region-missing',
+  'ami-missing',
+  'ami-state',
+  'sig-version-missing',
+  'sig-version-state',
+]);
 
 export function loadImage(ctx: Pick<VerifyContext, 'workspaceRoot' | 'catalog'>, name: string): KilnImage {
   const file = imageSpecPath(name);
@@ -43,7 +53,15 @@ export function readPublishedRecord(workspaceRoot: string, image: string): { rec
 
 /** The Shared Image Gallery version a published record names. */
 export function sigRef(a: NonNullable<PublishedRecord['azure']>): SigVersionRef {
-  return parseSigVersionId(a.sigImageVersionId) ?? { subscriptionId: a.subscriptionId, resourceGroup: a.resourceGroup, gallery: a.gallery, imageName: a.imageName, version: a.version };
+  return (
+    parseSigVersionId(a.sigImageVersionId) ?? {
+      subscriptionId: a.subscriptionId,
+      resourceGroup: a.resourceGroup,
+      gallery: a.gallery,
+      imageName: a.imageName,
+      version: a.version,
+    }
+  );
 }
 
 /**

@@ -33,7 +33,9 @@ export function projectKindOf(projectRoot: string): ProjectKind | undefined {
 
 /** The kind of the Kiln project named `project` in the workspace (its spec file exists), or undefined. */
 export function findProjectKind(workspaceRoot: string, project: string): ProjectKind | undefined {
-  return (Object.keys(PROJECT_FOLDERS) as ProjectKind[]).find((k) => existsSync(join(workspaceRoot, PROJECT_FOLDERS[k], project, SPEC_FILES[k])));
+  return (Object.keys(PROJECT_FOLDERS) as ProjectKind[]).find((k) =>
+    existsSync(join(workspaceRoot, PROJECT_FOLDERS[k], project, SPEC_FILES[k])),
+  );
 }
 
 export async function verifyStep(input: VerifyInput): Promise<{ report: VerifyReport; file: string }> {
@@ -41,7 +43,12 @@ export async function verifyStep(input: VerifyInput): Promise<{ report: VerifyRe
   const outputPath = input.outputPath ?? verifyDist(PROJECT_FOLDERS[input.projectKind], input.project);
   // A run that stops with an error leaves no findings.json of an earlier run behind.
   rmSync(join(input.workspaceRoot, outputPath, 'findings.json'), { force: true });
-  const ctx = createVerifyContext({ workspaceRoot: input.workspaceRoot, env, now: input.now ?? kilnNow(env), catalog: input.catalog ?? loadCatalog() });
+  const ctx = createVerifyContext({
+    workspaceRoot: input.workspaceRoot,
+    env,
+    now: input.now ?? kilnNow(env),
+    catalog: input.catalog ?? loadCatalog(),
+  });
   try {
     const check = input.projectKind === 'image' ? verifyImage : input.projectKind === 'tkr' ? verifyTkr : verifyCluster;
     const { findings, checked } = await check(ctx, input.project);

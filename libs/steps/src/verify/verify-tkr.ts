@@ -32,7 +32,10 @@ export interface TkrIdentity {
 export function tkrIdentity(workspaceRoot: string, project: string, usedBy?: { file: string; line: number; column: number }): TkrIdentity {
   const file = tkrSpecPath(project);
   if (usedBy && !existsSync(join(workspaceRoot, file))) {
-    throw new KilnError('TKR_UNKNOWN', `${usedBy.file} uses tkr ${project}, but ${file} does not exist`, { ...usedBy, hint: 'use the name of a TKr project (a folder under tkrs/ with a tkr.yaml)' });
+    throw new KilnError('TKR_UNKNOWN', `${usedBy.file} uses tkr ${project}, but ${file} does not exist`, {
+      ...usedBy,
+      hint: 'use the name of a TKr project (a folder under tkrs/ with a tkr.yaml)',
+    });
   }
   const { spec, source } = loadTkrSpec(file, readWorkspaceFile(workspaceRoot, file));
   const base = readTkrBom(workspaceRoot, project, spec.bom);
@@ -41,7 +44,9 @@ export function tkrIdentity(workspaceRoot: string, project: string, usedBy?: { f
 
 /** The images a tkr.yaml lists, validated (a missing image.yaml is an error at its line). */
 export function listedImages(ctx: VerifyContext, tkr: TkrIdentity): ListedImage[] {
-  return tkr.spec.images.map((name, i) => loadListedImage(ctx.workspaceRoot, name, tkr.file, positionAt(tkr.source, `/images/${i}`), ctx.catalog));
+  return tkr.spec.images.map((name, i) =>
+    loadListedImage(ctx.workspaceRoot, name, tkr.file, positionAt(tkr.source, `/images/${i}`), ctx.catalog),
+  );
 }
 
 /** The published record of a listed image, or the finding that says why there is none to use. */
@@ -50,8 +55,15 @@ function publishedOrFinding(ctx: VerifyContext, image: ListedImage): { record?: 
     return { record: publishedFor(ctx.workspaceRoot, image, false) };
   } catch (e) {
     if (!isKilnError(e)) throw e;
-    if (e.code === 'NOT_PUBLISHED') return { finding: { kind: 'not-published', message: `lists image ${image.name}, which was never published (${publishedFile(image.name)}; run nx run ${image.name}:upload)` } };
-    if (e.code === 'PUBLISHED_STALE') return { finding: { kind: 'published-stale', message: `lists image ${image.name}: ${e.message} (run nx run ${image.name}:upload)` } };
+    if (e.code === 'NOT_PUBLISHED')
+      return {
+        finding: {
+          kind: 'not-published',
+          message: `lists image ${image.name}, which was never published (${publishedFile(image.name)}; run nx run ${image.name}:upload)`,
+        },
+      };
+    if (e.code === 'PUBLISHED_STALE')
+      return { finding: { kind: 'published-stale', message: `lists image ${image.name}: ${e.message} (run nx run ${image.name}:upload)` } };
     throw e;
   }
 }
@@ -68,7 +80,10 @@ export async function verifyTkr(ctx: VerifyContext, project: string): Promise<Ch
   const tkr = tkrIdentity(ctx.workspaceRoot, project);
   const { context } = tkr.spec.managementCluster;
   const listed = listedImages(ctx, tkr);
-  const findings: Finding[] = revokedFindings('lists', listed.map((i) => ({ name: i.name, revoked: revocationAt(i, ctx.now) })));
+  const findings: Finding[] = revokedFindings(
+    'lists',
+    listed.map((i) => ({ name: i.name, revoked: revocationAt(i, ctx.now) })),
+  );
   const published = new Map<string, PublishedRecord>();
   for (const image of listed) {
     const { record, finding } = publishedOrFinding(ctx, image);
@@ -79,7 +94,10 @@ export async function verifyTkr(ctx: VerifyContext, project: string): Promise<Ch
   const facts = await readTkr(context, tkr.tkrName, { cwd: ctx.workspaceRoot });
   const checked = [`TKr ${tkr.tkrName} on ${context}`];
   if (!facts) {
-    findings.push({ kind: 'tkr-missing', message: `TKr ${tkr.tkrName} does not exist on context ${context} (run nx run ${project}:apply-tkr)` });
+    findings.push({
+      kind: 'tkr-missing',
+      message: `TKr ${tkr.tkrName} does not exist on context ${context} (run nx run ${project}:apply-tkr)`,
+    });
     return { findings, checked };
   }
   findings.push(...conditionFindings(tkr.tkrName, facts));

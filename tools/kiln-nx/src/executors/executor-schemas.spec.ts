@@ -10,11 +10,20 @@ import { createNodes } from '../index';
 // Nx's own option handling (what `nx run` does before it calls an executor): defaults, then validation.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { combineOptionsForExecutor } = require('nx/src/utils/params') as {
-  combineOptionsForExecutor(overrides: Record<string, unknown>, configuration: string | undefined, target: TargetConfiguration, schema: unknown, project: string, cwd: string): Record<string, unknown>;
+  combineOptionsForExecutor(
+    overrides: Record<string, unknown>,
+    configuration: string | undefined,
+    target: TargetConfiguration,
+    schema: unknown,
+    project: string,
+    cwd: string,
+  ): Record<string, unknown>;
 };
 
 const PLUGIN = join(__dirname, '..', '..');
-const { executors } = JSON.parse(readFileSync(join(PLUGIN, 'executors.json'), 'utf8')) as { executors: Record<string, { implementation: string; batchImplementation: string; schema: string }> };
+const { executors } = JSON.parse(readFileSync(join(PLUGIN, 'executors.json'), 'utf8')) as {
+  executors: Record<string, { implementation: string; batchImplementation: string; schema: string }>;
+};
 const NAMES = Object.keys(executors);
 interface Schema {
   properties: Record<string, { enum?: string[] }>;
@@ -26,15 +35,29 @@ const root = tempDir('kiln-nx-schemas-');
 
 /** Every target the plugin infers, by executor name, with all five plugin options set. */
 async function inferredTargets(): Promise<Record<string, TargetConfiguration>> {
-  const options = { configBundlesDir: 'vendor/bundles', registry: 'r.example.com/tkg', pullPolicy: 'Always' as const, bundlePort: 8080, advertiseAddress: '192.0.2.10' };
-  const results = await createNodes[1](['images/i/image.yaml', 'tkrs/t/tkr.yaml', 'clusters/c/cluster.yaml'], options, { nxJsonConfiguration: {}, workspaceRoot: root });
+  const options = {
+    configBundlesDir: 'vendor/bundles',
+    registry: 'r.example.com/tkg',
+    pullPolicy: 'Always' as const,
+    bundlePort: 8080,
+    advertiseAddress: '192.0.2.10',
+  };
+  const results = await createNodes[1](['images/i/image.yaml', 'tkrs/t/tkr.yaml', 'clusters/c/cluster.yaml'], options, {
+    nxJsonConfiguration: {},
+    workspaceRoot: root,
+  });
   const targets: Record<string, TargetConfiguration> = {};
   for (const [, result] of results) for (const project of Object.values(result.projects ?? {})) Object.assign(targets, project.targets);
   return targets;
 }
 
 /** Nx's answer to `nx run <project>:<name> [-c configuration] --<overrides>`: the options, or the error text. */
-function nxOptions(name: string, target: TargetConfiguration, overrides: Record<string, unknown>, configuration?: string): string | Record<string, unknown> {
+function nxOptions(
+  name: string,
+  target: TargetConfiguration,
+  overrides: Record<string, unknown>,
+  configuration?: string,
+): string | Record<string, unknown> {
   try {
     return combineOptionsForExecutor(overrides, configuration, target, schemaOf(name), 'p', '');
   } catch (error) {
@@ -44,7 +67,16 @@ function nxOptions(name: string, target: TargetConfiguration, overrides: Record<
 
 describe('executor schemas', () => {
   it('gives each of the eight targets its own folder with its executor and its schema', () => {
-    expect(NAMES.sort()).toEqual(['apply-tkr', 'build', 'gen-bom', 'gen-cluster-config', 'pull-bundle', 'render-config', 'upload', 'verify']);
+    expect(NAMES.sort()).toEqual([
+      'apply-tkr',
+      'build',
+      'gen-bom',
+      'gen-cluster-config',
+      'pull-bundle',
+      'render-config',
+      'upload',
+      'verify',
+    ]);
     for (const name of NAMES) {
       expect(executors[name]).toMatchObject({
         implementation: `./src/executors/${name}/executor`,
@@ -67,12 +99,13 @@ describe('executor schemas', () => {
     expect(nxOptions('upload', targets.upload!, { replace: true })).toMatchObject({ replace: true });
   });
 
-  it("makes Nx refuse, for every target, each option only other targets have", async () => {
+  it('makes Nx refuse, for every target, each option only other targets have', async () => {
     const targets = await inferredTargets();
     for (const name of NAMES) {
       const own = Object.keys(schemaOf(name).properties);
       const foreign = [...new Set(NAMES.flatMap((other) => Object.keys(schemaOf(other).properties)))].filter((o) => !own.includes(o));
-      for (const option of foreign) expect(nxOptions(name, targets[name]!, { [option]: 'x' }), `${name} --${option}`).toBe(`'${option}' is not found in schema`);
+      for (const option of foreign)
+        expect(nxOptions(name, targets[name]!, { [option]: 'x' }), `${name} --${option}`).toBe(`'${option}' is not found in schema`);
     }
   });
 
@@ -85,6 +118,7 @@ describe('executor schemas', () => {
   });
 
   it('lists the pull policies the settings accept, no other', () => {
-    for (const name of NAMES.filter((n) => schemaOf(n).properties.pullPolicy)) expect(schemaOf(name).properties.pullPolicy!.enum, name).toEqual([...PULL_POLICIES]);
+    for (const name of NAMES.filter((n) => schemaOf(n).properties.pullPolicy))
+      expect(schemaOf(name).properties.pullPolicy!.enum, name).toEqual([...PULL_POLICIES]);
   });
 });

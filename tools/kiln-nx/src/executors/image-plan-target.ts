@@ -28,7 +28,12 @@ export function imageTarget<O extends ImageTargetOptions>(
     loadImageContext(task.workspaceRoot, task.project, task.options);
     if (task.options.plan) {
       const buildPlan = readBuildPlan(task.workspaceRoot, task.options.configPath);
-      return writePlan(task.workspaceRoot, task.options.outputPath ?? planDist(target, task.project), plan(task, buildPlan), planFiles?.(task) ?? {});
+      return writePlan(
+        task.workspaceRoot,
+        task.options.outputPath ?? planDist(target, task.project),
+        plan(task, buildPlan),
+        planFiles?.(task) ?? {},
+      );
     }
     return real(task);
   };

@@ -4,12 +4,20 @@ import { settingsOf, toExecutor } from './task-runner';
 
 describe('the executor edge', () => {
   it("takes the workspace settings from the target's options (never nx.json), with the KILN_* overrides", async () => {
-    const options = { outputPath: 'dist/x', configPath: 'dist/c', configBundlesDir: 'vendor/bundles', pullPolicy: 'Never' as const, bundlePort: 8080 };
+    const options = {
+      outputPath: 'dist/x',
+      configPath: 'dist/c',
+      configBundlesDir: 'vendor/bundles',
+      pullPolicy: 'Never' as const,
+      bundlePort: 8080,
+    };
     const context = {
       root: '/ws',
       projectName: 'img',
       projectsConfigurations: { version: 2, projects: { img: { root: 'images/img' } } },
-      nxJsonConfiguration: { plugins: [{ plugin: './tools/kiln-nx/lib/index.js', options: { configBundlesDir: 'elsewhere', pullPolicy: 'Always' } }] },
+      nxJsonConfiguration: {
+        plugins: [{ plugin: './tools/kiln-nx/lib/index.js', options: { configBundlesDir: 'elsewhere', pullPolicy: 'Always' } }],
+      },
     } as unknown as ExecutorContext;
     let seen: unknown;
     const executor = toExecutor<typeof options>((task) => {
@@ -23,12 +31,24 @@ describe('the executor edge', () => {
     } finally {
       process.stdout.write = write;
     }
-    expect(seen).toEqual({ configBundlesDir: 'vendor/bundles', registry: undefined, pullPolicy: 'Never', bundlePort: 8080, advertiseAddress: '198.51.100.7' });
+    expect(seen).toEqual({
+      configBundlesDir: 'vendor/bundles',
+      registry: undefined,
+      pullPolicy: 'Never',
+      bundlePort: 8080,
+      advertiseAddress: '198.51.100.7',
+    });
   });
 
-  it('fails a task that returns a KilnTaskFailure, printing its report on stderr as it is (verify\'s drift)', async () => {
-    const context = { root: '/ws', projectName: 'img', projectsConfigurations: { version: 2, projects: { img: { root: 'images/img' } } } } as unknown as ExecutorContext;
-    const executor = toExecutor<Record<string, never>>(() => ({ failed: 'img: public: AMI ami-1 in us-east-1 is public\nverify img: 1 finding' }));
+  it("fails a task that returns a KilnTaskFailure, printing its report on stderr as it is (verify's drift)", async () => {
+    const context = {
+      root: '/ws',
+      projectName: 'img',
+      projectsConfigurations: { version: 2, projects: { img: { root: 'images/img' } } },
+    } as unknown as ExecutorContext;
+    const executor = toExecutor<Record<string, never>>(() => ({
+      failed: 'img: public: AMI ami-1 in us-east-1 is public\nverify img: 1 finding',
+    }));
     const written: string[] = [];
     const [out, err] = [process.stdout.write, process.stderr.write];
     process.stdout.write = ((s: string) => (written.push(`out:${s}`), true)) as typeof process.stdout.write;

@@ -17,7 +17,14 @@ export function kindInfo(kind: ProjectKind) {
 
 /** The spec files of every project of the workspace (images/x/image.yaml, ...). */
 export function existingSpecFiles(view: WorkspaceView): string[] {
-  return PROJECT_KINDS.flatMap((k) => (view.exists(k.dir) ? view.children(k.dir).map((n) => `${k.dir}/${n}/${k.file}`).filter((f) => view.exists(f)) : []));
+  return PROJECT_KINDS.flatMap((k) =>
+    view.exists(k.dir)
+      ? view
+          .children(k.dir)
+          .map((n) => `${k.dir}/${n}/${k.file}`)
+          .filter((f) => view.exists(f))
+      : [],
+  );
 }
 
 /** Throws unless `name` is a valid project name used by no project of any kind and by no folder of this kind. */
@@ -41,9 +48,13 @@ export function checkNewProjectName(view: WorkspaceView, kind: ProjectKind, name
 export function checkNameFreeAcrossKinds(view: WorkspaceView, kind: ProjectKind, name: string): void {
   const other = existingSpecFiles(view).find((f) => f.split('/')[1] === name && !f.startsWith(`${kindInfo(kind).dir}/`));
   if (other) {
-    throw new KilnError('PROJECT_NAME_CLASH', `the name "${name}" is already used by ${other}; project names must be unique across images/, tkrs/ and clusters/; nothing was written`, {
-      file: other,
-      hint: `pick another name, e.g. ${name}-${kind}`,
-    });
+    throw new KilnError(
+      'PROJECT_NAME_CLASH',
+      `the name "${name}" is already used by ${other}; project names must be unique across images/, tkrs/ and clusters/; nothing was written`,
+      {
+        file: other,
+        hint: `pick another name, e.g. ${name}-${kind}`,
+      },
+    );
   }
 }

@@ -2,7 +2,8 @@
 // Values are written as JSON strings (valid YAML scalars), so no option can break the document.
 import type { Infra, OsName } from '@kiln/catalog';
 
-const q = (value: string): string => (/^[A-Za-z0-9][A-Za-z0-9._/+-]*$/.test(value) && !/^(true|false|null|yes|no|on|off|~)$/i.test(value) ? value : JSON.stringify(value));
+const q = (value: string): string =>
+  /^[A-Za-z0-9][A-Za-z0-9._/+-]*$/.test(value) && !/^(true|false|null|yes|no|on|off|~)$/i.test(value) ? value : JSON.stringify(value);
 const list = (values: string[]): string => `[${values.map(q).join(', ')}]`;
 
 export interface ImageYamlOptions {
@@ -49,7 +50,10 @@ export function imageYaml(o: ImageYamlOptions): string {
   if (o.hardening) {
     lines.push('hardening:', `  ${o.hardening}:`, ...HARDENING[o.hardening].map((k) => `    ${k}: false`));
   } else if (o.os === 'ubuntu-2004') {
-    lines.push('# hardening:               # cis or stig (not both); each switch defaults to false', '#   cis: { aide: true, clamav: true, systemdTimesyncd: true, protectKernelDefaults: true }');
+    lines.push(
+      '# hardening:               # cis or stig (not both); each switch defaults to false',
+      '#   cis: { aide: true, clamav: true, systemdTimesyncd: true, protectKernelDefaults: true }',
+    );
   }
   lines.push(o.fips ? 'fips: true' : '# fips: true');
   if (o.proxy) {
@@ -84,21 +88,26 @@ export interface TkrYamlOptions {
 }
 
 export function tkrYaml(o: TkrYamlOptions): string {
-  const images = o.images.length > 0 ? ['images:', ...o.images.map((i) => `  - ${q(i)}`)] : ['# Image projects (folders under images/) whose published images this TKr adds: list at least one.', 'images: []'];
-  return [
-    '# yaml-language-server: $schema=../../libs/schema/src/schemas/tkr.schema.json',
-    `# Custom TKr based on ${o.bom}${o.version ? ` (release.version ${o.version})` : ''}; ${o.writtenBy ?? 'written by nx g @kiln/nx:tkr'}.`,
-    `bom: ${q(o.bom)}`,
-    `# release.version becomes ${o.version ?? '<base version>'}-<suffix> (never a prefix): lowercase letters, digits and '-'.`,
-    `suffix: ${q(o.suffix)}`,
-    ...images,
-    'managementCluster:',
-    '  # kubeconfig context of the management cluster the TKr is registered in',
-    `  context: ${q(o.context)}`,
-    `  namespace: ${q(o.namespace ?? 'tkr-system')}`,
-    '  # restartController: true  # delete the tkr-controller-manager pod so the TKr reconciles at once',
-    '  # timeoutSeconds: 900',
-  ].join('\n') + '\n';
+  const images =
+    o.images.length > 0
+      ? ['images:', ...o.images.map((i) => `  - ${q(i)}`)]
+      : ['# Image projects (folders under images/) whose published images this TKr adds: list at least one.', 'images: []'];
+  return (
+    [
+      '# yaml-language-server: $schema=../../libs/schema/src/schemas/tkr.schema.json',
+      `# Custom TKr based on ${o.bom}${o.version ? ` (release.version ${o.version})` : ''}; ${o.writtenBy ?? 'written by nx g @kiln/nx:tkr'}.`,
+      `bom: ${q(o.bom)}`,
+      `# release.version becomes ${o.version ?? '<base version>'}-<suffix> (never a prefix): lowercase letters, digits and '-'.`,
+      `suffix: ${q(o.suffix)}`,
+      ...images,
+      'managementCluster:',
+      '  # kubeconfig context of the management cluster the TKr is registered in',
+      `  context: ${q(o.context)}`,
+      `  namespace: ${q(o.namespace ?? 'tkr-system')}`,
+      '  # restartController: true  # delete the tkr-controller-manager pod so the TKr reconciles at once',
+      '  # timeoutSeconds: 900',
+    ].join('\n') + '\n'
+  );
 }
 
 export interface ClusterYamlOptions {
@@ -110,13 +119,17 @@ export interface ClusterYamlOptions {
 }
 
 export function clusterYaml(o: ClusterYamlOptions): string {
-  return [
-    '# yaml-language-server: $schema=../../libs/schema/src/schemas/cluster.schema.json',
-    `# Cluster configuration ${o.clusterName} (written by nx g @kiln/nx:cluster).`,
-    ...(o.kind === 'management' ? ['kind: management'] : ['# kind: management          # the custom image for the management cluster itself']),
-    `base: ${q(o.base)}`,
-    `name: ${q(o.clusterName)}`,
-    o.tkr ? `tkr: ${q(o.tkr)}` : `image: ${q(o.image!)}`,
-    '# overrides: { WORKER_MACHINE_COUNT: 3 }',
-  ].join('\n') + '\n';
+  return (
+    [
+      '# yaml-language-server: $schema=../../libs/schema/src/schemas/cluster.schema.json',
+      `# Cluster configuration ${o.clusterName} (written by nx g @kiln/nx:cluster).`,
+      ...(o.kind === 'management'
+        ? ['kind: management']
+        : ['# kind: management          # the custom image for the management cluster itself']),
+      `base: ${q(o.base)}`,
+      `name: ${q(o.clusterName)}`,
+      o.tkr ? `tkr: ${q(o.tkr)}` : `image: ${q(o.image!)}`,
+      '# overrides: { WORKER_MACHINE_COUNT: 3 }',
+    ].join('\n') + '\n'
+  );
 }

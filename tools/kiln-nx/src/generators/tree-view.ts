@@ -7,7 +7,7 @@ import type { WorkspaceView } from './new-project-checks';
 export function treeView(tree: Tree): WorkspaceView {
   return {
     exists: (p) => tree.exists(p),
-    read: (p) => (tree.exists(p) ? tree.read(p, 'utf8') ?? undefined : undefined),
+    read: (p) => (tree.exists(p) ? (tree.read(p, 'utf8') ?? undefined) : undefined),
     children: (d) => tree.children(d).sort(),
   };
 }

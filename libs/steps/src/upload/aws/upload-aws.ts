@@ -46,7 +46,8 @@ export function ec2Args(op: string, args: string[], region: string, endpoint?: s
 /** The per-call arguments (before --region), shared by the real run and plan mode. */
 export const ec2 = {
   describeImage: (id: string) => ['describe-images', ['--image-ids', id]] as const,
-  findByContentKey: (key: string) => ['describe-images', ['--owners', 'self', '--filters', `Name=tag:kiln:content-key,Values=${key}`]] as const,
+  findByContentKey: (key: string) =>
+    ['describe-images', ['--owners', 'self', '--filters', `Name=tag:kiln:content-key,Values=${key}`]] as const,
   findByName: (name: string) => ['describe-images', ['--owners', 'self', '--filters', `Name=name,Values=${name}`]] as const,
   deregister: (id: string) => ['deregister-image', ['--image-id', id]] as const,
   copy: (sourceRegion: string, sourceId: string, name: string, token: string) =>
@@ -67,7 +68,8 @@ export const ec2 = {
   disableDeprecation: (id: string) => ['disable-image-deprecation', ['--image-id', id]] as const,
   deleteTags: (resources: string[], keys: string[]) =>
     ['delete-tags', ['--resources', ...resources, '--tags', JSON.stringify(keys.map((Key) => ({ Key })))]] as const,
-  describeVolumePermission: (snap: string) => ['describe-snapshot-attribute', ['--snapshot-id', snap, '--attribute', 'createVolumePermission']] as const,
+  describeVolumePermission: (snap: string) =>
+    ['describe-snapshot-attribute', ['--snapshot-id', snap, '--attribute', 'createVolumePermission']] as const,
   modifyVolumePermission: (snap: string, operation: 'add' | 'remove', users: string[], groups: string[] = []) =>
     [
       'modify-snapshot-attribute',
@@ -111,7 +113,14 @@ export class Ec2 {
       if (notFound?.test(r.stderr)) return undefined;
       throw new KilnError('AWS_FAILED', `aws ec2 ${call[0]} failed in ${region} (exit code ${r.exitCode})`, {
         hint: 'check the AWS credentials (aws configure, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and their EC2 permissions',
-        context: { command: showCommand('aws', args), errors: r.stderr.split('\n').filter((l) => l.trim()).slice(-5).join('\n') },
+        context: {
+          command: showCommand('aws', args),
+          errors: r.stderr
+            .split('\n')
+            .filter((l) => l.trim())
+            .slice(-5)
+            .join('\n'),
+        },
       });
     }
     return r.stdout.trim() ? (JSON.parse(r.stdout) as T) : undefined;
@@ -143,7 +152,8 @@ function missingTags(have: Record<string, string>, want: Array<[string, string]>
 export function awsWaitSettings(env: NodeJS.ProcessEnv): { pollMs: number; timeoutMs: number } {
   return {
     pollMs: envNumber(env, 'KILN_AWS_POLL_SECONDS', 15, { min: 0.01, max: 3600, unit: 'seconds', decimal: true }) * 1000,
-    timeoutMs: envNumber(env, 'KILN_AWS_COPY_TIMEOUT_MINUTES', 60, { min: 0.001, max: 7 * 24 * 60, unit: 'minutes', decimal: true }) * 60_000,
+    timeoutMs:
+      envNumber(env, 'KILN_AWS_COPY_TIMEOUT_MINUTES', 60, { min: 0.001, max: 7 * 24 * 60, unit: 'minutes', decimal: true }) * 60_000,
   };
 }
 
@@ -154,7 +164,8 @@ async function waitAvailable(api: Ec2, ctx: UploadContext, region: string, id: s
   let image = first;
   for (;;) {
     image = image ?? (await api.image(region, id));
-    if (!image) throw new KilnError('AMI_NOT_FOUND', `AMI ${id} in ${region} disappeared while Kiln waited for it`, { hint: 'run upload again' });
+    if (!image)
+      throw new KilnError('AMI_NOT_FOUND', `AMI ${id} in ${region} disappeared while Kiln waited for it`, { hint: 'run upload again' });
     if (image.State === 'available') return image;
     if (image.State !== 'pending') {
       throw new KilnError('AMI_COPY_FAILED', `AMI ${id} in ${region} is ${image.State}, not available`, {
@@ -169,7 +180,9 @@ async function waitAvailable(api: Ec2, ctx: UploadContext, region: string, id: s
     try {
       await sleep(pollMs, undefined, { signal: ctx.signal });
     } catch {
-      throw new KilnError('COMMAND_ABORTED', `interrupted while waiting for AMI ${id} in ${region}`, { hint: 'run upload again: it finds the copy by its content key' });
+      throw new KilnError('COMMAND_ABORTED', `interrupted while waiting for AMI ${id} in ${region}`, {
+        hint: 'run upload again: it finds the copy by its content key',
+      });
     }
     image = undefined;
   }
@@ -189,9 +202,13 @@ async function existingCopy(api: Ec2, ctx: UploadContext, region: string, name: 
       continue;
     }
     if (!ctx.replace) {
-      throw new KilnError('AMI_CONFLICT', `AMI ${other.ImageId} in ${region} already has the name ${name} but other content (content key ${shortKey(theirs)}, this build ${shortKey(key)})`, {
-        hint: replaceHint(ctx.image, `deregister ${other.ImageId} and copy this build`, 'the AMI name (packerVars.ami_name)'),
-      });
+      throw new KilnError(
+        'AMI_CONFLICT',
+        `AMI ${other.ImageId} in ${region} already has the name ${name} but other content (content key ${shortKey(theirs)}, this build ${shortKey(key)})`,
+        {
+          hint: replaceHint(ctx.image, `deregister ${other.ImageId} and copy this build`, 'the AMI name (packerVars.ami_name)'),
+        },
+      );
     }
     ctx.say(`--replace: deregistering ${other.ImageId} in ${region} (content key ${shortKey(theirs)})`);
     await api.call(ec2.deregister(other.ImageId), region);
@@ -210,7 +227,14 @@ function permissionDiff(current: Permission[], accounts: string[]): { add: strin
 }
 
 /** Tags the AMI and its snapshots, shares both with exactly the declared accounts, and restores an AMI Kiln revoked. */
-async function converge(api: Ec2, ctx: UploadContext, region: string, image: Ec2Image, tags: Array<[string, string]>, accounts: string[]): Promise<void> {
+async function converge(
+  api: Ec2,
+  ctx: UploadContext,
+  region: string,
+  image: Ec2Image,
+  tags: Array<[string, string]>,
+  accounts: string[],
+): Promise<void> {
   const id = image.ImageId;
   const snaps = snapshotsOf(image);
   const revokedAt = tagMap(image.Tags)[REVOKED_TAG];
@@ -237,7 +261,8 @@ async function converge(api: Ec2, ctx: UploadContext, region: string, image: Ec2
     const vol = await api.call<{ CreateVolumePermissions?: Permission[] }>(ec2.describeVolumePermission(snap), region);
     const v = permissionDiff(vol?.CreateVolumePermissions ?? [], accounts);
     if (v.add.length) await api.call(ec2.modifyVolumePermission(snap, 'add', v.add), region);
-    if (v.remove.length || v.removePublic) await api.call(ec2.modifyVolumePermission(snap, 'remove', v.remove, v.removePublic ? ['all'] : []), region);
+    if (v.remove.length || v.removePublic)
+      await api.call(ec2.modifyVolumePermission(snap, 'remove', v.remove, v.removePublic ? ['all'] : []), region);
   }
 }
 
@@ -249,11 +274,15 @@ export async function uploadAws(ctx: UploadContext): Promise<NonNullable<Publish
   const built = ctx.artifact.amis ?? {};
   const sourceId = built[home];
   if (!sourceId) {
-    throw new KilnError('ARTIFACT_INVALID', `${artifactFile(ctx.image)} has no AMI in the build region ${home}`, { hint: `rebuild: nx run ${ctx.image}:build --skip-nx-cache` });
+    throw new KilnError('ARTIFACT_INVALID', `${artifactFile(ctx.image)} has no AMI in the build region ${home}`, {
+      hint: `rebuild: nx run ${ctx.image}:build --skip-nx-cache`,
+    });
   }
   const source = await api.image(home, sourceId);
   if (!source) {
-    throw new KilnError('AMI_NOT_FOUND', `AMI ${sourceId} in ${home} (from artifact.json) does not exist any more`, { hint: `rebuild: nx run ${ctx.image}:build --skip-nx-cache` });
+    throw new KilnError('AMI_NOT_FOUND', `AMI ${sourceId} in ${home} (from artifact.json) does not exist any more`, {
+      hint: `rebuild: nx run ${ctx.image}:build --skip-nx-cache`,
+    });
   }
   const name = source.Name ?? sourceId;
   const tags = kilnTags(ctx.image, ctx.artifact.version, ctx.kubernetesSemver, ctx.artifact.contentKey, ctx.commit);
@@ -284,7 +313,9 @@ export async function uploadAws(ctx: UploadContext): Promise<NonNullable<Publish
     const image = await waitAvailable(api, ctx, region, amis[region]!, found[region]?.State === 'available' ? found[region] : undefined);
     await converge(api, ctx, region, image, tags, accounts);
   }
-  ctx.say(`AMIs ${regions.map((r) => `${r}:${amis[r]}`).join(', ')} ${accounts.length ? `shared with ${accounts.join(', ')}` : 'private'}, tagged`);
+  ctx.say(
+    `AMIs ${regions.map((r) => `${r}:${amis[r]}`).join(', ')} ${accounts.length ? `shared with ${accounts.join(', ')}` : 'private'}, tagged`,
+  );
   return { amis };
 }
 
@@ -293,7 +324,9 @@ export function planAws(up: AwsUpload, tags: Array<[string, string]>): { command
   const accounts = sorted(up.shareWithAccounts ?? []);
   const regions = sorted([home, ...(up.copyToRegions ?? [])]);
   const aws = (call: readonly [string, readonly string[]], region: string) => ['aws', ...ec2Args(call[0], [...call[1]], region)];
-  const commands: PlannedCommand[] = [{ argv: aws(ec2.describeImage('<ami-id>'), home), when: `the build's AMI (amis.${home} in artifact.json): its name and snapshots` }];
+  const commands: PlannedCommand[] = [
+    { argv: aws(ec2.describeImage('<ami-id>'), home), when: `the build's AMI (amis.${home} in artifact.json): its name and snapshots` },
+  ];
   const key = tags.find(([k]) => k === 'kiln:content-key')![1];
   for (const region of regions.filter((r) => r !== home)) {
     commands.push(
@@ -302,25 +335,43 @@ export function planAws(up: AwsUpload, tags: Array<[string, string]>): { command
       { argv: aws(ec2.deregister('<conflicting-ami-id>'), region), when: 'only with --replace' },
       { argv: aws(ec2.copy(home, '<ami-id>', '<ami-name>', '<token>'), region), when: 'only if there is no copy' },
       { argv: aws(ec2.createTags(['<copy-ami-id>'], tags), region), when: 'right after the copy starts' },
-      { argv: aws(ec2.describeImage('<copy-ami-id>'), region), when: 'until available (every KILN_AWS_POLL_SECONDS, default 15; at most KILN_AWS_COPY_TIMEOUT_MINUTES, default 60)' },
+      {
+        argv: aws(ec2.describeImage('<copy-ami-id>'), region),
+        when: 'until available (every KILN_AWS_POLL_SECONDS, default 15; at most KILN_AWS_COPY_TIMEOUT_MINUTES, default 60)',
+      },
     );
   }
   for (const region of regions) {
     const ami = region === home ? '<ami-id>' : '<copy-ami-id>';
     commands.push(
-      { argv: aws(ec2.disableDeprecation(ami), region), when: `only if the AMI carries ${REVOKED_TAG} and a DeprecationTime: a revocation removed from image.yaml is undone` },
+      {
+        argv: aws(ec2.disableDeprecation(ami), region),
+        when: `only if the AMI carries ${REVOKED_TAG} and a DeprecationTime: a revocation removed from image.yaml is undone`,
+      },
       { argv: aws(ec2.deleteTags([ami], [REVOKED_TAG]), region), when: `only if the AMI carries ${REVOKED_TAG}` },
       { argv: aws(ec2.describeSnapshots(['<snapshot-id>...']), region) },
       { argv: aws(ec2.createTags([ami, '<snapshot-id>...'], tags), region), when: 'only for the AMI/snapshots missing a tag' },
       { argv: aws(ec2.describeLaunchPermission(ami), region) },
       {
-        argv: aws(accounts.length ? ec2.modifyLaunchPermission(ami, accounts, [], false) : ec2.modifyLaunchPermission(ami, [], ['<user-id>...'], false), region),
-        when: accounts.length ? 'only for accounts not yet shared with (undeclared accounts and a public group are removed: Remove=[...])' : 'only if the AMI is shared: Remove=[...] makes it private',
+        argv: aws(
+          accounts.length
+            ? ec2.modifyLaunchPermission(ami, accounts, [], false)
+            : ec2.modifyLaunchPermission(ami, [], ['<user-id>...'], false),
+          region,
+        ),
+        when: accounts.length
+          ? 'only for accounts not yet shared with (undeclared accounts and a public group are removed: Remove=[...])'
+          : 'only if the AMI is shared: Remove=[...] makes it private',
       },
       { argv: aws(ec2.describeVolumePermission('<snapshot-id>'), region), when: 'per snapshot' },
       {
-        argv: aws(ec2.modifyVolumePermission('<snapshot-id>', accounts.length ? 'add' : 'remove', accounts.length ? accounts : ['<user-id>...']), region),
-        when: accounts.length ? 'per snapshot, only for accounts not yet shared with (undeclared ones: --operation-type remove)' : 'per snapshot, only if it is shared',
+        argv: aws(
+          ec2.modifyVolumePermission('<snapshot-id>', accounts.length ? 'add' : 'remove', accounts.length ? accounts : ['<user-id>...']),
+          region,
+        ),
+        when: accounts.length
+          ? 'per snapshot, only for accounts not yet shared with (undeclared ones: --operation-type remove)'
+          : 'per snapshot, only if it is shared',
       },
     );
   }

@@ -17,9 +17,13 @@ export async function revokeAzure(ctx: RevokeContext, published: NonNullable<Pub
   }
   const have = version.tags ?? {};
   if (have['kiln:content-key'] && have['kiln:content-key'] !== ctx.published.contentKey) {
-    throw new KilnError('SIG_VERSION_CONFLICT', `Shared Image Gallery image version ${version.id} holds other content than ${publishedFile(ctx.image)} lists (content key ${have['kiln:content-key'].slice(0, 12)}, published ${ctx.published.contentKey.slice(0, 12)}): it is left alone`, {
-      hint: `look at the version in the gallery; ${publishedFile(ctx.image)} no longer describes it`,
-    });
+    throw new KilnError(
+      'SIG_VERSION_CONFLICT',
+      `Shared Image Gallery image version ${version.id} holds other content than ${publishedFile(ctx.image)} lists (content key ${have['kiln:content-key'].slice(0, 12)}, published ${ctx.published.contentKey.slice(0, 12)}): it is left alone`,
+      {
+        hint: `look at the version in the gallery; ${publishedFile(ctx.image)} no longer describes it`,
+      },
+    );
   }
   if (version.publishingProfile?.excludeFromLatest === true && have[REVOKED_TAG] === ctx.revoked.at) {
     ctx.say(`image version ${version.id} is excluded from latest already`);

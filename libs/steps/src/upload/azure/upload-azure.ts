@@ -35,7 +35,8 @@ export interface SigImageVersion {
   tags?: Record<string, string> | null;
 }
 
-const VERSION_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Compute\/galleries\/([^/]+)\/images\/([^/]+)\/versions\/([^/]+)$/i;
+const VERSION_ID =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Compute\/galleries\/([^/]+)\/images\/([^/]+)\/versions\/([^/]+)$/i;
 
 export function parseSigVersionId(id: string): SigVersionRef | undefined {
   const m = VERSION_ID.exec(id);
@@ -53,8 +54,20 @@ export function regionKey(name: string): string {
 }
 
 /** The version as published.json recorded it. */
-export function publishedSigRef(azure: { subscriptionId: string; resourceGroup: string; gallery: string; imageName: string; version: string }): SigVersionRef {
-  return { subscriptionId: azure.subscriptionId, resourceGroup: azure.resourceGroup, gallery: azure.gallery, imageName: azure.imageName, version: azure.version };
+export function publishedSigRef(azure: {
+  subscriptionId: string;
+  resourceGroup: string;
+  gallery: string;
+  imageName: string;
+  version: string;
+}): SigVersionRef {
+  return {
+    subscriptionId: azure.subscriptionId,
+    resourceGroup: azure.resourceGroup,
+    gallery: azure.gallery,
+    imageName: azure.imageName,
+    version: azure.version,
+  };
 }
 
 function refArgs(ref: SigVersionRef): string[] {
@@ -134,7 +147,12 @@ function expectedRef(ctx: UploadContext): SigVersionRef {
       hint: `rebuild: nx run ${ctx.image}:build --skip-nx-cache`,
     });
   }
-  const want = { subscriptionId: up.subscriptionId, resourceGroup: up.resourceGroup, gallery: up.gallery, imageName: galleryImageName(ctx.artifact.os) };
+  const want = {
+    subscriptionId: up.subscriptionId,
+    resourceGroup: up.resourceGroup,
+    gallery: up.gallery,
+    imageName: galleryImageName(ctx.artifact.os),
+  };
   for (const [k, v] of Object.entries(want) as Array<[keyof typeof want, string]>) {
     if (ref[k].toLowerCase() !== v.toLowerCase()) {
       throw new KilnError('ARTIFACT_MISMATCH', `the built image version ${id} is in ${k} ${ref[k]}, but image.yaml declares ${v}`, {
@@ -153,7 +171,14 @@ export async function showSigVersion(cli: UploadContext['cli'], ref: SigVersionR
     if (/ResourceNotFound|was not found/i.test(shown.stderr)) return undefined;
     throw new KilnError('AZ_FAILED', `az sig image-version show failed (exit code ${shown.exitCode})`, {
       hint: 'run az login (or az account set --subscription ...) in the shell that runs nx',
-      context: { command: showCommand('az', showArgs), errors: shown.stderr.split('\n').filter((l) => l.trim()).slice(-5).join('\n') },
+      context: {
+        command: showCommand('az', showArgs),
+        errors: shown.stderr
+          .split('\n')
+          .filter((l) => l.trim())
+          .slice(-5)
+          .join('\n'),
+      },
     });
   }
   return JSON.parse(shown.stdout) as SigImageVersion;
@@ -165,21 +190,32 @@ export async function uploadAzure(ctx: UploadContext): Promise<NonNullable<Publi
   const key = ctx.artifact.contentKey;
   const shown = await showSigVersion(ctx.cli, ref);
   if (!shown) {
-    throw new KilnError('SIG_VERSION_NOT_FOUND', `Shared Image Gallery image version ${ref.gallery}/${ref.imageName}/${ref.version} (from artifact.json) does not exist`, {
-      hint: `rebuild: nx run ${ctx.image}:build --skip-nx-cache`,
-    });
+    throw new KilnError(
+      'SIG_VERSION_NOT_FOUND',
+      `Shared Image Gallery image version ${ref.gallery}/${ref.imageName}/${ref.version} (from artifact.json) does not exist`,
+      {
+        hint: `rebuild: nx run ${ctx.image}:build --skip-nx-cache`,
+      },
+    );
   }
   let version = shown;
   if (version.provisioningState && version.provisioningState !== 'Succeeded') {
     throw new KilnError('SIG_VERSION_NOT_READY', `Shared Image Gallery image version ${version.id} is ${version.provisioningState}`, {
-      hint: version.provisioningState === 'Failed' ? `rebuild: nx run ${ctx.image}:build --skip-nx-cache` : 'wait for Azure to finish, then run upload again',
+      hint:
+        version.provisioningState === 'Failed'
+          ? `rebuild: nx run ${ctx.image}:build --skip-nx-cache`
+          : 'wait for Azure to finish, then run upload again',
     });
   }
   const have = version.tags ?? {};
   if (have['kiln:content-key'] && have['kiln:content-key'] !== key && !ctx.replace) {
-    throw new KilnError('SIG_VERSION_CONFLICT', `Shared Image Gallery image version ${version.id} already carries other content (content key ${shortKey(have['kiln:content-key'])}, this build ${shortKey(key)})`, {
-      hint: replaceHint(ctx.image, 'tag it as this build', 'upload.azure.gallery'),
-    });
+    throw new KilnError(
+      'SIG_VERSION_CONFLICT',
+      `Shared Image Gallery image version ${version.id} already carries other content (content key ${shortKey(have['kiln:content-key'])}, this build ${shortKey(key)})`,
+      {
+        hint: replaceHint(ctx.image, 'tag it as this build', 'upload.azure.gallery'),
+      },
+    );
   }
   const tags = kilnTags(ctx.image, ctx.artifact.version, ctx.kubernetesSemver, key, ctx.commit);
   const needTags = tags.some(([k, v]) => have[k] !== v);
@@ -190,10 +226,16 @@ export async function uploadAzure(ctx: UploadContext): Promise<NonNullable<Publi
   if (!needTags && missing.length === 0) {
     ctx.say(`image version ${version.id} already holds this build in ${currentKeys.join(', ')}: nothing to do`);
   } else {
-    if (needTags && have['kiln:content-key'] && have['kiln:content-key'] !== key) ctx.say(`--replace: overwriting the Kiln tags of ${version.id}`);
+    if (needTags && have['kiln:content-key'] && have['kiln:content-key'] !== key)
+      ctx.say(`--replace: overwriting the Kiln tags of ${version.id}`);
     const regions = missing.length ? [...current.map(keepRegion), ...missing] : undefined;
-    const timeoutMs = envNumber(ctx.env, 'KILN_AZURE_REPLICATION_TIMEOUT_MINUTES', 180, { min: 0.001, max: 7 * 24 * 60, unit: 'minutes', decimal: true }) * 60_000;
-    const out = await ctx.cli.json<SigImageVersion>('az', azArgs.update(ref, regions, needTags ? tags : undefined), { echoOutput: true, timeoutMs });
+    const timeoutMs =
+      envNumber(ctx.env, 'KILN_AZURE_REPLICATION_TIMEOUT_MINUTES', 180, { min: 0.001, max: 7 * 24 * 60, unit: 'minutes', decimal: true }) *
+      60_000;
+    const out = await ctx.cli.json<SigImageVersion>('az', azArgs.update(ref, regions, needTags ? tags : undefined), {
+      echoOutput: true,
+      timeoutMs,
+    });
     if (out) version = out;
     ctx.say(`image version ${version.id}${missing.length ? ` replicated to ${missing.join(', ')}` : ''}${needTags ? ', tagged' : ''}`);
   }
@@ -213,17 +255,34 @@ export async function uploadAzure(ctx: UploadContext): Promise<NonNullable<Publi
   };
 }
 
-export function planAzure(image: string, os: string, up: AzureUpload, tags: Array<[string, string]>): { commands: PlannedCommand[]; notes: string[] } {
-  const ref: SigVersionRef = { subscriptionId: up.subscriptionId, resourceGroup: up.resourceGroup, gallery: up.gallery, imageName: galleryImageName(os), version: '<version>' };
+export function planAzure(
+  image: string,
+  os: string,
+  up: AzureUpload,
+  tags: Array<[string, string]>,
+): { commands: PlannedCommand[]; notes: string[] } {
+  const ref: SigVersionRef = {
+    subscriptionId: up.subscriptionId,
+    resourceGroup: up.resourceGroup,
+    gallery: up.gallery,
+    imageName: galleryImageName(os),
+    version: '<version>',
+  };
   const regions = [...new Set([up.location, ...(up.replicationRegions ?? [])].map(regionKey))];
   return {
     commands: [
-      { argv: ['az', ...azArgs.show(ref)], when: 'always: the version must exist; tags with another kiln:content-key stop the upload unless --replace' },
+      {
+        argv: ['az', ...azArgs.show(ref)],
+        when: 'always: the version must exist; tags with another kiln:content-key stop the upload unless --replace',
+      },
       {
         argv: ['az', ...azArgs.update(ref, ['<existing region=replicas=storage>...', ...regions], tags)],
         when: 'only if a region is not replicated yet (--target-regions, existing regions kept) or a tag is missing (--set); waits for replication',
       },
-      { argv: ['az', ...azArgs.restore(ref)], when: `only if the version carries ${REVOKED_TAG}: a revocation removed from image.yaml is undone` },
+      {
+        argv: ['az', ...azArgs.restore(ref)],
+        when: `only if the version carries ${REVOKED_TAG}: a revocation removed from image.yaml is undone`,
+      },
     ],
     notes: [
       `<version> = the version in sigImageVersionId of ${artifactFile(image)}`,

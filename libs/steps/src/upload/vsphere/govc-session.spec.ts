@@ -17,7 +17,9 @@ describe('govcFailureReason', () => {
   });
 
   it('finds the message inside a JSON error object, however deep', () => {
-    expect(govcFailureReason(JSON.stringify({ fault: { faultCause: null, faultMessage: [{ key: 'x', message: 'Login failure' }] } }))).toBe('Login failure');
+    expect(govcFailureReason(JSON.stringify({ fault: { faultCause: null, faultMessage: [{ key: 'x', message: 'Login failure' }] } }))).toBe(
+      'Login failure',
+    );
   });
 });
 

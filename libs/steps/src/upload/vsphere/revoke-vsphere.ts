@@ -29,9 +29,13 @@ export async function revokeVsphere(ctx: RevokeContext, published: NonNullable<P
       return [{ object: path, lifecycle: 'gone' }];
     }
     if (facts.contentKey !== ctx.published.contentKey) {
-      throw new KilnError('TEMPLATE_CONFLICT', `vSphere VM ${path} holds other content than ${publishedFile(ctx.image)} lists (content key ${shortKey(facts.contentKey)}, published ${shortKey(ctx.published.contentKey)}): it is left alone`, {
-        hint: `look at ${path} in vCenter; ${publishedFile(ctx.image)} no longer describes it`,
-      });
+      throw new KilnError(
+        'TEMPLATE_CONFLICT',
+        `vSphere VM ${path} holds other content than ${publishedFile(ctx.image)} lists (content key ${shortKey(facts.contentKey)}, published ${shortKey(ctx.published.contentKey)}): it is left alone`,
+        {
+          hint: `look at ${path} in vCenter; ${publishedFile(ctx.image)} no longer describes it`,
+        },
+      );
     }
     const current = facts.annotation ?? '';
     const wanted = withKilnLines(current, { revoked: ctx.revoked });
@@ -49,9 +53,17 @@ export async function revokeVsphere(ctx: RevokeContext, published: NonNullable<P
 export function planRevokeVsphere(path: string, revoked: KilnImageRevoked): { commands: PlannedCommand[]; notes: string[] } {
   return {
     commands: [
-      { argv: ['govc', ...govcArgs.vmInfo(path)], when: 'the template published.json lists: its annotation and content key (another build\'s template is left alone)' },
-      { argv: ['govc', ...govcArgs.annotate(path, `<its annotation>\n${revokedLine(revoked)}`)], when: 'unless the annotation carries this revocation already' },
+      {
+        argv: ['govc', ...govcArgs.vmInfo(path)],
+        when: "the template published.json lists: its annotation and content key (another build's template is left alone)",
+      },
+      {
+        argv: ['govc', ...govcArgs.annotate(path, `<its annotation>\n${revokedLine(revoked)}`)],
+        when: 'unless the annotation carries this revocation already',
+      },
     ],
-    notes: ['nothing is imported, replaced or destroyed: vCenter has no deprecation of its own, so the template\'s annotation says it is revoked'],
+    notes: [
+      "nothing is imported, replaced or destroyed: vCenter has no deprecation of its own, so the template's annotation says it is revoked",
+    ],
   };
 }

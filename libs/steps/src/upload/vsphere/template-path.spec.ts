@@ -10,8 +10,21 @@ import type { UploadContext } from '../upload-context';
 import { templatePath, type VsphereUpload } from './template-path';
 import { CONTENT_KEY_MARKER, planVsphere, uploadVsphere } from './upload-vsphere';
 
-const UP: VsphereUpload = { datacenter: '/dc0', cluster: 'c0', folder: 'tkg/templates', datastore: 'ds0', resourcePool: '/dc0/host/c0/Resources', templateName: 'tpl' };
-const SPEC = { infra: 'vsphere', os: 'ubuntu-2004', release: 'v2.3.0', vsphere: { clusterType: 'plan', version: 'v1' }, upload: { vsphere: UP } } as KilnImage;
+const UP: VsphereUpload = {
+  datacenter: '/dc0',
+  cluster: 'c0',
+  folder: 'tkg/templates',
+  datastore: 'ds0',
+  resourcePool: '/dc0/host/c0/Resources',
+  templateName: 'tpl',
+};
+const SPEC = {
+  infra: 'vsphere',
+  os: 'ubuntu-2004',
+  release: 'v2.3.0',
+  vsphere: { clusterType: 'plan', version: 'v1' },
+  upload: { vsphere: UP },
+} as KilnImage;
 const KEY = 'a'.repeat(64);
 
 /** An upload of `artifact` whose govc calls a fake answers: `vmInfo` for vm.info, success for everything else. */
@@ -61,7 +74,13 @@ describe('templatePath of a relative folder', () => {
   });
 
   it('is where upload of a build record from the cache looks for the template', async () => {
-    const vm = { config: { template: true, annotation: `${CONTENT_KEY_MARKER}${KEY}`, vAppConfig: { property: [{ id: 'VERSION', defaultValue: 'v1' }] } } };
+    const vm = {
+      config: {
+        template: true,
+        annotation: `${CONTENT_KEY_MARKER}${KEY}`,
+        vAppConfig: { property: [{ id: 'VERSION', defaultValue: 'v1' }] },
+      },
+    };
     const { ctx, calls } = uploadWith(tempDir(), { ova: { path: 'elsewhere.ova', size: 1, sha256: 'x' } }, { virtualMachines: [vm] });
     const record = await uploadVsphere(ctx);
     expect([record.templatePath, calls[0]]).toEqual([expected, ['vm.info', '-json', expected]]);
@@ -69,6 +88,9 @@ describe('templatePath of a relative folder', () => {
 
   it('agrees between plan mode and upload for an absolute folder too', () => {
     const up = { ...UP, folder: '/dc0/vm/tkg/templates/' };
-    expect([plannedPublished('img', { ...SPEC, upload: { vsphere: up } }).vsphere?.templatePath, templatePath(up)]).toEqual([expected, expected]);
+    expect([plannedPublished('img', { ...SPEC, upload: { vsphere: up } }).vsphere?.templatePath, templatePath(up)]).toEqual([
+      expected,
+      expected,
+    ]);
   });
 });

@@ -24,15 +24,21 @@ export async function templateFromVcenter(ctx: UploadContext): Promise<NonNullab
   const info = await ctx.cli.run('govc', govcArgs.vmInfo(path), { allowFailure: true });
   if (info.exitCode !== 0) {
     const reason = govcFailureReason(info.stderr, info.stdout);
-    throw new KilnError('GOVC_FAILED', `govc vm.info ${path} failed (exit code ${info.exitCode}): ${reason}`, { hint: 'check GOVC_URL, the credentials and upload.vsphere in image.yaml' });
+    throw new KilnError('GOVC_FAILED', `govc vm.info ${path} failed (exit code ${info.exitCode}): ${reason}`, {
+      hint: 'check GOVC_URL, the credentials and upload.vsphere in image.yaml',
+    });
   }
   const facts = parseVmInfo(info.stdout);
   if (facts.exists && facts.template && facts.contentKey === contentKey && facts.version === version) {
-    ctx.say(`no OVA on this runner (the build record came from the cache): template ${path} already holds this build (VERSION ${version ?? 'none'}, content key ${shortKey(contentKey)}): nothing to import`);
+    ctx.say(
+      `no OVA on this runner (the build record came from the cache): template ${path} already holds this build (VERSION ${version ?? 'none'}, content key ${shortKey(contentKey)}): nothing to import`,
+    );
     await convergeAnnotation(ctx, path, facts.annotation ?? '');
     return { templatePath: path, templateName: up.templateName };
   }
-  const found = facts.exists ? `${path} holds other content (VERSION ${facts.version ?? 'none'}, content key ${shortKey(facts.contentKey)}${facts.template ? '' : ', not a template'})` : `there is no VM at ${path}`;
+  const found = facts.exists
+    ? `${path} holds other content (VERSION ${facts.version ?? 'none'}, content key ${shortKey(facts.contentKey)}${facts.template ? '' : ', not a template'})`
+    : `there is no VM at ${path}`;
   throw new KilnError(
     'OVA_NOT_ON_RUNNER',
     `the build record of ${ctx.image} (content key ${shortKey(contentKey)}) came from the Nx cache, but its OVA ${ctx.artifact.ova!.path} is not on this runner, and vCenter does not hold this build: ${found}`,

@@ -53,14 +53,22 @@ export const govcArgs = {
 };
 
 /** The options file for `govc import.ova`: the `govc import.spec` output with Kiln's settings laid over it. */
-function importOptions(spec: Record<string, unknown>, up: VsphereUpload, image: string, contentKey: string, commit?: string): Record<string, unknown> {
+function importOptions(
+  spec: Record<string, unknown>,
+  up: VsphereUpload,
+  image: string,
+  contentKey: string,
+  commit?: string,
+): Record<string, unknown> {
   const mapping = Array.isArray(spec.NetworkMapping) ? (spec.NetworkMapping as Array<{ Name: string; Network: string }>) : [];
   return {
     ...spec,
     ...(up.diskProvisioning ? { DiskProvisioning: up.diskProvisioning } : {}),
     NetworkMapping: mapping.map((m) => ({ Name: m.Name, Network: up.network ?? m.Network })),
     // The OVA's own annotation (import.spec copies it) stays; Kiln's lines follow it.
-    Annotation: [typeof spec.Annotation === 'string' ? spec.Annotation : '', annotation(image, contentKey, commit)].filter((s) => s !== '').join('\n'),
+    Annotation: [typeof spec.Annotation === 'string' ? spec.Annotation : '', annotation(image, contentKey, commit)]
+      .filter((s) => s !== '')
+      .join('\n'),
     MarkAsTemplate: false,
     PowerOn: false,
     InjectOvfEnv: false,
@@ -119,9 +127,13 @@ export function govcEnvironment(env: NodeJS.ProcessEnv, workspaceRoot: string): 
     insecure = data.insecure_connection === 'true';
   }
   if (!(server && username && password)) {
-    throw new KilnError('CREDENTIALS_MISSING', `vSphere credentials are missing: set GOVC_URL, GOVC_USERNAME and GOVC_PASSWORD (or ${VSPHERE_CREDENTIAL_ENV.join(', ')})`, {
-      hint: `export them in the shell that runs nx (govc reads them from its environment, never from its arguments), or set ${VSPHERE_CREDENTIALS_FILE_ENV} to a vsphere.json outside the repository`,
-    });
+    throw new KilnError(
+      'CREDENTIALS_MISSING',
+      `vSphere credentials are missing: set GOVC_URL, GOVC_USERNAME and GOVC_PASSWORD (or ${VSPHERE_CREDENTIAL_ENV.join(', ')})`,
+      {
+        hint: `export them in the shell that runs nx (govc reads them from its environment, never from its arguments), or set ${VSPHERE_CREDENTIALS_FILE_ENV} to a vsphere.json outside the repository`,
+      },
+    );
   }
   return {
     env: { GOVC_URL: server, GOVC_USERNAME: username, GOVC_PASSWORD: password, ...(insecure ? { GOVC_INSECURE: '1' } : {}) },
@@ -135,13 +147,23 @@ function describeVm(facts: VmFacts): string {
 
 async function checkOva(ctx: UploadContext): Promise<string> {
   const ova = ctx.artifact.ova;
-  if (!ova) throw new KilnError('ARTIFACT_INVALID', `${artifactFile(ctx.image)} names no OVA`, { hint: `rebuild: nx run ${ctx.image}:build --skip-nx-cache` });
-  const abs = join(ctx.workspaceRoot, ova.path);
-  if (!existsSync(abs)) throw new KilnError('ARTIFACT_MISSING', `the OVA ${ova.path} named by artifact.json is gone`, { hint: `rebuild: nx run ${ctx.image}:build --skip-nx-cache` });
-  if (statSync(abs).size !== ova.size || (await sha256File(abs)) !== ova.sha256) {
-    throw new KilnError('ARTIFACT_CHANGED', `the OVA ${ova.path} is not the one the build produced (size or sha256 differ from artifact.json)`, {
+  if (!ova)
+    throw new KilnError('ARTIFACT_INVALID', `${artifactFile(ctx.image)} names no OVA`, {
       hint: `rebuild: nx run ${ctx.image}:build --skip-nx-cache`,
     });
+  const abs = join(ctx.workspaceRoot, ova.path);
+  if (!existsSync(abs))
+    throw new KilnError('ARTIFACT_MISSING', `the OVA ${ova.path} named by artifact.json is gone`, {
+      hint: `rebuild: nx run ${ctx.image}:build --skip-nx-cache`,
+    });
+  if (statSync(abs).size !== ova.size || (await sha256File(abs)) !== ova.sha256) {
+    throw new KilnError(
+      'ARTIFACT_CHANGED',
+      `the OVA ${ova.path} is not the one the build produced (size or sha256 differ from artifact.json)`,
+      {
+        hint: `rebuild: nx run ${ctx.image}:build --skip-nx-cache`,
+      },
+    );
   }
   return ova.path;
 }
@@ -161,7 +183,8 @@ async function destroyHalfImported(ctx: UploadContext, path: string): Promise<vo
   }
   const r = await ctx.cli.run('govc', govcArgs.destroy(path), options);
   if (r.exitCode === 0) ctx.say(`removed the half-imported VM ${path}`);
-  else if (!/not found/i.test(r.stderr + r.stdout)) ctx.say(`could not remove ${path} (govc exited ${r.exitCode}): remove it by hand with govc vm.destroy ${path}`);
+  else if (!/not found/i.test(r.stderr + r.stdout))
+    ctx.say(`could not remove ${path} (govc exited ${r.exitCode}): remove it by hand with govc vm.destroy ${path}`);
 }
 
 /** The hint of a govc failure: a login failure names the credentials, anything else also the inventory path. */
@@ -203,14 +226,20 @@ async function importTemplate(ctx: UploadContext, ova: string): Promise<NonNulla
   if (facts.exists) {
     const same = facts.contentKey === contentKey && facts.version === version && facts.template;
     if (same) {
-      ctx.say(`template ${path} already holds this build (VERSION ${version ?? 'none'}, content key ${shortKey(contentKey)}): nothing to import`);
+      ctx.say(
+        `template ${path} already holds this build (VERSION ${version ?? 'none'}, content key ${shortKey(contentKey)}): nothing to import`,
+      );
       await convergeAnnotation(ctx, path, facts.annotation ?? '');
       return { templatePath: path, templateName: up.templateName };
     }
     if (!ctx.replace) {
-      throw new KilnError('TEMPLATE_CONFLICT', `vSphere VM ${path} already exists with other content (${describeVm(facts)}); this build is VERSION ${version ?? 'none'}, content key ${shortKey(contentKey)}`, {
-        hint: replaceHint(ctx.image, `destroy ${path} and import this build`, 'upload.vsphere.templateName'),
-      });
+      throw new KilnError(
+        'TEMPLATE_CONFLICT',
+        `vSphere VM ${path} already exists with other content (${describeVm(facts)}); this build is VERSION ${version ?? 'none'}, content key ${shortKey(contentKey)}`,
+        {
+          hint: replaceHint(ctx.image, `destroy ${path} and import this build`, 'upload.vsphere.templateName'),
+        },
+      );
     }
     ctx.say(`--replace: destroying ${path} (${describeVm(facts)})`);
     await ctx.cli.run('govc', govcArgs.destroy(path));
@@ -239,14 +268,21 @@ export async function convergeAnnotation(ctx: UploadContext, path: string, curre
   if (wanted === current) return;
   const restored = current.split(/\r?\n/).some((l) => l.startsWith(REVOKED_MARKER));
   await ctx.cli.run('govc', govcArgs.annotate(path, wanted));
-  ctx.say(`template ${path} annotated${ctx.commit ? ` with ${COMMIT_MARKER}${ctx.commit}` : ''}${restored ? ': the revocation image.yaml no longer declares is removed' : ''}`);
+  ctx.say(
+    `template ${path} annotated${ctx.commit ? ` with ${COMMIT_MARKER}${ctx.commit}` : ''}${restored ? ': the revocation image.yaml no longer declares is removed' : ''}`,
+  );
 }
 
 function importTimeoutMs(env: NodeJS.ProcessEnv): number {
   return envNumber(env, 'KILN_GOVC_IMPORT_TIMEOUT_MINUTES', 120, { min: 0.001, max: 7 * 24 * 60, unit: 'minutes', decimal: true }) * 60_000;
 }
 
-export function planVsphere(image: string, up: VsphereUpload, contentKey: string, version: string | undefined): { commands: PlannedCommand[]; notes: string[] } {
+export function planVsphere(
+  image: string,
+  up: VsphereUpload,
+  contentKey: string,
+  version: string | undefined,
+): { commands: PlannedCommand[]; notes: string[] } {
   const path = templatePath(up);
   const ova = '<ova>';
   const options = importOptionsFile(image);
@@ -262,16 +298,25 @@ export function planVsphere(image: string, up: VsphereUpload, contentKey: string
   };
   return {
     commands: [
-      { argv: ['govc', ...govcArgs.vmInfo(path)], when: `always: an existing template with content key ${shortKey(contentKey)} and VERSION ${version ?? 'none'} is reused` },
+      {
+        argv: ['govc', ...govcArgs.vmInfo(path)],
+        when: `always: an existing template with content key ${shortKey(contentKey)} and VERSION ${version ?? 'none'} is reused`,
+      },
       {
         argv: ['govc', ...govcArgs.annotate(path, '<its annotation with kiln-commit=<commit>, without kiln-revoked=...>')],
         when: 'only when the template is reused and its annotation lacks this commit or still carries a revocation image.yaml no longer declares',
       },
-      { argv: ['govc', ...govcArgs.destroy(path)], when: 'only with --replace, when the VM exists with other content (otherwise: stop with an error)' },
+      {
+        argv: ['govc', ...govcArgs.destroy(path)],
+        when: 'only with --replace, when the VM exists with other content (otherwise: stop with an error)',
+      },
       { argv: ['govc', ...govcArgs.importSpec(ova)], when: 'only if the template is not there yet' },
       { argv: ['govc', ...govcArgs.importOva(up, options, ova)], when: 'only if the template is not there yet' },
       { argv: ['govc', ...govcArgs.markAsTemplate(path)], when: 'after the import' },
-      { argv: ['govc', ...govcArgs.vmInfo(path)], when: 'only if the import or markastemplate fails or is interrupted: is the VM there, and is it this upload\'s (content key)?' },
+      {
+        argv: ['govc', ...govcArgs.vmInfo(path)],
+        when: "only if the import or markastemplate fails or is interrupted: is the VM there, and is it this upload's (content key)?",
+      },
       { argv: ['govc', ...govcArgs.destroy(path)], when: 'then, if it is: no half-imported VM stays' },
     ],
     notes: [

@@ -32,7 +32,10 @@ describe('KILN_VSPHERE_CREDENTIALS_FILE must be outside the workspace', () => {
     mkdirSync(join(workspace, '..x'));
     writeFileSync(join(workspace, '..x', 'vsphere.json'), CONTENT);
     writeFileSync(join(workspace, 'vsphere.json'), CONTENT);
-    expect([codeOf(join(workspace, 'vsphere.json')), codeOf(join(workspace, '..x', 'vsphere.json'))]).toEqual(['CREDENTIALS_IN_REPO', 'CREDENTIALS_IN_REPO']);
+    expect([codeOf(join(workspace, 'vsphere.json')), codeOf(join(workspace, '..x', 'vsphere.json'))]).toEqual([
+      'CREDENTIALS_IN_REPO',
+      'CREDENTIALS_IN_REPO',
+    ]);
   });
 
   it('refuses a symlink outside the workspace that points at a file inside it', () => {

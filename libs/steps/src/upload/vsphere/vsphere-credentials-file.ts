@@ -15,7 +15,10 @@ export function readVsphereCredentialsFile(workspaceRoot: string, env: NodeJS.Pr
   const file = env[VSPHERE_CREDENTIALS_FILE_ENV];
   if (!file) return undefined;
   const abs = resolve(file);
-  if (!existsSync(abs)) throw new KilnError('CREDENTIALS_MISSING', `vSphere credentials file not found: ${file}`, { hint: `fix ${VSPHERE_CREDENTIALS_FILE_ENV}` });
+  if (!existsSync(abs))
+    throw new KilnError('CREDENTIALS_MISSING', `vSphere credentials file not found: ${file}`, {
+      hint: `fix ${VSPHERE_CREDENTIALS_FILE_ENV}`,
+    });
   if (isInside(realpathSync(workspaceRoot), realpathSync(abs))) {
     throw new KilnError('CREDENTIALS_IN_REPO', `${VSPHERE_CREDENTIALS_FILE_ENV} points inside the workspace (${file})`, {
       hint: 'keep credential files outside the repository so they never reach git or the Nx cache',
@@ -25,6 +28,8 @@ export function readVsphereCredentialsFile(workspaceRoot: string, env: NodeJS.Pr
     return JSON.parse(readFileSync(abs, 'utf8')) as Record<string, string>;
   } catch {
     // The parser's message may quote the file's content: never repeat it.
-    throw new KilnError('CREDENTIALS_INVALID', `vSphere credentials file is not valid JSON: ${file}`, { hint: 'it must be the vsphere.json object of the TKG guide (string values)' });
+    throw new KilnError('CREDENTIALS_INVALID', `vSphere credentials file is not valid JSON: ${file}`, {
+      hint: 'it must be the vsphere.json object of the TKG guide (string values)',
+    });
   }
 }

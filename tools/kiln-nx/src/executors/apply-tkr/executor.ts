@@ -11,8 +11,16 @@ const applyTkr: KilnTaskFn<ApplyTkrOptions> = (task) => {
   const file = `${task.projectRoot}/tkr.yaml`;
   const { spec } = loadTkrSpec(file, readWorkspaceFile(task.workspaceRoot, file));
   const forceConflicts = task.options.forceConflicts === true;
-  if (task.options.plan) return writePlan(task.workspaceRoot, task.options.outputPath, planApplyTkr(task.project, spec, { forceConflicts }));
-  return applyTkrStep({ workspaceRoot: task.workspaceRoot, project: task.project, tkr: spec, outputPath: task.options.outputPath, echo: task.echo, forceConflicts });
+  if (task.options.plan)
+    return writePlan(task.workspaceRoot, task.options.outputPath, planApplyTkr(task.project, spec, { forceConflicts }));
+  return applyTkrStep({
+    workspaceRoot: task.workspaceRoot,
+    project: task.project,
+    tkr: spec,
+    outputPath: task.options.outputPath,
+    echo: task.echo,
+    forceConflicts,
+  });
 };
 
 export default toExecutor(applyTkr);

@@ -31,7 +31,14 @@ const run: KilnTaskFn<BuildOptions> = imageTarget(
   async (task) => {
     const { outputPath, configPath } = task.options;
     const freshness = freshnessFor(task);
-    const report = await buildStep({ workspaceRoot: task.workspaceRoot, project: task.project, configPath, outputPath, settings: settingsOf(task.options), echo: task.echo });
+    const report = await buildStep({
+      workspaceRoot: task.workspaceRoot,
+      project: task.project,
+      configPath,
+      outputPath,
+      settings: settingsOf(task.options),
+      echo: task.echo,
+    });
     writeFileAtomic(join(task.workspaceRoot, outputPath, FRESHNESS_FILE), freshness);
     return report;
   },

@@ -4,7 +4,12 @@ import type { GenBomOptions } from './schema';
 import { toBatchExecutor, toExecutor, type KilnTaskFn } from '../task-runner';
 
 const genBom: KilnTaskFn<GenBomOptions> = (task) =>
-  genBomStep({ workspaceRoot: task.workspaceRoot, project: task.project, outputPath: task.options.outputPath, plan: task.options.plan === true });
+  genBomStep({
+    workspaceRoot: task.workspaceRoot,
+    project: task.project,
+    outputPath: task.options.outputPath,
+    plan: task.options.plan === true,
+  });
 
 export default toExecutor(genBom);
 export const batch = toBatchExecutor(genBom);

@@ -4,7 +4,12 @@ import type { GenClusterConfigOptions } from './schema';
 import { toBatchExecutor, toExecutor, type KilnTaskFn } from '../task-runner';
 
 const genClusterConfig: KilnTaskFn<GenClusterConfigOptions> = (task) =>
-  genClusterConfigStep({ workspaceRoot: task.workspaceRoot, project: task.project, outputPath: task.options.outputPath, plan: task.options.plan === true });
+  genClusterConfigStep({
+    workspaceRoot: task.workspaceRoot,
+    project: task.project,
+    outputPath: task.options.outputPath,
+    plan: task.options.plan === true,
+  });
 
 export default toExecutor(genClusterConfig);
 export const batch = toBatchExecutor(genClusterConfig);

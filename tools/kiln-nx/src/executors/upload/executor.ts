@@ -13,7 +13,13 @@ const run: KilnTaskFn<UploadOptions> = imageTarget(
   'upload',
   (task, plan) => {
     const { spec } = loadImageContext(task.workspaceRoot, task.project, task.options);
-    return planUpload({ project: task.project, plan, upload: spec.upload, contentKey: contentKey(join(task.workspaceRoot, task.options.configPath)), revoked: spec.revoked });
+    return planUpload({
+      project: task.project,
+      plan,
+      upload: spec.upload,
+      contentKey: contentKey(join(task.workspaceRoot, task.options.configPath)),
+      revoked: spec.revoked,
+    });
   },
   (task) =>
     uploadStep({

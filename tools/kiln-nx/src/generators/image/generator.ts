@@ -25,11 +25,16 @@ export interface ImageGeneratorSchema {
   region?: string;
 }
 
-const csv = (text?: string): string[] => (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const csv = (text?: string): string[] =>
+  (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 export function readCatalog(view: WorkspaceView): Catalog {
   const text = view.read(CATALOG_FILE);
-  if (text === undefined) throw new KilnError('CATALOG_MISSING', `${CATALOG_FILE} not found`, { hint: 'run the generator inside a Kiln workspace' });
+  if (text === undefined)
+    throw new KilnError('CATALOG_MISSING', `${CATALOG_FILE} not found`, { hint: 'run the generator inside a Kiln workspace' });
   return parseCatalog(text);
 }
 
@@ -50,7 +55,15 @@ function uploadBlock(view: WorkspaceView, name: string, o: ImageGeneratorSchema)
     }
   }
   if (o.infra === 'vsphere') {
-    return { ...(block ?? { datacenter: '/dc0', folder: '/dc0/vm/tkg-templates', datastore: 'datastore1', resourcePool: '/dc0/host/cluster0/Resources' }), templateName: name };
+    return {
+      ...(block ?? {
+        datacenter: '/dc0',
+        folder: '/dc0/vm/tkg-templates',
+        datastore: 'datastore1',
+        resourcePool: '/dc0/host/cluster0/Resources',
+      }),
+      templateName: name,
+    };
   }
   if (o.infra === 'aws') {
     const aws = block ? { ...block } : {};
@@ -60,7 +73,14 @@ function uploadBlock(view: WorkspaceView, name: string, o: ImageGeneratorSchema)
     return { region: aws.region, ...aws };
   }
   // Azure: packer publishes into image-builder's own gallery image definition, so no imageName is written.
-  const azure = { ...(block ?? { subscriptionId: '00000000-0000-0000-0000-000000000000', resourceGroup: 'tkg-images', gallery: 'tkg_gallery', location: 'westeurope' }) };
+  const azure = {
+    ...(block ?? {
+      subscriptionId: '00000000-0000-0000-0000-000000000000',
+      resourceGroup: 'tkg-images',
+      gallery: 'tkg_gallery',
+      location: 'westeurope',
+    }),
+  };
   delete azure.imageName;
   return azure;
 }
@@ -71,9 +91,13 @@ export function renderImageProject(view: WorkspaceView, o: ImageGeneratorSchema)
   const catalog = readCatalog(view);
   const release = getRelease(catalog, o.release);
   if (!release) {
-    throw new KilnError('RELEASE_UNKNOWN', `release ${o.release} is not in the release catalog (known: ${Object.keys(catalog.releases).join(', ')}); nothing was written`, {
-      hint: 'pass --release with a known TKG release or add it to libs/catalog/data/releases.yaml',
-    });
+    throw new KilnError(
+      'RELEASE_UNKNOWN',
+      `release ${o.release} is not in the release catalog (known: ${Object.keys(catalog.releases).join(', ')}); nothing was written`,
+      {
+        hint: 'pass --release with a known TKG release or add it to libs/catalog/data/releases.yaml',
+      },
+    );
   }
   const clusterType = o.clusterType ?? 'class';
   const options: ImageYamlOptions = {
@@ -104,9 +128,13 @@ export function renderImageProject(view: WorkspaceView, o: ImageGeneratorSchema)
 export function refused(file: string, e: unknown): unknown {
   if (!(e instanceof KilnError)) return e;
   const problems = 'errors' in e ? (e as { errors: KilnError[] }).errors : [e];
-  return new KilnError('GENERATOR_REFUSED', `these options make an invalid ${file}; nothing was written:\n${problems.map((p) => `  ${p.message}${p.hint ? ` (${p.hint})` : ''}`).join('\n')}`, {
-    hint: 'change the options (npx nx g @kiln/nx:image --help lists them)',
-  });
+  return new KilnError(
+    'GENERATOR_REFUSED',
+    `these options make an invalid ${file}; nothing was written:\n${problems.map((p) => `  ${p.message}${p.hint ? ` (${p.hint})` : ''}`).join('\n')}`,
+    {
+      hint: 'change the options (npx nx g @kiln/nx:image --help lists them)',
+    },
+  );
 }
 
 export default async function imageGenerator(tree: Tree, options: ImageGeneratorSchema): Promise<void> {

@@ -24,11 +24,15 @@ export interface TkrGeneratorSchema {
 function chooseBom(view: WorkspaceView, o: TkrGeneratorSchema): { file: string; text: string; copy: boolean } {
   if (o.bomFrom !== undefined) {
     const text = view.read(o.bomFrom);
-    if (text === undefined) throw new KilnError('BOM_NOT_FOUND', `--bomFrom ${o.bomFrom} does not exist; nothing was written`, { hint: 'give a workspace-relative path of a TKr BoM, or copy one with npx kiln bom import' });
+    if (text === undefined)
+      throw new KilnError('BOM_NOT_FOUND', `--bomFrom ${o.bomFrom} does not exist; nothing was written`, {
+        hint: 'give a workspace-relative path of a TKr BoM, or copy one with npx kiln bom import',
+      });
     return { file: basename(o.bomFrom), text, copy: true };
   }
   const dir = `tkrs/${o.name}`;
-  const candidates = o.bom !== undefined ? [o.bom] : view.exists(dir) ? view.children(dir).filter((f) => /^tkr-bom-.+\.ya?ml$/.test(f)) : [];
+  const candidates =
+    o.bom !== undefined ? [o.bom] : view.exists(dir) ? view.children(dir).filter((f) => /^tkr-bom-.+\.ya?ml$/.test(f)) : [];
   if (candidates.length !== 1 || !view.exists(`${dir}/${candidates[0]}`)) {
     throw new KilnError('BOM_NOT_FOUND', `no single base BoM ${o.bom ?? 'tkr-bom-*.yaml'} in ${dir}/; nothing was written`, {
       hint: `copy one first (npx kiln bom import ${o.name} --version <release.version>) or pass --bomFrom <workspace path of a BoM>`,
@@ -39,11 +43,20 @@ function chooseBom(view: WorkspaceView, o: TkrGeneratorSchema): { file: string; 
 
 export function renderTkrProject(view: WorkspaceView, o: TkrGeneratorSchema): Record<string, string> {
   checkNewProjectName(view, 'tkr', o.name);
-  const images = o.images.split(',').map((s) => s.trim()).filter(Boolean);
-  const known = new Set(existingSpecFiles(view).filter((f) => f.startsWith('images/')).map((f) => f.split('/')[1]));
+  const images = o.images
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const known = new Set(
+    existingSpecFiles(view)
+      .filter((f) => f.startsWith('images/'))
+      .map((f) => f.split('/')[1]),
+  );
   const unknown = images.filter((i) => !known.has(i));
   if (unknown.length > 0) {
-    throw new KilnError('GENERATOR_REFUSED', `--images names no image project: ${unknown.join(', ')}; nothing was written`, { hint: `image projects: ${[...known].join(', ') || '(none yet: nx g @kiln/nx:image)'}` });
+    throw new KilnError('GENERATOR_REFUSED', `--images names no image project: ${unknown.join(', ')}; nothing was written`, {
+      hint: `image projects: ${[...known].join(', ') || '(none yet: nx g @kiln/nx:image)'}`,
+    });
   }
   // Every listed image must itself be valid (gen-bom would refuse it).
   const catalog = readCatalog(view);

@@ -54,7 +54,9 @@ function readConfigBundle(workspaceRoot, releaseId, release, needs, bundlesDir =
     }
     for (const [k, v] of Object.entries(tkgJson)) {
         if (typeof v !== 'string') {
-            throw new errors_1.KilnError('CONFIG_BUNDLE_INVALID', `tkg.json key "${k}" must be a string (packer variables are strings)`, { file: tkgJsonPath });
+            throw new errors_1.KilnError('CONFIG_BUNDLE_INVALID', `tkg.json key "${k}" must be a string (packer variables are strings)`, {
+                file: tkgJsonPath,
+            });
         }
     }
     return { dir, tkgJson: tkgJson };

@@ -110,6 +110,9 @@ function isKilnPluginEntry(plugin) {
  * (executors get the settings as their options instead).
  */
 function settingsFromNxJson(nxJson, env = process.env) {
-    const entry = (nxJson?.plugins ?? []).find((p) => !!p && typeof p === 'object' && typeof p.plugin === 'string' && isKilnPluginEntry(p.plugin));
+    const entry = (nxJson?.plugins ?? []).find((p) => !!p &&
+        typeof p === 'object' &&
+        typeof p.plugin === 'string' &&
+        isKilnPluginEntry(p.plugin));
     return withEnvOverrides(normalizePluginOptions(entry?.options), env);
 }
