@@ -64,3 +64,13 @@ export function cloudCli(o: CloudCliOptions): CloudCli {
     },
   };
 }
+
+/** The error for a cloud CLI call that failed: what ran, and the last lines it printed on stderr. */
+export function cloudCliFailure(code: string, message: string, hint: string, file: string, args: string[], stderr: string): KilnError {
+  const errors = stderr
+    .split('\n')
+    .filter((l) => l.trim())
+    .slice(-5)
+    .join('\n');
+  return new KilnError(code, message, { hint, context: { command: showCommand(file, args), errors } });
+}

@@ -1,8 +1,6 @@
 // Reads a published AMI for verify with the aws CLI: the image (state, tags, snapshots), who may launch it, and who
 // may create volumes from each of its snapshots. Describe calls only.
-import { KilnError } from '@kiln/errors';
-import { showCommand } from '@kiln/runner';
-import type { CloudCli } from '../upload/upload-cli';
+import { cloudCliFailure, type CloudCli } from '../upload/upload-cli';
 import { ec2, ec2Args } from '../upload/aws/upload-aws';
 
 /** A launch or createVolume permission entry as the EC2 API answers it. */
@@ -94,17 +92,14 @@ export class AmiReader {
     const r = await this.cli.run('aws', args, { allowFailure: true, timeoutMs: 120_000 });
     if (r.exitCode === 0) return { found: true, out: (r.stdout.trim() ? JSON.parse(r.stdout) : {}) as T };
     if (notFound.test(r.stderr)) return { found: false };
-    throw new KilnError('AWS_FAILED', `aws ec2 ${call[0]} failed in ${region} (exit code ${r.exitCode})`, {
-      hint: 'check the AWS credentials (aws configure, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and their ec2:Describe* permissions',
-      context: {
-        command: showCommand('aws', args),
-        errors: r.stderr
-          .split('\n')
-          .filter((l) => l.trim())
-          .slice(-5)
-          .join('\n'),
-      },
-    });
+    throw cloudCliFailure(
+      'AWS_FAILED',
+      `aws ec2 ${call[0]} failed in ${region} (exit code ${r.exitCode})`,
+      'check the AWS credentials (aws configure, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and their ec2:Describe* permissions',
+      'aws',
+      args,
+      r.stderr,
+    );
   }
 
   /** The AMI; with `permissions`, also its launch permissions and each snapshot's createVolume permissions. */

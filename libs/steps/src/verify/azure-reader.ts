@@ -1,8 +1,6 @@
 // Reads a published Shared Image Gallery image version for verify (az sig image-version show): its state, tags and
 // the regions it is replicated to.
-import { KilnError } from '@kiln/errors';
-import { showCommand } from '@kiln/runner';
-import type { CloudCli } from '../upload/upload-cli';
+import { cloudCliFailure, type CloudCli } from '../upload/upload-cli';
 import { azArgs, regionKey, type SigVersionRef } from '../upload/azure/upload-azure';
 
 export interface SigVersionFacts {
@@ -40,15 +38,12 @@ export async function readSigVersion(cli: CloudCli, ref: SigVersionRef): Promise
   const r = await cli.run('az', args, { allowFailure: true, timeoutMs: 120_000 });
   if (r.exitCode === 0) return parseSigVersion(r.stdout);
   if (/ResourceNotFound|was not found/i.test(r.stderr)) return undefined;
-  throw new KilnError('AZ_FAILED', `az sig image-version show failed (exit code ${r.exitCode})`, {
-    hint: 'run az login (or az account set --subscription ...) in the shell that runs verify',
-    context: {
-      command: showCommand('az', args),
-      errors: r.stderr
-        .split('\n')
-        .filter((l) => l.trim())
-        .slice(-5)
-        .join('\n'),
-    },
-  });
+  throw cloudCliFailure(
+    'AZ_FAILED',
+    `az sig image-version show failed (exit code ${r.exitCode})`,
+    'run az login (or az account set --subscription ...) in the shell that runs verify',
+    'az',
+    args,
+    r.stderr,
+  );
 }

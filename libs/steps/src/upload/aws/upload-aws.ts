@@ -4,10 +4,10 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KilnError } from '@kiln/errors';
-import { showCommand } from '@kiln/runner';
 import type { KilnImage } from '@kiln/schema';
 import { artifactFile } from '../../build/artifact-record';
 import type { PlannedCommand } from '../../shared/plan-record';
+import { cloudCliFailure } from '../upload-cli';
 import { envNumber } from '../../shared/kiln-env';
 import type { PublishedRecord } from '../../shared/published-record';
 import { kilnTags, PLANNED_COMMIT, replaceHint, REVOKED_TAG, shortKey, type UploadContext } from '../upload-context';
@@ -111,17 +111,14 @@ export class Ec2 {
     const r = await this.ctx.cli.run('aws', args, { allowFailure: true });
     if (r.exitCode !== 0) {
       if (notFound?.test(r.stderr)) return undefined;
-      throw new KilnError('AWS_FAILED', `aws ec2 ${call[0]} failed in ${region} (exit code ${r.exitCode})`, {
-        hint: 'check the AWS credentials (aws configure, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and their EC2 permissions',
-        context: {
-          command: showCommand('aws', args),
-          errors: r.stderr
-            .split('\n')
-            .filter((l) => l.trim())
-            .slice(-5)
-            .join('\n'),
-        },
-      });
+      throw cloudCliFailure(
+        'AWS_FAILED',
+        `aws ec2 ${call[0]} failed in ${region} (exit code ${r.exitCode})`,
+        'check the AWS credentials (aws configure, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and their EC2 permissions',
+        'aws',
+        args,
+        r.stderr,
+      );
     }
     return r.stdout.trim() ? (JSON.parse(r.stdout) as T) : undefined;
   }

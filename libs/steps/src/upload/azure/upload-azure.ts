@@ -2,10 +2,10 @@
 // (tags), tags it and replicates it to the declared regions (keeping the build location), with the az CLI.
 import { KilnError } from '@kiln/errors';
 import { azureImageDefinition } from '@kiln/render';
-import { showCommand } from '@kiln/runner';
 import type { KilnImage } from '@kiln/schema';
 import { artifactFile } from '../../build/artifact-record';
 import type { PlannedCommand } from '../../shared/plan-record';
+import { cloudCliFailure } from '../upload-cli';
 import { envNumber } from '../../shared/kiln-env';
 import type { PublishedRecord } from '../../shared/published-record';
 import { kilnTags, PLANNED_COMMIT, replaceHint, REVOKED_TAG, shortKey, type UploadContext } from '../upload-context';
@@ -169,17 +169,14 @@ export async function showSigVersion(cli: UploadContext['cli'], ref: SigVersionR
   const shown = await cli.run('az', showArgs, { allowFailure: true });
   if (shown.exitCode !== 0) {
     if (/ResourceNotFound|was not found/i.test(shown.stderr)) return undefined;
-    throw new KilnError('AZ_FAILED', `az sig image-version show failed (exit code ${shown.exitCode})`, {
-      hint: 'run az login (or az account set --subscription ...) in the shell that runs nx',
-      context: {
-        command: showCommand('az', showArgs),
-        errors: shown.stderr
-          .split('\n')
-          .filter((l) => l.trim())
-          .slice(-5)
-          .join('\n'),
-      },
-    });
+    throw cloudCliFailure(
+      'AZ_FAILED',
+      `az sig image-version show failed (exit code ${shown.exitCode})`,
+      'run az login (or az account set --subscription ...) in the shell that runs nx',
+      'az',
+      showArgs,
+      shown.stderr,
+    );
   }
   return JSON.parse(shown.stdout) as SigImageVersion;
 }
