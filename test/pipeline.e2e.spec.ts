@@ -22,6 +22,8 @@ import { spawnNx, type NxExit } from './support/nx-process';
 import { secretsIn, secretsInFiles, type Secrets } from './support/secret-scan';
 import { buildStandinImages, catalogImageNames, standinAmiId, standinAzureVersion } from './support/standin-images';
 import { createTempWorkspace, REPO_ROOT, type CommandResult, type TempWorkspace } from './support/temp-workspace';
+import { kiln } from './support/kiln-cli';
+import type { CatalogReport } from '@kiln/catalog-report';
 import { pathWithFakes, readLog } from './support/upload-fixtures';
 
 const IMAGES = [
@@ -373,6 +375,26 @@ requireDockerOrSkip('fully local mode over the sample catalog (stand-in images, 
       (f) => !ws.exists(f),
     );
     expect(missing).toEqual([]);
+  });
+
+  it('lists every image in kiln catalog after the pipeline: fresh, built from this commit, with what it published and who uses it', () => {
+    const r = kiln(ws, ['catalog', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as CatalogReport;
+    const byName = Object.fromEntries(report.images.map((i) => [i.name, i]));
+    expect(report.images.map((i) => i.name)).toEqual(IMAGES);
+    const head = ws.git(['rev-parse', 'HEAD']).trim();
+    for (const name of IMAGES) {
+      expect([name, byName[name]!.freshness, byName[name]!.gitCommit]).toEqual([name, 'fresh', head]);
+      expect(byName[name]!.build?.builtAt, name).toBeTruthy();
+    }
+    expect(byName['ubuntu-2004-aws-cis']!.published?.regions['us-east-1']).toBe(CIS_AMI);
+    expect(byName['ubuntu-2004-azure-fips']!.published?.sig?.version).toBe(AZURE_VERSION);
+    expect(byName['ubuntu-2004-vsphere-plan']!.published?.template?.name).toBe(PLAN_TEMPLATE);
+    expect(byName['ubuntu-2004-aws-cis']!.usedBy).toEqual({ tkrs: [TKR_PROJECT], clusters: ['workload-vsphere'] });
+    expect(byName['ubuntu-2004-vsphere-plan']!.usedBy).toEqual({ tkrs: [], clusters: ['workload-vsphere-template'] });
+    const page = ws.read('dist/catalog/index.html');
+    expect(IMAGES.filter((n) => !page.includes(n))).toEqual([]);
   });
 
   it('writes the BoM with the class OVA VERSION, the stand-in AMI first in us-east-1 and its copy first in us-west-2, and the SIG version', () => {
