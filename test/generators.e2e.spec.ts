@@ -78,7 +78,7 @@ describe('nx g @kiln/nx:image', () => {
     expect(v.code).toBe(0);
     const shown = ws.nx(['show', 'project', 'gen-aws-stig', '--json']);
     expect(shown.code, shown.stderr).toBe(0);
-    expect(Object.keys(JSON.parse(shown.stdout).targets).sort()).toEqual(['build', 'pull-bundle', 'render-config', 'upload']);
+    expect(Object.keys(JSON.parse(shown.stdout).targets).sort()).toEqual(['build', 'pull-bundle', 'render-config', 'upload', 'verify']);
     // The rendered config is what a build would run.
     const render = ws.nx(['run', 'gen-vsphere-cis:render-config']);
     expect(render.code, render.stdout + render.stderr).toBe(0);

@@ -205,11 +205,16 @@ describe('plan mode over the sample catalog', () => {
     ]);
   });
 
-  it('prints az sig image-version show and update for the Azure image', () => {
+  it('prints az sig image-version show, update, and the update that undoes a removed revocation for the Azure image', () => {
     const ref = `--subscription ${AZURE_SUBSCRIPTION} --resource-group tkg-images --gallery-name tkg_gallery --gallery-image-definition ${AZURE_IMAGE} --gallery-image-version '<version>'`;
     const lines = commandLines(pipeline.stdout, 'ubuntu-2004-azure-fips:upload:plan');
-    expect(lines.map((l) => l.split(' --')[0])).toEqual(['  $ az sig image-version show', '  $ az sig image-version update']);
+    expect(lines.map((l) => l.split(' --')[0])).toEqual([
+      '  $ az sig image-version show',
+      '  $ az sig image-version update',
+      '  $ az sig image-version update',
+    ]);
     expect(lines.every((l) => l.includes(ref))).toBe(true);
+    expect(lines[2]).toContain('--set publishingProfile.excludeFromLatest=false');
   });
 
   it('prints the kubectl server-side apply of the BoM ConfigMap, in the pipeline and in apply-tkr on its own', () => {
